@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Switchyard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "switchyard", targets: ["switchyard"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Pure modules: no NIO, no ncurses, no I/O in the logic.
+        .target(name: "SwitchyardCore", swiftSettings: swiftSettings),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "SwitchyardCore",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            resources: [.copy("Profiles")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Workload",
+            dependencies: ["SwitchyardCore"],
+            resources: [.copy("Samples")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Routing",
+            dependencies: ["SwitchyardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "SwitchyardCore", "Engine", "Routing", "Workload",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Edges: terminal.
+        // ncursesw from Debian's libncurses-dev. No pkgConfig: SwiftPM would drop its -D flags with a warning;
+        // shim.h defines them itself.
+        .systemLibrary(name: "CNCurses"),
+        .target(
+            name: "Console",
+            dependencies: [
+                "SwitchyardCore", "CNCurses",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "switchyard",
+            dependencies: [
+                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SwitchyardBenchmarks",
+            dependencies: ["SwitchyardCore", "Engine", "Workload", "Routing", "Simulator"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: swiftSettings),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Engine", "Routing", "Workload"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
+        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"], swiftSettings: swiftSettings),
+    ]
+)

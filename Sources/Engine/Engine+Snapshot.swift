@@ -1,0 +1,76 @@
+import DequeModule
+import SwitchyardCore
+
+extension Engine {
+    /// The requests on the instance, running ones first in admission order, then the waiting queue.
+    public func requestSnapshots(limit: Int = .max) -> [RequestSnapshot] {
+        var result: [RequestSnapshot] = []
+        var s = runHead
+        while s >= 0, result.count < limit {
+            result.append(snapshot(of: s))
+            s = slots[Int(s)].next
+        }
+        for w in waitingQueue where result.count < limit { result.append(snapshot(of: w)) }
+        return result
+    }
+
+    func snapshot(of s: Int32) -> RequestSnapshot {
+        let slot = slots[Int(s)]
+        return RequestSnapshot(
+            id: slot.request.rawValue,
+            phase: slot.phase,
+            promptTokens: slot.prompt,
+            generatedTokens: generated(s),
+            predictedTokens: slot.predictedTokens,
+            predictedBucket: slot.predictedBucket,
+            kvBlocks: blocks(s)
+        )
+    }
+
+    /// Requests admitted whose prefill is not complete.
+    public var prefillingCount: Int { runningCount - decodingCount }
+
+    /// Requests per predicted bucket among those on the instance.
+    public func predictedBucketCounts(buckets: Int) -> [Int] {
+        var counts = Array(repeating: 0, count: buckets)
+        var s = runHead
+        while s >= 0 {
+            counts[min(buckets - 1, max(0, slots[Int(s)].predictedBucket))] += 1
+            s = slots[Int(s)].next
+        }
+        for w in waitingQueue { counts[min(buckets - 1, max(0, slots[Int(w)].predictedBucket))] += 1 }
+        return counts
+    }
+
+    /// Checks the engine's invariants; the messages print the bad values.
+    public func checkInvariants() {
+        var blocksHeld = 0
+        var running = 0
+        var decoding = 0
+        var s = runHead
+        var previous: Int32 = -1
+        while s >= 0 {
+            let slot = slots[Int(s)]
+            precondition(slot.prev == previous, "running list broken at slot \(s): prev \(slot.prev) != \(previous)")
+            precondition(slot.phase == .prefill || slot.phase == .decode, "running slot \(s) in phase \(slot.phase)")
+            if slot.phase == .decode {
+                decoding += 1
+                precondition(generated(s) < slot.output, "slot \(s) generated \(generated(s)) of \(slot.output)")
+            }
+            blocksHeld += blocks(s)
+            running += 1
+            previous = s
+            s = slot.next
+        }
+        precondition(previous == runTail, "running list tail \(runTail) != \(previous)")
+        precondition(running == runningCount, "running count \(runningCount) but \(running) linked")
+        precondition(decoding == decodingCount, "decoding count \(decodingCount) but \(decoding) decoding")
+        precondition(blocksHeld == usedBlocks, "used blocks \(usedBlocks) but requests hold \(blocksHeld)")
+        precondition(usedBlocks <= config.kvBlocks, "used blocks \(usedBlocks) exceed capacity \(config.kvBlocks)")
+        precondition(waitingQueue.count == waitingCount, "waiting count \(waitingCount) != \(waitingQueue.count)")
+        for w in waitingQueue {
+            precondition(slots[Int(w)].phase == .waiting, "waiting slot \(w) in phase \(slots[Int(w)].phase)")
+        }
+        precondition(crossing.reduce(0, +) == decodingCount, "residue counts \(crossing) != \(decodingCount)")
+    }
+}

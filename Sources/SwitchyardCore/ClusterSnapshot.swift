@@ -1,0 +1,223 @@
+/// Whether a backend is a simulation or a real cluster.
+public enum ClusterMode: String, Sendable, Codable {
+    case simulated = "SIM"
+    case live = "LIVE"
+}
+
+/// Health of one instance as the console shows it.
+public enum InstanceHealth: String, Sendable, Codable {
+    case up
+    /// Metrics are older than the staleness bound and not trusted.
+    case stale
+    case down
+}
+
+/// One request on an instance, for the instance detail view.
+public struct RequestSnapshot: Sendable, Equatable, Codable {
+    public var id: Int
+    public var phase: Phase
+    public var promptTokens: Int
+    /// Tokens generated so far.
+    public var generatedTokens: Int
+    public var predictedTokens: Int
+    public var predictedBucket: Int
+    public var kvBlocks: Int
+
+    public init(
+        id: Int,
+        phase: Phase,
+        promptTokens: Int,
+        generatedTokens: Int,
+        predictedTokens: Int,
+        predictedBucket: Int,
+        kvBlocks: Int
+    ) {
+        self.id = id
+        self.phase = phase
+        self.promptTokens = promptTokens
+        self.generatedTokens = generatedTokens
+        self.predictedTokens = predictedTokens
+        self.predictedBucket = predictedBucket
+        self.kvBlocks = kvBlocks
+    }
+}
+
+/// One instance as the console draws it.
+public struct InstanceSnapshot: Sendable, Equatable, Codable {
+    public var id: Int
+    public var name: String
+    public var health: InstanceHealth
+    /// Requests waiting for admission, and their prompt tokens.
+    public var prefillQueue: Int
+    public var prefillQueueTokens: Int
+    /// Requests admitted whose prompt is still being prefilled.
+    public var prefilling: Int
+    /// Requests in the decode batch.
+    public var decoding: Int
+    public var kvUsage: Double
+    public var kvBlocksUsed: Int
+    public var kvBlocksTotal: Int
+    /// Requests here per predicted response-length bucket.
+    public var predictedBuckets: [Int]
+    public var preemptions: Int
+    public var completed: Int
+    /// The requests on the instance; may be empty when the backend does not know them.
+    public var requests: [RequestSnapshot]
+
+    public init(
+        id: Int,
+        name: String,
+        health: InstanceHealth,
+        prefillQueue: Int,
+        prefillQueueTokens: Int,
+        prefilling: Int,
+        decoding: Int,
+        kvUsage: Double,
+        kvBlocksUsed: Int,
+        kvBlocksTotal: Int,
+        predictedBuckets: [Int],
+        preemptions: Int,
+        completed: Int,
+        requests: [RequestSnapshot]
+    ) {
+        self.id = id
+        self.name = name
+        self.health = health
+        self.prefillQueue = prefillQueue
+        self.prefillQueueTokens = prefillQueueTokens
+        self.prefilling = prefilling
+        self.decoding = decoding
+        self.kvUsage = kvUsage
+        self.kvBlocksUsed = kvBlocksUsed
+        self.kvBlocksTotal = kvBlocksTotal
+        self.predictedBuckets = predictedBuckets
+        self.preemptions = preemptions
+        self.completed = completed
+        self.requests = requests
+    }
+}
+
+/// Mean and percentiles of one latency, in seconds.
+public struct LatencySummary: Sendable, Equatable, Codable {
+    public var mean: Double
+    public var p50: Double
+    public var p90: Double
+    public var p99: Double
+    public var count: Int
+
+    public init(mean: Double = 0, p50: Double = 0, p90: Double = 0, p99: Double = 0, count: Int = 0) {
+        self.mean = mean
+        self.p50 = p50
+        self.p90 = p90
+        self.p99 = p99
+        self.count = count
+    }
+
+    public static let empty = LatencySummary()
+}
+
+/// One point of the latency history the sparklines draw: percentiles over a one-second window.
+public struct LatencyPoint: Sendable, Equatable, Codable {
+    public var time: Double
+    public var e2eP50: Double
+    public var e2eP99: Double
+    public var ttftP50: Double
+    public var ttftP99: Double
+
+    public init(time: Double, e2eP50: Double, e2eP99: Double, ttftP50: Double, ttftP99: Double) {
+        self.time = time
+        self.e2eP50 = e2eP50
+        self.e2eP99 = e2eP99
+        self.ttftP50 = ttftP50
+        self.ttftP99 = ttftP99
+    }
+}
+
+/// A marker on the timeline: a policy switch or a burst.
+public struct TimelineMarker: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case policy
+        case burst
+    }
+    public var time: Double
+    public var kind: Kind
+    public var label: String
+
+    public init(time: Double, kind: Kind, label: String) {
+        self.time = time
+        self.kind = kind
+        self.label = label
+    }
+}
+
+/// Everything the console draws in one frame.
+public struct ClusterSnapshot: Sendable, Equatable, Codable {
+    public var mode: ClusterMode
+    public var workload: String
+    public var policy: String
+    /// Cluster clock in seconds (simulated time in SIM mode, wall time since start in LIVE mode).
+    public var clock: Double
+    public var speed: Double
+    public var paused: Bool
+    public var instances: [InstanceSnapshot]
+    public var routerQueue: Int
+    public var arrivalsPerSecond: Double
+    public var completionsPerSecond: Double
+    public var tokensPerSecond: Double
+    public var arrived: Int
+    public var completed: Int
+    /// Latency over the recent window (the last 60 s of cluster time).
+    public var e2e: LatencySummary
+    public var ttft: LatencySummary
+    public var tbt: LatencySummary
+    /// One point per second of cluster time, oldest first, at most 60.
+    public var history: [LatencyPoint]
+    public var markers: [TimelineMarker]
+    /// Newest last.
+    public var recentDecisions: [DecisionRecord]
+    public var bucketLabels: [String]
+
+    public init(
+        mode: ClusterMode,
+        workload: String,
+        policy: String,
+        clock: Double,
+        speed: Double,
+        paused: Bool,
+        instances: [InstanceSnapshot],
+        routerQueue: Int,
+        arrivalsPerSecond: Double,
+        completionsPerSecond: Double,
+        tokensPerSecond: Double,
+        arrived: Int,
+        completed: Int,
+        e2e: LatencySummary,
+        ttft: LatencySummary,
+        tbt: LatencySummary,
+        history: [LatencyPoint],
+        markers: [TimelineMarker],
+        recentDecisions: [DecisionRecord],
+        bucketLabels: [String]
+    ) {
+        self.mode = mode
+        self.workload = workload
+        self.policy = policy
+        self.clock = clock
+        self.speed = speed
+        self.paused = paused
+        self.instances = instances
+        self.routerQueue = routerQueue
+        self.arrivalsPerSecond = arrivalsPerSecond
+        self.completionsPerSecond = completionsPerSecond
+        self.tokensPerSecond = tokensPerSecond
+        self.arrived = arrived
+        self.completed = completed
+        self.e2e = e2e
+        self.ttft = ttft
+        self.tbt = tbt
+        self.history = history
+        self.markers = markers
+        self.recentDecisions = recentDecisions
+        self.bucketLabels = bucketLabels
+    }
+}
