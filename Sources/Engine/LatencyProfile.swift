@@ -74,12 +74,3 @@ public struct LatencyProfile: Sendable, Equatable, Codable {
         )
     }
 }
-
-extension CostModel {
-    enum CodingKeys: String, CodingKey {
-        case fixed = "fixed_s"
-        case perPrefillToken = "per_prefill_token_s"
-        case perDecodeSequence = "per_decode_sequence_s"
-        case perContextToken = "per_context_token_s"
-    }
-}

@@ -33,6 +33,11 @@ public enum ProfileCatalog {
     }
 
     /// Decodes and validates a profile from JSON data; `file` names it in errors.
+    public static func decode(_ bytes: [UInt8], file: String) throws -> LatencyProfile {
+        try decode(Data(bytes), file: file)
+    }
+
+    /// Decodes and validates a profile from JSON data; `file` names it in errors.
     public static func decode(_ data: Data, file: String) throws -> LatencyProfile {
         let profile: LatencyProfile
         do {

@@ -26,6 +26,16 @@ public protocol ClusterBackend: AnyObject, Sendable {
 
     /// Sets the speed factor (simulated seconds per wall second). Ignored by a live cluster.
     func setSpeed(_ speed: Double) async
+
+    /// Starts an A/B comparison against `policy` (a twin cluster fed the identical arrivals), or stops it (nil).
+    /// - Throws: ``ClusterBackendError`` when the policy is unknown or the backend cannot compare.
+    func setComparison(_ policy: String?) async throws
+}
+
+extension ClusterBackend {
+    public func setComparison(_ policy: String?) async throws {
+        if policy != nil { throw ClusterBackendError.unavailable("A/B comparison") }
+    }
 }
 
 /// An error from a cluster backend command.

@@ -176,6 +176,8 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
     /// Newest last.
     public var recentDecisions: [DecisionRecord]
     public var bucketLabels: [String]
+    /// The A/B twin: the same arrivals (bursts included) routed by a second policy, when comparison is on.
+    public var twin: TwinSnapshot?
 
     public init(
         mode: ClusterMode,
@@ -197,7 +199,8 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
         history: [LatencyPoint],
         markers: [TimelineMarker],
         recentDecisions: [DecisionRecord],
-        bucketLabels: [String]
+        bucketLabels: [String],
+        twin: TwinSnapshot? = nil
     ) {
         self.mode = mode
         self.workload = workload
@@ -219,5 +222,41 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
         self.markers = markers
         self.recentDecisions = recentDecisions
         self.bucketLabels = bucketLabels
+        self.twin = twin
+    }
+}
+
+/// The B side of an A/B comparison: a cluster fed the identical arrival stream, routed by another policy.
+public struct TwinSnapshot: Sendable, Equatable, Codable {
+    public var policy: String
+    public var instances: [InstanceSnapshot]
+    public var routerQueue: Int
+    public var completed: Int
+    public var e2e: LatencySummary
+    public var ttft: LatencySummary
+    public var tbt: LatencySummary
+    public var history: [LatencyPoint]
+    public var recentDecisions: [DecisionRecord]
+
+    public init(
+        policy: String,
+        instances: [InstanceSnapshot],
+        routerQueue: Int,
+        completed: Int,
+        e2e: LatencySummary,
+        ttft: LatencySummary,
+        tbt: LatencySummary,
+        history: [LatencyPoint],
+        recentDecisions: [DecisionRecord]
+    ) {
+        self.policy = policy
+        self.instances = instances
+        self.routerQueue = routerQueue
+        self.completed = completed
+        self.e2e = e2e
+        self.ttft = ttft
+        self.tbt = tbt
+        self.history = history
+        self.recentDecisions = recentDecisions
     }
 }

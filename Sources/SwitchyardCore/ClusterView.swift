@@ -9,6 +9,13 @@ public struct CostModel: Sendable, Equatable, Codable {
     public var perDecodeSequence: Double
     public var perContextToken: Double
 
+    enum CodingKeys: String, CodingKey {
+        case fixed = "fixed_s"
+        case perPrefillToken = "per_prefill_token_s"
+        case perDecodeSequence = "per_decode_sequence_s"
+        case perContextToken = "per_context_token_s"
+    }
+
     public init(fixed: Double, perPrefillToken: Double, perDecodeSequence: Double, perContextToken: Double) {
         self.fixed = fixed
         self.perPrefillToken = perPrefillToken

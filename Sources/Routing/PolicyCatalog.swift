@@ -1,0 +1,42 @@
+import SwitchyardCore
+
+/// Every policy by name, with a one-line description, and construction by name.
+public enum PolicyCatalog {
+    public struct Entry: Sendable {
+        public var name: String
+        public var summary: String
+        /// True for the oracle references, which read true lengths.
+        public var isReference: Bool
+    }
+
+    public static let entries: [Entry] = [
+        Entry(name: "round-robin", summary: "cycles through instances; the paper's main baseline", isReference: false),
+        Entry(name: "random", summary: "uniform random instance", isReference: false),
+        Entry(name: "least-requests", summary: "fewest outstanding requests (AIBrix least-request)", isReference: false),
+        Entry(name: "least-tokens", summary: "fewest outstanding prompt + predicted decode tokens (paper's JSQ)", isReference: false),
+        Entry(name: "least-kv", summary: "lowest KV-cache usage", isReference: false),
+        Entry(name: "power-of-two", summary: "less loaded of two sampled instances (SGLang gateway)", isReference: false),
+        Entry(name: "llm-d", summary: "llm-d endpoint picker: queue x2 + KV x2, max score", isReference: false),
+        Entry(name: "max-capacity", summary: "most spare KV capacity (paper baseline)", isReference: false),
+        Entry(name: "oracle", summary: "REFERENCE: least true remaining work from true output lengths; no global optimum", isReference: true),
+    ]
+
+    public static var names: [String] { entries.map(\.name) }
+
+    /// Builds the policy called `name`.
+    /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)`` for an unknown name.
+    public static func make(_ name: String, seed: UInt64) throws -> any RoutingPolicy {
+        switch name {
+        case "round-robin": RoundRobinPolicy()
+        case "random": RandomPolicy(seed: seed)
+        case "least-requests": LeastRequestsPolicy()
+        case "least-tokens": LeastTokensPolicy()
+        case "least-kv": LeastKVPolicy()
+        case "power-of-two": PowerOfTwoPolicy(seed: seed)
+        case "llm-d": LLMDPolicy(seed: seed)
+        case "max-capacity": MaxCapacityPolicy()
+        case "oracle": OraclePolicy()
+        default: throw ClusterBackendError.unknownPolicy(name, known: names)
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import SwitchyardCore
+
+/// A routing policy: given a request and what the router knows of the cluster, where should it go?
+///
+/// Policies are value types; `route` may update their own state (a round-robin cursor, a generator).
+public protocol RoutingPolicy: Sendable {
+    /// Kebab-case name, as typed on the command line and shown in the console.
+    var name: String { get }
+    /// True only for the oracle references, which read ``RequestInfo/trueOutputTokens``.
+    var usesTrueLengths: Bool { get }
+    mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision
+}
+
+extension RoutingPolicy {
+    public var usesTrueLengths: Bool { false }
+}
+
+/// Picks the healthy instance with the least score; ties go to the lowest index.
+///
+/// - Returns: the chosen index, or nil when no instance is healthy.
+func argmin(_ scores: [Double], _ view: ClusterView) -> Int? {
+    var best: Int? = nil
+    for index in scores.indices where view.instances[index].healthy {
+        if let b = best, scores[b] <= scores[index] { continue }
+        best = index
+    }
+    return best
+}
+
+/// Picks the healthy instance with the greatest score; ties go to the lowest index.
+func argmax(_ scores: [Double], _ view: ClusterView) -> Int? {
+    var best: Int? = nil
+    for index in scores.indices where view.instances[index].healthy {
+        if let b = best, scores[b] >= scores[index] { continue }
+        best = index
+    }
+    return best
+}
+
+/// A decision to hold when no instance is healthy.
+let noHealthyInstance = RoutingDecision(target: .hold, reason: "no healthy instance; holding")
+
+extension ClusterView {
+    /// Scores every instance with `score` and returns the decision for the least one.
+    func pickLeast(reason: String, _ score: (InstanceLoad) -> Double) -> RoutingDecision {
+        let scores = instances.map(score)
+        guard let best = argmin(scores, self) else { return noHealthyInstance }
+        return .pick(instances[best].id, scores: scores, reason: reason)
+    }
+}

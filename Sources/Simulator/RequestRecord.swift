@@ -1,0 +1,27 @@
+import SwitchyardCore
+
+/// The life of one request in a simulation, in seconds of simulated time (NaN until it happens).
+public struct RequestRecord: Sendable, Equatable {
+    public var arrival: Double
+    public var routed: Double = .nan
+    public var admitted: Double = .nan
+    public var firstToken: Double = .nan
+    public var finished: Double = .nan
+    public var instance: Int = -1
+    public var promptTokens: Int
+    public var outputTokens: Int
+    public var predictedBucket: Int = 0
+    public var predictedTokens: Double = 0
+    /// Part of the measured workload (false for operator-injected bursts).
+    public var measured: Bool
+
+    public init(arrival: Double, promptTokens: Int, outputTokens: Int, measured: Bool) {
+        self.arrival = arrival
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.measured = measured
+    }
+
+    public var e2e: Double { finished - arrival }
+    public var ttft: Double { firstToken - arrival }
+}

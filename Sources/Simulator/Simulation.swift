@@ -1,0 +1,315 @@
+import DequeModule
+import Engine
+import HeapModule
+import Routing
+import SwitchyardCore
+
+/// A discrete-event simulation of N engine instances behind one router.
+///
+/// Events are kept in a heap ordered by time and then by submission order, so a run is deterministic for a seed.
+/// Arrivals come from the workload (sorted) and from injected bursts; each is predicted, then routed by the policy
+/// through a ``ClusterView`` built exactly as a real router would know it: engine metrics plus the router's own
+/// ledger of what it sent where. A policy may hold a request: it then waits in the central router queue, which is
+/// retried every `routerTick` seconds in FIFO order.
+public struct Simulation: Sendable {
+    public let config: SimulationConfig
+    public private(set) var engines: [Engine]
+    /// The router's ledger per instance (the engine-metric fields are refreshed before each decision).
+    public private(set) var loads: [InstanceLoad]
+    var trueOutputOutstanding: [Int]
+    var busy: [Bool]
+    var pending: [[EngineEvent]]
+    var lastIteration: [IterationSummary]
+    public private(set) var policy: any RoutingPolicy
+    public let predictor: any LengthPredictor
+
+    var workload: [Request]
+    var nextArrival = 0
+    var injected: Heap<Timed> = []
+    var injectedRequests: [Request] = []
+    var events: Heap<Timed> = []
+    var sequence = 0
+    var routerQueue: Deque<Int> = []
+    var tickScheduled = false
+
+    public private(set) var records: [RequestRecord]
+    public private(set) var metrics = SimulationMetrics()
+    public private(set) var now = 0.0
+    public private(set) var arrived = 0
+    /// When set, every decision is passed here (the live cluster keeps a log of them).
+    public var decisionSink: (@Sendable (DecisionRecord) -> Void)?
+    /// When set, every request completion is passed here with its record.
+    public var completionSink: (@Sendable (RequestRecord) -> Void)?
+
+    struct Timed: Comparable {
+        var time: Double
+        var sequence: Int
+        /// Instance index for an iteration end, -1 for a router tick, or the injected-request index.
+        var payload: Int
+        static func < (a: Timed, b: Timed) -> Bool { a.time != b.time ? a.time < b.time : a.sequence < b.sequence }
+    }
+
+    /// - Parameters:
+    ///   - workload: requests sorted by arrival, with ids 0..<n in that order.
+    public init(
+        config: SimulationConfig,
+        policy: any RoutingPolicy,
+        predictor: any LengthPredictor,
+        workload: [Request]
+    ) {
+        self.config = config
+        let engineConfig = config.profile.engineConfig(chunkedPrefill: config.chunkedPrefill)
+        engines = Array(repeating: Engine(config: engineConfig), count: config.instances)
+        loads = (0..<config.instances).map {
+            InstanceLoad(
+                id: InstanceID($0),
+                buckets: config.buckets.count,
+                kvCapacityTokens: engineConfig.kvBlocks * engineConfig.blockSize,
+                maxBatchSize: engineConfig.maxBatchSize
+            )
+        }
+        trueOutputOutstanding = Array(repeating: 0, count: config.instances)
+        busy = Array(repeating: false, count: config.instances)
+        pending = Array(repeating: [], count: config.instances)
+        lastIteration = Array(repeating: IterationSummary(duration: 0, prefillTokens: 0, decodeTokens: 0), count: config.instances)
+        self.policy = policy
+        self.predictor = predictor
+        self.workload = workload
+        records = workload.map {
+            RequestRecord(arrival: $0.arrival, promptTokens: $0.promptTokens, outputTokens: $0.outputTokens, measured: true)
+        }
+        records.reserveCapacity(workload.count + 64)
+    }
+
+    /// Requests not finished: queued in the router, waiting or running on an instance, or yet to arrive.
+    public var unfinished: Int { records.count - metrics.completedAll }
+    public var routerQueueLength: Int { routerQueue.count }
+    public var isDone: Bool {
+        nextArrival >= workload.count && injected.isEmpty && events.isEmpty && routerQueue.isEmpty
+    }
+    /// Time of the next event, or nil when there is none.
+    public var nextEventTime: Double? {
+        var next = events.min?.time
+        if nextArrival < workload.count { next = min(next ?? .infinity, workload[nextArrival].arrival) }
+        if let i = injected.min { next = min(next ?? .infinity, i.time) }
+        return next
+    }
+
+    public mutating func setPolicy(_ newPolicy: any RoutingPolicy) { policy = newPolicy }
+
+    /// Adds requests that arrive later (a burst); their ids are assigned here, after every existing one.
+    /// - Returns: the ids given.
+    @discardableResult
+    public mutating func inject(_ requests: [Request], measured: Bool = false) -> [RequestID] {
+        var ids: [RequestID] = []
+        for var request in requests {
+            request.id = RequestID(records.count)
+            records.append(
+                RequestRecord(
+                    arrival: request.arrival,
+                    promptTokens: request.promptTokens,
+                    outputTokens: request.outputTokens,
+                    measured: measured
+                )
+            )
+            injected.insert(Timed(time: request.arrival, sequence: nextSequence(), payload: injectedRequests.count))
+            injectedRequests.append(request)
+            ids.append(request.id)
+        }
+        return ids
+    }
+
+    /// Runs until no event is left.
+    public mutating func runToCompletion() {
+        while let t = nextEventTime { advance(until: t) }
+    }
+
+    /// Processes every event at or before `time`, then sets the clock to `time`.
+    public mutating func advance(until time: Double) {
+        while true {
+            let eventTime = events.min?.time ?? .infinity
+            let workloadTime = nextArrival < workload.count ? workload[nextArrival].arrival : .infinity
+            let injectedTime = injected.min?.time ?? .infinity
+            let earliest = min(eventTime, workloadTime, injectedTime)
+            if earliest > time || earliest == .infinity { break }
+            now = earliest
+            if eventTime <= workloadTime && eventTime <= injectedTime {
+                guard let event = events.popMin() else { break }
+                if event.payload >= 0 { iterationEnded(event.payload) } else { routerTick() }
+            } else if workloadTime <= injectedTime {
+                let request = workload[nextArrival]
+                nextArrival += 1
+                arrive(request)
+            } else {
+                guard let entry = injected.popMin() else { break }
+                arrive(injectedRequests[entry.payload])
+            }
+        }
+        if time.isFinite { now = max(now, time) }
+    }
+
+    mutating func nextSequence() -> Int {
+        sequence += 1
+        return sequence
+    }
+
+    // MARK: - Routing
+
+    mutating func arrive(_ request: Request) {
+        arrived += 1
+        let prediction = predictor.predict(PromptFeatures(request))
+        let index = request.id.rawValue
+        records[index].predictedBucket = min(max(0, prediction.bucket), config.buckets.count - 1)
+        records[index].predictedTokens = prediction.tokens
+        if routerQueue.isEmpty, tryRoute(index, request: request) { return }
+        routerQueue.append(index)
+        scheduleTick()
+    }
+
+    mutating func scheduleTick() {
+        guard !tickScheduled else { return }
+        tickScheduled = true
+        events.insert(Timed(time: now + config.routerTick, sequence: nextSequence(), payload: -1))
+    }
+
+    mutating func routerTick() {
+        tickScheduled = false
+        while let index = routerQueue.first {
+            guard tryRoute(index, request: request(at: index)) else { break }
+            routerQueue.removeFirst()
+        }
+        if !routerQueue.isEmpty { scheduleTick() }
+    }
+
+    func request(at index: Int) -> Request {
+        index < workload.count ? workload[index] : injectedRequests[index - workload.count]
+    }
+
+    /// Asks the policy; on a pick, sends the request there. - Returns: false when it holds.
+    mutating func tryRoute(_ index: Int, request: Request) -> Bool {
+        let record = records[index]
+        let info = RequestInfo(
+            id: request.id,
+            arrival: request.arrival,
+            promptTokens: request.promptTokens,
+            predictedBucket: record.predictedBucket,
+            predictedOutputTokens: record.predictedTokens,
+            hint: request.hint,
+            trueOutputTokens: policy.usesTrueLengths ? request.outputTokens : nil
+        )
+        refreshLoads(oracle: info.trueOutputTokens != nil)
+        let view = ClusterView(
+            now: now,
+            instances: loads,
+            routerQueueLength: max(0, routerQueue.count - (routerQueue.first == index ? 1 : 0)),
+            cost: config.profile.cost,
+            buckets: config.buckets
+        )
+        let decision = policy.route(info, in: view)
+        if let sink = decisionSink { sink(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name)) }
+        guard case .instance(let target) = decision.target, target.rawValue >= 0, target.rawValue < engines.count
+        else { return false }
+        send(index, request: request, to: target.rawValue)
+        return true
+    }
+
+    mutating func refreshLoads(oracle: Bool) {
+        for i in loads.indices {
+            loads[i].waiting = engines[i].waitingCount
+            loads[i].running = engines[i].runningCount
+            loads[i].kvUsage = engines[i].kvUsage
+            loads[i].streamedTokens = engines[i].generatedTokens
+            loads[i].decodeContextTokens = engines[i].decodeContextTokens
+            loads[i].trueRemainingDecodeTokens = oracle ? max(0, trueOutputOutstanding[i] - loads[i].streamedTokens) : 0
+        }
+    }
+
+    mutating func send(_ index: Int, request: Request, to instance: Int) {
+        let record = records[index]
+        records[index].routed = now
+        records[index].instance = instance
+        if record.measured { metrics.routerWait.record(now - record.arrival) }
+        let promptBucket = config.buckets.bucket(of: request.promptTokens)
+        loads[instance].outstanding += 1
+        loads[instance].prefillCount += 1
+        loads[instance].prefillPromptTokens += request.promptTokens
+        loads[instance].outstandingPromptTokens += request.promptTokens
+        loads[instance].predictedDecodeTokens += record.predictedTokens
+        loads[instance].prefillByBucket[record.predictedBucket] += 1
+        loads[instance].prefillByPromptBucket[promptBucket] += 1
+        trueOutputOutstanding[instance] += request.outputTokens
+        engines[instance].submit(
+            request,
+            now: now,
+            predictedTokens: Int(record.predictedTokens + 0.5),
+            predictedBucket: record.predictedBucket
+        )
+        if !busy[instance] { startIteration(instance) }
+    }
+
+    // MARK: - Instances
+
+    mutating func startIteration(_ instance: Int) {
+        let clampedBefore = engines[instance].clamped
+        if let summary = engines[instance].step(now: now, events: &pending[instance]) {
+            busy[instance] = true
+            lastIteration[instance] = summary
+            events.insert(Timed(time: now + summary.duration, sequence: nextSequence(), payload: instance))
+        } else {
+            busy[instance] = false
+        }
+        metrics.clamped += engines[instance].clamped - clampedBefore
+    }
+
+    mutating func iterationEnded(_ instance: Int) {
+        let summary = lastIteration[instance]
+        metrics.tbt.record(summary.duration, times: summary.decodeTokens)
+        metrics.prefillTokens += summary.prefillTokens
+        metrics.decodeTokens += summary.decodeTokens
+        for event in pending[instance] { apply(event, instance: instance) }
+        pending[instance].removeAll(keepingCapacity: true)
+        startIteration(instance)
+    }
+
+    mutating func apply(_ event: EngineEvent, instance: Int) {
+        let index = event.request.rawValue
+        switch event.kind {
+        case .admitted:
+            if records[index].admitted.isNaN {
+                records[index].admitted = event.time
+                if records[index].measured { metrics.queueWait.record(event.time - records[index].routed) }
+            }
+        case .firstToken:
+            records[index].firstToken = event.time
+            let record = records[index]
+            let promptBucket = config.buckets.bucket(of: record.promptTokens)
+            loads[instance].prefillCount -= 1
+            loads[instance].prefillPromptTokens -= record.promptTokens
+            loads[instance].prefillByBucket[record.predictedBucket] -= 1
+            loads[instance].prefillByPromptBucket[promptBucket] -= 1
+            loads[instance].decodeByBucket[record.predictedBucket] += 1
+            loads[instance].decodeByPromptBucket[promptBucket] += 1
+            if record.measured { metrics.ttft.record(record.ttft) }
+        case .resumed:
+            if records[index].measured { metrics.tbt.record(event.value) }
+        case .preempted:
+            metrics.preemptions += 1
+        case .finished:
+            records[index].finished = event.time
+            let record = records[index]
+            let promptBucket = config.buckets.bucket(of: record.promptTokens)
+            loads[instance].outstanding -= 1
+            loads[instance].outstandingPromptTokens -= record.promptTokens
+            loads[instance].predictedDecodeTokens -= record.predictedTokens
+            loads[instance].decodeByBucket[record.predictedBucket] -= 1
+            loads[instance].decodeByPromptBucket[promptBucket] -= 1
+            trueOutputOutstanding[instance] -= record.outputTokens
+            metrics.completedAll += 1
+            if record.measured {
+                metrics.completed += 1
+                metrics.e2e.record(record.e2e)
+            }
+            completionSink?(record)
+        }
+    }
+}

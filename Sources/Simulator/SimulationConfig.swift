@@ -1,0 +1,30 @@
+import Engine
+import SwitchyardCore
+
+/// How a simulated cluster is set up.
+public struct SimulationConfig: Sendable {
+    public var instances: Int
+    public var profile: LatencyProfile
+    public var chunkedPrefill: Bool
+    public var buckets: BucketScheme
+    /// How often the router retries requests it holds, in seconds (the paper's router acts every 0.02 s).
+    public var routerTick: Double
+    public var seed: UInt64
+
+    public init(
+        instances: Int,
+        profile: LatencyProfile,
+        chunkedPrefill: Bool = false,
+        buckets: BucketScheme = .paper,
+        routerTick: Double = 0.02,
+        seed: UInt64 = 1
+    ) {
+        precondition(instances > 0, "a cluster needs at least one instance")
+        self.instances = instances
+        self.profile = profile
+        self.chunkedPrefill = chunkedPrefill
+        self.buckets = buckets
+        self.routerTick = routerTick
+        self.seed = seed
+    }
+}

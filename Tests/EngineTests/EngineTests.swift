@@ -1,0 +1,167 @@
+import Engine
+import SwitchyardCore
+import Testing
+
+/// A small engine: 64 blocks of 16 tokens, batch of 8, the paper's V100 cost model.
+func smallConfig(blocks: Int = 64, batch: Int = 8, budget: Int = 4096, chunked: Bool = false) -> EngineConfig {
+    EngineConfig(
+        maxBatchSize: batch,
+        maxBatchedTokens: budget,
+        blockSize: 16,
+        kvBlocks: blocks,
+        maxModelLen: 100_000,
+        chunkedPrefill: chunked,
+        cost: .paperV100
+    )
+}
+
+func request(_ id: Int, prompt: Int, output: Int, at arrival: Double = 0) -> Request {
+    Request(id: RequestID(id), arrival: arrival, promptTokens: prompt, outputTokens: output)
+}
+
+/// Runs the engine until idle, checking invariants after every iteration; returns the events and the end time.
+func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_000) -> ([EngineEvent], Double) {
+    var now = start
+    var all: [EngineEvent] = []
+    var steps = 0
+    while let summary = engine.step(now: now, events: &all) {
+        now += summary.duration
+        engine.checkInvariants()
+        steps += 1
+        if steps > limit { Issue.record("engine did not drain in \(limit) iterations"); break }
+    }
+    return (all, now)
+}
+
+@Test func loneRequestTakesOnePrefillAndOutputMinusOneDecodes() {
+    var engine = Engine(config: smallConfig())
+    engine.submit(request(0, prompt: 100, output: 10), now: 0)
+    let (events, end) = drain(&engine)
+    let cost = CostModel.paperV100
+    var expected = cost.iterationTime(prefillTokens: 100, decodeSequences: 0, contextTokens: 0)
+    for generated in 1..<10 { expected += cost.iterationTime(prefillTokens: 0, decodeSequences: 1, contextTokens: 100 + generated) }
+    #expect(abs(end - expected) < 1e-9)
+    #expect(events.map(\.kind) == [.admitted, .firstToken, .finished])
+    #expect(engine.isIdle)
+    #expect(engine.usedBlocks == 0)
+}
+
+@Test func everyRequestFinishesExactlyOnce() {
+    var engine = Engine(config: smallConfig(blocks: 200, batch: 6))
+    for i in 0..<40 { engine.submit(request(i, prompt: 20 + (i * 37) % 300, output: 1 + (i * 53) % 120), now: 0) }
+    let (events, _) = drain(&engine)
+    let finished = events.filter { $0.kind == .finished }.map(\.request.rawValue)
+    #expect(finished.count == 40)
+    #expect(Set(finished).count == 40)
+    #expect(engine.completed == 40)
+    #expect(engine.usedBlocks == 0)
+}
+
+@Test func preemptsNewestRequestWhenBlocksRunOutAndItRecomputesThenCompletes() {
+    // 20 blocks = 320 tokens. Two requests of prompt 100 fit (7 blocks each) but cannot both grow to 300 tokens.
+    var engine = Engine(config: smallConfig(blocks: 20, batch: 8))
+    engine.submit(request(0, prompt: 100, output: 200), now: 0)
+    engine.submit(request(1, prompt: 100, output: 200), now: 0)
+    let (events, _) = drain(&engine)
+    let preempted = events.filter { $0.kind == .preempted }
+    #expect(!preempted.isEmpty)
+    #expect(preempted.first?.request == RequestID(1), "the newest running request is preempted first")
+    #expect(events.contains { $0.kind == .resumed && $0.request == RequestID(1) })
+    #expect(events.filter { $0.kind == .finished }.count == 2)
+    #expect(engine.preemptions == preempted.count)
+    #expect(engine.usedBlocks == 0)
+}
+
+@Test func admissionRespectsBatchSizeAndTokenBudget() {
+    var engine = Engine(config: smallConfig(blocks: 1000, batch: 3, budget: 250))
+    for i in 0..<5 { engine.submit(request(i, prompt: 100, output: 50), now: 0) }
+    var events: [EngineEvent] = []
+    let summary = engine.step(now: 0, events: &events)
+    // The budget of 250 admits two prompts of 100; the third would exceed it.
+    #expect(summary?.prefillTokens == 200)
+    #expect(engine.runningCount == 2)
+    _ = engine.step(now: 1, events: &events)
+    #expect(engine.runningCount == 3, "the batch is capped at 3")
+    #expect(engine.waitingCount == 2)
+}
+
+@Test func oversizedPromptIsAdmittedAloneWithoutChunking() {
+    var engine = Engine(config: smallConfig(blocks: 1000, batch: 8, budget: 256))
+    engine.submit(request(0, prompt: 1000, output: 2), now: 0)
+    var events: [EngineEvent] = []
+    let summary = engine.step(now: 0, events: &events)
+    #expect(summary?.prefillTokens == 1000)
+}
+
+@Test func chunkedPrefillSplitsLongPromptsAcrossIterations() {
+    var engine = Engine(config: smallConfig(blocks: 1000, batch: 8, budget: 256, chunked: true))
+    engine.submit(request(0, prompt: 1000, output: 3), now: 0)
+    var events: [EngineEvent] = []
+    var prefills: [Int] = []
+    var now = 0.0
+    while let summary = engine.step(now: now, events: &events) {
+        prefills.append(summary.prefillTokens)
+        now += summary.duration
+        engine.checkInvariants()
+    }
+    #expect(prefills == [256, 256, 256, 232, 0, 0])
+    #expect(events.filter { $0.kind == .firstToken }.count == 1)
+    #expect(events.filter { $0.kind == .finished }.count == 1)
+}
+
+@Test func kvBlocksGrowWithDecodesAndNeverExceedCapacity() {
+    var engine = Engine(config: smallConfig(blocks: 30, batch: 16))
+    for i in 0..<12 { engine.submit(request(i, prompt: 15 + i, output: 60 + 7 * i), now: 0) }
+    var events: [EngineEvent] = []
+    var now = 0.0
+    var peak = 0
+    while let summary = engine.step(now: now, events: &events) {
+        now += summary.duration
+        engine.checkInvariants()
+        peak = max(peak, engine.usedBlocks)
+    }
+    #expect(peak <= 30)
+    #expect(peak > 20, "decodes grew into most of the cache")
+    #expect(engine.completed == 12)
+}
+
+@Test func overlongRequestsAreClampedToTheModelLength() {
+    let config = EngineConfig(maxBatchSize: 4, maxBatchedTokens: 4096, kvBlocks: 100, maxModelLen: 500, cost: .paperV100)
+    var engine = Engine(config: config)
+    engine.submit(request(0, prompt: 450, output: 200), now: 0)
+    let (events, _) = drain(&engine)
+    #expect(engine.clamped == 1)
+    #expect(events.filter { $0.kind == .finished }.count == 1)
+}
+
+@Test func bundledProfilesLoadAndStateTheirSource() throws {
+    let profiles = try ProfileCatalog.bundled()
+    #expect(profiles.map(\.name) == ["llama2-7b-h100", "llama2-7b-v100", "llama3.1-8b-a100"])
+    for profile in profiles {
+        #expect(!profile.source.isEmpty)
+        #expect(!profile.derivation.isEmpty)
+    }
+    let v100 = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    #expect(v100.cost.perPrefillToken == 3.2e-4)
+    #expect(v100.cost.perDecodeSequence == 3.3e-5)
+    #expect(v100.maxBatchSize == 128)
+}
+
+@Test func badProfileFileNamesTheField() {
+    let json = #"{"name":"x","summary":"","source":"","derivation":[],"cost":{"fixed_s":0.01,"per_prefill_token_s":1e-4,"per_decode_sequence_s":1e-5,"per_context_token_s":0},"max_batch_size":0,"max_batched_tokens":10,"block_size":16,"kv_blocks":10,"max_model_len":100,"chunk_size":10}"#
+    #expect(throws: ProfileError.self) { try ProfileCatalog.decode(Array(json.utf8), file: "x.json") }
+    do {
+        _ = try ProfileCatalog.decode(Array(json.utf8), file: "x.json")
+    } catch {
+        #expect("\(error)" == "Profile file x.json: field 'max_batch_size' must be positive.")
+    }
+    let missing = #"{"name":"x"}"#
+    do {
+        _ = try ProfileCatalog.decode(Array(missing.utf8), file: "y.json")
+        Issue.record("expected an error")
+    } catch {
+        #expect("\(error)".contains("y.json"))
+        #expect("\(error)".contains("summary"))
+    }
+    #expect(throws: ProfileError.self) { try ProfileCatalog.profile(named: "no-such-gpu") }
+}
