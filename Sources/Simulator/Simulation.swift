@@ -36,10 +36,11 @@ public struct Simulation: Sendable {
     public private(set) var metrics = SimulationMetrics()
     public private(set) var now = 0.0
     public private(set) var arrived = 0
-    /// When set, every decision is passed here (the live cluster keeps a log of them).
-    public var decisionSink: (@Sendable (DecisionRecord) -> Void)?
-    /// When set, every request completion is passed here with its record.
-    public var completionSink: (@Sendable (RequestRecord) -> Void)?
+    /// When true, decisions and completions are appended to ``decisionLog`` and ``completionLog`` for the owner to
+    /// drain (the live cluster does; `bench` does not, to stay fast).
+    public var logging = false
+    public var decisionLog: [DecisionRecord] = []
+    public var completionLog: [RequestRecord] = []
 
     struct Timed: Comparable {
         var time: Double
@@ -206,7 +207,7 @@ public struct Simulation: Sendable {
             buckets: config.buckets
         )
         let decision = policy.route(info, in: view)
-        if let sink = decisionSink { sink(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name)) }
+        if logging { decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name)) }
         guard case .instance(let target) = decision.target, target.rawValue >= 0, target.rawValue < engines.count
         else { return false }
         send(index, request: request, to: target.rawValue)
@@ -309,7 +310,7 @@ public struct Simulation: Sendable {
                 metrics.completed += 1
                 metrics.e2e.record(record.e2e)
             }
-            completionSink?(record)
+            if logging { completionLog.append(record) }
         }
     }
 }

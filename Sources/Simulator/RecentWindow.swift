@@ -1,0 +1,81 @@
+import Foundation
+import DequeModule
+import SwitchyardCore
+
+/// Completions over the recent past, for the console's windowed latencies and sparklines.
+struct RecentWindow: Sendable {
+    struct Completion: Sendable {
+        var time: Double
+        var e2e: Double
+        var ttft: Double
+        /// Mean gap between this request's tokens.
+        var tbt: Double
+        var outputTokens: Int
+    }
+    var completions: Deque<Completion> = []
+    var arrivals: Deque<Double> = []
+    let span: Double
+
+    init(span: Double = 60) { self.span = span }
+
+    mutating func add(_ record: RequestRecord) {
+        let tbt = record.outputTokens > 1 ? (record.finished - record.firstToken) / Double(record.outputTokens - 1) : 0
+        completions.append(
+            Completion(time: record.finished, e2e: record.e2e, ttft: record.ttft, tbt: tbt, outputTokens: record.outputTokens)
+        )
+    }
+
+    mutating func arrived(at time: Double) { arrivals.append(time) }
+
+    mutating func trim(now: Double) {
+        while let first = completions.first, first.time < now - span { completions.removeFirst() }
+        while let first = arrivals.first, first < now - span { arrivals.removeFirst() }
+    }
+
+    static func summary(_ values: [Double]) -> LatencySummary {
+        guard !values.isEmpty else { return .empty }
+        let sorted = values.sorted()
+        func at(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p * Double(sorted.count - 1) + 0.5))] }
+        return LatencySummary(
+            mean: sorted.reduce(0, +) / Double(sorted.count),
+            p50: at(0.5),
+            p90: at(0.9),
+            p99: at(0.99),
+            count: sorted.count
+        )
+    }
+
+    func e2e() -> LatencySummary { Self.summary(completions.map(\.e2e)) }
+    func ttft() -> LatencySummary { Self.summary(completions.map(\.ttft)) }
+    func tbt() -> LatencySummary { Self.summary(completions.filter { $0.outputTokens > 1 }.map(\.tbt)) }
+
+    /// Rates over the last `window` seconds: arrivals, completions and output tokens per second.
+    func rates(now: Double, window: Double = 5) -> (arrivals: Double, completions: Double, tokens: Double) {
+        let from = now - window
+        let w = max(1e-9, min(window, now))
+        let arrivals = self.arrivals.reversed().prefix { $0 >= from }.count
+        var completions = 0
+        var tokens = 0
+        for completion in self.completions.reversed() {
+            if completion.time < from { break }
+            completions += 1
+            tokens += completion.outputTokens
+        }
+        return (Double(arrivals) / w, Double(completions) / w, Double(tokens) / w)
+    }
+
+    /// One point per second of the window, oldest first: percentiles of the completions in that second.
+    func history(now: Double) -> [LatencyPoint] {
+        let end = now.rounded(.down)
+        let start = max(0, end - span)
+        var bins: [[Completion]] = Array(repeating: [], count: Int(end - start))
+        for completion in completions where completion.time >= start && completion.time < end {
+            bins[min(bins.count - 1, Int(completion.time - start))].append(completion)
+        }
+        return bins.enumerated().map { index, bin in
+            let e2e = Self.summary(bin.map(\.e2e))
+            let ttft = Self.summary(bin.map(\.ttft))
+            return LatencyPoint(time: start + Double(index), e2eP50: e2e.p50, e2eP99: e2e.p99, ttftP50: ttft.p50, ttftP99: ttft.p99)
+        }
+    }
+}

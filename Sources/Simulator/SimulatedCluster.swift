@@ -1,0 +1,295 @@
+import Engine
+import Foundation
+import Routing
+import Synchronization
+import SwitchyardCore
+
+/// A live simulated cluster: a ``Simulation`` driven in real time at a speed factor, behind ``ClusterBackend``.
+///
+/// The workload is replayed endlessly (each pass shifted in time after the previous one). An A/B twin is a copy of
+/// the primary simulation at the moment comparison starts, with another policy; from then on both receive the
+/// identical arrivals, bursts included.
+public final class SimulatedCluster: ClusterBackend {
+    public struct Configuration: Sendable {
+        public var simulation: SimulationConfig
+        public var workloadName: String
+        public var policy: String
+        public var speed: Double
+        public init(simulation: SimulationConfig, workloadName: String, policy: String, speed: Double = 1) {
+            self.simulation = simulation
+            self.workloadName = workloadName
+            self.policy = policy
+            self.speed = speed
+        }
+    }
+
+    struct Side: Sendable {
+        var simulation: Simulation
+        var window = RecentWindow()
+        var decisions: [DecisionRecord] = []
+    }
+
+    struct State: Sendable {
+        var primary: Side
+        var twin: Side?
+        var speed: Double
+        var paused = false
+        var clock = 0.0
+        var pass = 0
+        var cursor = 0
+        var passOffset = 0.0
+        var markers: [TimelineMarker] = []
+        var burstRNG: SplitMix64
+        var eventContinuations: [UUID: AsyncStream<ClusterEvent>.Continuation] = [:]
+        var decisionContinuations: [UUID: AsyncStream<DecisionRecord>.Continuation] = [:]
+    }
+
+    public let policyNames: [String]
+    let configuration: Configuration
+    let trace: [Request]
+    let makePolicy: @Sendable (String) throws -> any RoutingPolicy
+    let makeBurst: @Sendable (BurstKind, Double, inout SplitMix64) -> [Request]
+    let state: Mutex<State>
+    static let decisionKeep = 200
+
+    /// - Parameters:
+    ///   - trace: the workload, with arrival times, replayed endlessly.
+    ///   - policyNames: the policies the operator can switch between, in menu order.
+    ///   - makePolicy: builds a policy by name.
+    ///   - makeBurst: the requests of a burst of a kind starting at a time.
+    public init(
+        configuration: Configuration,
+        trace: [Request],
+        predictor: any LengthPredictor,
+        policyNames: [String],
+        makePolicy: @escaping @Sendable (String) throws -> any RoutingPolicy,
+        makeBurst: @escaping @Sendable (BurstKind, Double, inout SplitMix64) -> [Request]
+    ) throws {
+        precondition(!trace.isEmpty, "a simulated cluster needs a workload")
+        self.configuration = configuration
+        self.trace = trace
+        self.policyNames = policyNames
+        self.makePolicy = makePolicy
+        self.makeBurst = makeBurst
+        var simulation = Simulation(
+            config: configuration.simulation,
+            policy: try makePolicy(configuration.policy),
+            predictor: predictor,
+            workload: []
+        )
+        simulation.logging = true
+        state = Mutex(
+            State(
+                primary: Side(simulation: simulation),
+                speed: configuration.speed,
+                burstRNG: SplitMix64(seed: configuration.simulation.seed ^ 0xB0B5)
+            )
+        )
+    }
+
+    // MARK: - Driving
+
+    /// Advances the cluster by `wallSeconds` of real time (times the speed factor), unless paused.
+    public func advance(wallSeconds: Double) {
+        state.withLock { state in
+            guard !state.paused else { return }
+            let target = state.clock + wallSeconds * state.speed
+            feedArrivals(&state, until: target + 1)
+            state.primary.simulation.advance(until: target)
+            state.twin?.simulation.advance(until: target)
+            state.clock = target
+            drain(&state)
+        }
+    }
+
+    /// Runs the cluster in real time until the task is cancelled, stepping every `interval` seconds.
+    public func run(interval: Double = 0.02) async {
+        let clock = ContinuousClock()
+        var last = clock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+            let now = clock.now
+            let elapsed = last.duration(to: now)
+            last = now
+            advance(wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        state.withLock { state in
+            for continuation in state.eventContinuations.values { continuation.finish() }
+            for continuation in state.decisionContinuations.values { continuation.finish() }
+        }
+    }
+
+    /// Injects the trace's arrivals up to `time` into every side, replaying the trace when it runs out.
+    func feedArrivals(_ state: inout State, until time: Double) {
+        var batch: [Request] = []
+        while true {
+            if state.cursor >= trace.count {
+                let span = (trace.last?.arrival ?? 0) - (trace.first?.arrival ?? 0)
+                state.passOffset += span + 1
+                state.cursor = 0
+                state.pass += 1
+            }
+            var request = trace[state.cursor]
+            request.arrival = request.arrival - (trace.first?.arrival ?? 0) + state.passOffset
+            if request.arrival > time { break }
+            batch.append(request)
+            state.cursor += 1
+        }
+        guard !batch.isEmpty else { return }
+        state.primary.simulation.inject(batch, measured: true)
+        state.twin?.simulation.inject(batch, measured: true)
+        for request in batch { state.primary.window.arrived(at: request.arrival) }
+    }
+
+    func drain(_ state: inout State) {
+        func drainSide(_ side: inout Side) -> [DecisionRecord] {
+            for record in side.simulation.completionLog { side.window.add(record) }
+            side.simulation.completionLog.removeAll(keepingCapacity: true)
+            let decisions = side.simulation.decisionLog
+            side.decisions.append(contentsOf: decisions)
+            if side.decisions.count > Self.decisionKeep { side.decisions.removeFirst(side.decisions.count - Self.decisionKeep) }
+            side.simulation.decisionLog.removeAll(keepingCapacity: true)
+            side.window.trim(now: side.simulation.now)
+            return decisions
+        }
+        let decisions = drainSide(&state.primary)
+        if var twin = state.twin {
+            _ = drainSide(&twin)
+            state.twin = twin
+        }
+        for record in decisions {
+            for continuation in state.decisionContinuations.values { continuation.yield(record) }
+            if !state.eventContinuations.isEmpty {
+                let id = RequestID(record.request)
+                let event: ClusterEvent =
+                    record.instance.map { .routed(id, InstanceID($0), time: record.time) } ?? .held(id, time: record.time)
+                for continuation in state.eventContinuations.values { continuation.yield(event) }
+            }
+        }
+    }
+
+    // MARK: - ClusterBackend
+
+    public func snapshot() async -> ClusterSnapshot { currentSnapshot() }
+
+    /// The current state, synchronously.
+    public func currentSnapshot(detailLimit: Int = 64) -> ClusterSnapshot {
+        state.withLock { state in
+            let sim = state.primary.simulation
+            let rates = state.primary.window.rates(now: sim.now)
+            let twin = state.twin.map { side in
+                TwinSnapshot(
+                    policy: side.simulation.policy.name,
+                    instances: side.simulation.instanceSnapshots(detailLimit: detailLimit),
+                    routerQueue: side.simulation.routerQueueLength,
+                    completed: side.simulation.metrics.completed,
+                    e2e: side.window.e2e(),
+                    ttft: side.window.ttft(),
+                    tbt: side.window.tbt(),
+                    history: side.window.history(now: side.simulation.now),
+                    recentDecisions: Array(side.decisions.suffix(50))
+                )
+            }
+            let buckets = configuration.simulation.buckets
+            return ClusterSnapshot(
+                mode: .simulated,
+                workload: configuration.workloadName,
+                policy: sim.policy.name,
+                clock: state.clock,
+                speed: state.speed,
+                paused: state.paused,
+                instances: sim.instanceSnapshots(detailLimit: detailLimit),
+                routerQueue: sim.routerQueueLength,
+                arrivalsPerSecond: rates.arrivals,
+                completionsPerSecond: rates.completions,
+                tokensPerSecond: rates.tokens,
+                arrived: sim.arrived,
+                completed: sim.metrics.completed,
+                e2e: state.primary.window.e2e(),
+                ttft: state.primary.window.ttft(),
+                tbt: state.primary.window.tbt(),
+                history: state.primary.window.history(now: sim.now),
+                markers: state.markers.filter { $0.time >= state.clock - 60 },
+                recentDecisions: Array(state.primary.decisions.suffix(50)),
+                bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) },
+                twin: twin
+            )
+        }
+    }
+
+    public func events() -> AsyncStream<ClusterEvent> {
+        let (stream, continuation) = AsyncStream<ClusterEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let id = UUID()
+        state.withLock { $0.eventContinuations[id] = continuation }
+        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.eventContinuations.removeValue(forKey: id) } }
+        return stream
+    }
+
+    public func decisions() -> AsyncStream<DecisionRecord> {
+        let (stream, continuation) = AsyncStream<DecisionRecord>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let id = UUID()
+        state.withLock { $0.decisionContinuations[id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.decisionContinuations.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    public func setPolicy(_ name: String) async throws { try switchPolicy(name) }
+
+    /// Switches the primary's policy, synchronously.
+    public func switchPolicy(_ name: String) throws {
+        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
+        let policy = try makePolicy(name)
+        state.withLock { state in
+            state.primary.simulation.setPolicy(policy)
+            state.markers.append(TimelineMarker(time: state.clock, kind: .policy, label: name))
+            emit(&state, .policyChanged(name, time: state.clock))
+        }
+    }
+
+    public func injectBurst(_ kind: BurstKind) async { burst(kind) }
+
+    /// Injects a burst into both sides, synchronously. - Returns: the number of requests.
+    @discardableResult
+    public func burst(_ kind: BurstKind) -> Int {
+        state.withLock { state in
+            let requests = makeBurst(kind, state.clock, &state.burstRNG)
+            state.primary.simulation.inject(requests, measured: true)
+            state.twin?.simulation.inject(requests, measured: true)
+            for request in requests { state.primary.window.arrived(at: request.arrival) }
+            state.markers.append(TimelineMarker(time: state.clock, kind: .burst, label: kind.rawValue))
+            emit(&state, .burst(kind, requests: requests.count, time: state.clock))
+            return requests.count
+        }
+    }
+
+    public func setPaused(_ paused: Bool) async { state.withLock { $0.paused = paused } }
+
+    public func setSpeed(_ speed: Double) async { state.withLock { $0.speed = max(0.01, min(1000, speed)) } }
+
+    public func setComparison(_ policy: String?) async throws { try compare(policy) }
+
+    /// Starts (a copy of the primary's current state, routed by `policy`) or stops the A/B twin, synchronously.
+    public func compare(_ policy: String?) throws {
+        guard let policy else {
+            state.withLock { $0.twin = nil }
+            return
+        }
+        guard policyNames.contains(policy) else { throw ClusterBackendError.unknownPolicy(policy, known: policyNames) }
+        let made = try makePolicy(policy)
+        state.withLock { state in
+            var twin = state.primary
+            twin.simulation.setPolicy(made)
+            twin.window = RecentWindow()
+            twin.decisions = []
+            state.primary.window.completions.removeAll()
+            state.twin = twin
+            state.markers.append(TimelineMarker(time: state.clock, kind: .policy, label: "A/B vs \(policy)"))
+        }
+    }
+
+    func emit(_ state: inout State, _ event: ClusterEvent) {
+        for continuation in state.eventContinuations.values { continuation.yield(event) }
+    }
+}
