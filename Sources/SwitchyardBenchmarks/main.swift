@@ -1,1 +1,88 @@
-print("bench")
+import Engine
+import Foundation
+import Routing
+import Simulator
+import SwitchyardCore
+
+// Release-mode benchmarks that print their figures. Run with:
+//   swift run -c release SwitchyardBenchmarks [simulator|fidelity|decision] [--azure PATH]
+// Nothing here is a pass/fail test.
+
+func wallSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Reads an Azure trace CSV minimally (the Workload module has the validating reader; this keeps the benchmark
+/// free of it so the figure measures the simulator alone).
+func azureRequests(path: String) -> [Request]? {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    var requests: [Request] = []
+    for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() where index > 0 {
+        let fields = line.split(separator: ",")
+        guard fields.count == 3, let p = Int(fields[1]), let d = Int(fields[2]) else { continue }
+        requests.append(Request(id: RequestID(requests.count), arrival: 0, promptTokens: p, outputTokens: max(1, d)))
+    }
+    return requests
+}
+
+func simulatorThroughput(arguments: [String]) throws {
+    let path = arguments.firstIndex(of: "--azure").map { arguments[$0 + 1] }
+        ?? (ProcessInfo.processInfo.environment["SWITCHYARD_DATA"].map { $0 + "/azure/AzureLLMInferenceTrace_conv.csv" }
+            ?? "../shared/data/azure/AzureLLMInferenceTrace_conv.csv")
+    guard let base = azureRequests(path: path), !base.isEmpty else {
+        print("simulator: cannot read \(path); pass --azure PATH to the Azure conv CSV")
+        return
+    }
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let instances = 8
+    let perInstance = CapacityEstimator.requestsPerSecond(profile: profile, sample: Array(base.prefix(2000)))
+    let rate = 0.9 * perInstance * Double(instances)
+    // The full trace replayed 10 times, Poisson arrivals at 90% of measured capacity.
+    var rng = SplitMix64(seed: 1)
+    var t = 0.0
+    var requests: [Request] = []
+    for copy in 0..<10 {
+        for request in base {
+            let u = Double(rng.next() >> 11) / Double(1 << 53)
+            t += -log(1 - u) / rate
+            requests.append(
+                Request(id: RequestID(requests.count), arrival: t, promptTokens: request.promptTokens, outputTokens: request.outputTokens)
+            )
+        }
+        _ = copy
+    }
+    for policy in ["round-robin", "least-tokens"] {
+        var simulation = Simulation(
+            config: SimulationConfig(instances: instances, profile: profile),
+            policy: try PolicyCatalog.make(policy, seed: 1),
+            predictor: PromptBucketMeanPredictor(training: Array(base.prefix(2000))),
+            workload: requests
+        )
+        let start = wallSeconds()
+        simulation.runToCompletion()
+        let wall = wallSeconds() - start
+        let perMinute = Double(requests.count) / wall * 60
+        print(
+            "simulator: \(policy), \(instances) instances, \(requests.count) requests (Azure conv x10) at \(String(format: "%.1f", rate)) req/s: \(String(format: "%.3f", wall)) s wall, \(String(format: "%.0f", Double(requests.count) / wall)) req/s = \(String(format: "%.1f", perMinute / 1e6))M simulated requests per minute; mean E2E \(String(format: "%.2f", simulation.metrics.e2e.mean)) s"
+        )
+    }
+}
+
+func fidelity() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    print("fidelity: lone 1000/1000 request: \(FidelityScenarios.loneRequest(profile: profile)) s (paper ~17 s)")
+    print("fidelity: with 500/500 every 50th iteration: \(FidelityScenarios.loneRequestWithInterference(profile: profile)) s (paper ~31 s)")
+    for scale in [1, 4] {
+        let s = FidelityScenarios.assignmentSpread(profile: profile, seeds: Array(1...10), decodeScale: scale)
+        print(
+            "fidelity: 8 requests, 2 instances, decode x\(scale): best \(String(format: "%.2f", s.best)) s, worst +\(String(format: "%.1f", s.worstOverBest * 100))%, random +\(String(format: "%.1f", s.randomOverBest * 100))% (paper 27.03 s, +19.6%, +10.3%)"
+        )
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let which = arguments.first ?? "all"
+if which == "simulator" || which == "all" { try simulatorThroughput(arguments: arguments) }
+if which == "fidelity" || which == "all" { try fidelity() }
