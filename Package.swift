@@ -41,6 +41,7 @@ let package = Package(
         .target(
             name: "Routing",
             dependencies: ["SwitchyardCore"],
+            resources: [.copy("Models")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -18,6 +18,9 @@ public enum PolicyCatalog {
         Entry(name: "power-of-two", summary: "less loaded of two sampled instances (SGLang gateway)", isReference: false),
         Entry(name: "llm-d", summary: "llm-d endpoint picker: queue x2 + KV x2, max score", isReference: false),
         Entry(name: "max-capacity", summary: "most spare KV capacity (paper baseline)", isReference: false),
+        Entry(name: "min-min", summary: "earliest completion at the predicted bucket's upper bound (paper baseline)", isReference: false),
+        Entry(name: "workload-aware", summary: "least mixing impact: 0.5 prefill + 0.5 decode impact (the paper's heuristic)", isReference: false),
+        Entry(name: "workload-aware-oracle", summary: "REFERENCE: workload-aware fed the true output lengths", isReference: true),
         Entry(name: "oracle", summary: "REFERENCE: least true remaining work from true output lengths; no global optimum", isReference: true),
     ]
 
@@ -35,6 +38,9 @@ public enum PolicyCatalog {
         case "power-of-two": PowerOfTwoPolicy(seed: seed)
         case "llm-d": LLMDPolicy(seed: seed)
         case "max-capacity": MaxCapacityPolicy()
+        case "min-min": MinMinPolicy()
+        case "workload-aware": WorkloadAwarePolicy()
+        case "workload-aware-oracle": WorkloadAwarePolicy(useTrueLengths: true)
         case "oracle": OraclePolicy()
         default: throw ClusterBackendError.unknownPolicy(name, known: names)
         }

@@ -1,0 +1,66 @@
+import SwitchyardCore
+
+/// The paper's workload impact estimator (sec. 5): the latency cost, in seconds summed over requests, of adding a
+/// request to an instance, split into a prefill impact and a decode impact.
+///
+/// The paper's Eq. 1–3 are not recoverable in text; this is the form chosen here, from the paper's description and
+/// its cost model (iteration time `c0 + g1·prefill tokens + g2·decode sequences + g3·context tokens`):
+///
+/// - Prefill impact. The request's prompt `p` is prefilled in a batch with the `N` decodes running on the
+///   instance, so each of them stalls for `g1·p` seconds; the request itself first waits for the `Q` prompt tokens
+///   queued ahead of it and then for its own prefill:
+///   `r_p = g1·p·N + g1·(Q + p)`. Beyond a threshold `ε` (default 1 s) the stall is penalised at twice the slope:
+///   `r_p += max(0, g1·p·N − ε)`, because a long stall also delays every request admitted behind it.
+/// - Decode impact. The request decodes for about `d̂` iterations (its predicted length) in a batch of `N + 1`
+///   sequences holding `C + p` context tokens, so its own decode takes `d̂·(c0 + g2·(N + 1) + g3·(C + p))`; and
+///   for the `min(d̂, R̄)` iterations it overlaps the running decodes (R̄: their mean predicted remaining length),
+///   each of those `N` requests is slowed by `g2 + g3·(p + d̂/2)` per iteration:
+///   `r_d = d̂·(c0 + g2·(N+1) + g3·(C+p)) + N·min(d̂, R̄)·(g2 + g3·(p + d̂/2))`.
+/// - A request whose KV need would overflow the instance's free cache waits for space; that is charged as the
+///   overflowing fraction times the instance's mean remaining decode time.
+/// - Combined: `α·r_p + (1 − α)·r_d` with α = 0.5, as in the paper.
+public struct MixingImpact: Sendable, Equatable {
+    public var alpha: Double
+    /// Threshold ε of the prefill stall penalty, in seconds.
+    public var epsilon: Double
+
+    public init(alpha: Double = 0.5, epsilon: Double = 1.0) {
+        self.alpha = alpha
+        self.epsilon = epsilon
+    }
+
+    public struct Estimate: Sendable, Equatable {
+        public var prefill: Double
+        public var decode: Double
+        public var combined: Double
+    }
+
+    /// The impact of adding a request with `prompt` tokens and `decode` (predicted) output tokens to `instance`.
+    public func estimate(prompt: Int, decode: Double, on instance: InstanceLoad, cost: CostModel) -> Estimate {
+        let p = Double(prompt)
+        let n = Double(instance.decodeCount)
+        let queued = Double(instance.prefillPromptTokens)
+        let context = Double(instance.decodeContextTokens)
+        let stall = cost.perPrefillToken * p * n
+        var prefill = stall + cost.perPrefillToken * (queued + p)
+        prefill += max(0, stall - epsilon)
+
+        let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
+        let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
+        let iteration = cost.fixed + cost.perDecodeSequence * (n + 1) + cost.perContextToken * (context + p)
+        var decodeImpact = decode * iteration
+        decodeImpact += n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
+
+        // KV pressure: the share of the request's need that does not fit in the free cache waits.
+        let capacity = Double(instance.kvCapacityTokens)
+        if capacity > 0 {
+            let free = (1 - instance.kvUsage) * capacity - queued
+            let need = p + decode
+            if need > free {
+                let overflow = min(1, (need - max(0, free)) / need)
+                decodeImpact += overflow * meanRemaining * iteration
+            }
+        }
+        return Estimate(prefill: prefill, decode: decodeImpact, combined: alpha * prefill + (1 - alpha) * decodeImpact)
+    }
+}
