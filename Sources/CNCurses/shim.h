@@ -8,6 +8,9 @@
 #define NCURSES_WIDECHAR 1
 #endif
 #include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -36,5 +39,53 @@ static inline void sy_getmaxyx(WINDOW *w, int *y, int *x) { int yy, xx; getmaxyx
 static inline int sy_put(int y, int x, const wchar_t *s, attr_t attrs, short pair) {
     attr_set(attrs, pair, NULL);
     return mvaddwstr(y, x, s);
+}
+
+static inline int sy_ok(void) { return OK; }
+static inline int sy_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int sy_key_backspace(void) { return KEY_BACKSPACE; }
+static inline int sy_key_home(void) { return KEY_HOME; }
+static inline int sy_key_end(void) { return KEY_END; }
+static inline int sy_colors(void) { return COLORS; }
+static inline int sy_color_pairs(void) { return COLOR_PAIRS; }
+
+/// Reads one key from stdscr without waiting longer than the window's timeout.
+/// Returns OK for a character, KEY_CODE_YES for a function key (both store the code in *code) or ERR for none.
+static inline int sy_read_key(int *code) {
+    wint_t ch = 0;
+    int result = wget_wch(stdscr, &ch);
+    *code = (int)ch;
+    return result;
+}
+
+/// Whether both stdin and stdout are terminals.
+static inline int sy_stdio_is_tty(void) { return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO); }
+
+/// Starts curses on stdin/stdout like initscr, but returns NULL instead of exiting when the terminal is unusable.
+static inline SCREEN *sy_newterm(void) {
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen != NULL) { set_term(screen); }
+    return screen;
+}
+
+/// Restores the terminal, then lets the signal take its default course (so the exit status still says which one).
+static inline void sy_restore_and_reraise(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/// Installs handlers for SIGINT, SIGTERM and SIGHUP that call endwin before the process dies.
+static inline void sy_install_signal_handlers(void) {
+    signal(SIGINT, sy_restore_and_reraise);
+    signal(SIGTERM, sy_restore_and_reraise);
+    signal(SIGHUP, sy_restore_and_reraise);
+}
+
+/// Puts the default handlers back once curses has ended.
+static inline void sy_remove_signal_handlers(void) {
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
 }
 #endif

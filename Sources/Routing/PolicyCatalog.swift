@@ -21,6 +21,9 @@ public enum PolicyCatalog {
         Entry(name: "min-min", summary: "earliest completion at the predicted bucket's upper bound (paper baseline)", isReference: false),
         Entry(name: "workload-aware", summary: "least mixing impact: 0.5 prefill + 0.5 decode impact (the paper's heuristic)", isReference: false),
         Entry(name: "workload-aware-oracle", summary: "REFERENCE: workload-aware fed the true output lengths", isReference: true),
+        Entry(name: "rl-baseline", summary: "Double-DQN router trained without a heuristic (paper variant)", isReference: false),
+        Entry(name: "rl-aware", summary: "Double-DQN router with the mixing penalty in its reward (paper variant)", isReference: false),
+        Entry(name: "rl", summary: "Double-DQN router trained with HuRL guidance from workload-aware; may hold", isReference: false),
         Entry(name: "oracle", summary: "REFERENCE: least true remaining work from true output lengths; no global optimum", isReference: true),
     ]
 
@@ -28,8 +31,18 @@ public enum PolicyCatalog {
 
     /// Builds the policy called `name`.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)`` for an unknown name.
-    public static func make(_ name: String, seed: UInt64) throws -> any RoutingPolicy {
-        switch name {
+    ///   - instances: the cluster size; the DQN routers load the shipped network trained for it.
+    public static func make(_ name: String, seed: UInt64, instances: Int = 4) throws -> any RoutingPolicy {
+        if let variant = RLPolicy.Variant(rawValue: name) {
+            guard let model = RLModelFile.shipped(variant: name, instances: instances) else {
+                throw PolicyError(
+                    description:
+                        "No trained '\(name)' network ships for \(instances) instances (shipped: 4 and 8). Train one with `switchyard train router --instances \(instances)` and pass it with --rl-model."
+                )
+            }
+            return RLPolicy(variant: variant, network: model.network)
+        }
+        return switch name {
         case "round-robin": RoundRobinPolicy()
         case "random": RandomPolicy(seed: seed)
         case "least-requests": LeastRequestsPolicy()
@@ -45,4 +58,9 @@ public enum PolicyCatalog {
         default: throw ClusterBackendError.unknownPolicy(name, known: names)
         }
     }
+}
+
+/// An error building a policy.
+public struct PolicyError: Error, CustomStringConvertible, Sendable {
+    public let description: String
 }

@@ -204,7 +204,8 @@ public struct Simulation: Sendable {
             instances: loads,
             routerQueueLength: max(0, routerQueue.count - (routerQueue.first == index ? 1 : 0)),
             cost: config.profile.cost,
-            buckets: config.buckets
+            buckets: config.buckets,
+            completedRequests: metrics.completedAll
         )
         let decision = policy.route(info, in: view)
         if logging { decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name)) }

@@ -123,9 +123,19 @@ public struct ClusterView: Sendable {
     public var routerQueueLength: Int
     public var cost: CostModel
     public var buckets: BucketScheme
+    /// Requests this router has seen complete since it started.
+    public var completedRequests: Int
 
-    public init(now: Double, instances: [InstanceLoad], routerQueueLength: Int, cost: CostModel, buckets: BucketScheme) {
+    public init(
+        now: Double,
+        instances: [InstanceLoad],
+        routerQueueLength: Int,
+        cost: CostModel,
+        buckets: BucketScheme,
+        completedRequests: Int = 0
+    ) {
         self.now = now
+        self.completedRequests = completedRequests
         self.instances = instances
         self.routerQueueLength = routerQueueLength
         self.cost = cost

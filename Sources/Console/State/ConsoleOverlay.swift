@@ -1,0 +1,8 @@
+/// What is open over the main view.
+public enum ConsoleOverlay: Sendable, Equatable {
+    case none
+    case help
+    case burstMenu
+    /// The focused instance's detail.
+    case detail
+}

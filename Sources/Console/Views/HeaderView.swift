@@ -1,0 +1,82 @@
+import SwitchyardCore
+
+/// The top line: product, mode, workload, policy (or the A/B pair), clock and speed, and throughput.
+///
+/// When the line is too narrow, the least important items drop out first (tokens/s, then completions, ...).
+enum HeaderView {
+    /// Draws the header into the first row of `canvas`.
+    static func draw(_ snapshot: ClusterSnapshot, in canvas: Canvas) {
+        canvas.fill(" ", style: .dim)
+        // (priority, text, right-aligned); a higher priority number drops first.
+        var items: [(priority: Int, text: StyledText, right: Bool)] = []
+        items.append((0, StyledText(" SWITCHYARD ", CellStyle.accent.bold.reversed), false))
+        items.append((1, StyledText(" \(snapshot.mode.rawValue) ", CellStyle.decode.bold), false))
+        items.append((6, StyledText(snapshot.workload, .text), false))
+        items.append((2, policyText(snapshot), false))
+        items.append((3, clockText(snapshot), false))
+        if snapshot.routerQueue > 0 {
+            var queue = StyledText("held ", .dim)
+            queue.append(Format.thousands(snapshot.routerQueue), CellStyle.warn.bold)
+            items.append((5, queue, true))
+        }
+        items.append((4, rate("in", Format.rate(snapshot.arrivalsPerSecond), "/s"), true))
+        items.append((7, rate("out", Format.rate(snapshot.completionsPerSecond), "/s"), true))
+        items.append((8, rate("", Format.thousands(Int(snapshot.tokensPerSecond)), " tok/s"), true))
+
+        let gap = 2
+        func total(_ list: [(priority: Int, text: StyledText, right: Bool)]) -> Int {
+            list.reduce(0) { $0 + $1.text.width } + gap * max(0, list.count - 1) + 1
+        }
+        while total(items) > canvas.width, let drop = items.indices.max(by: { items[$0].priority < items[$1].priority }),
+            items[drop].priority > 0
+        {
+            items.remove(at: drop)
+        }
+        var left = StyledText()
+        for item in items where !item.right {
+            if left.width > 0 { left.append(String(repeating: " ", count: gap)) }
+            left.append(item.text)
+        }
+        var right = StyledText()
+        for item in items where item.right {
+            right.append(item.text)
+            right.append(String(repeating: " ", count: gap))
+        }
+        canvas.write(left.truncated(to: canvas.width), x: 0, y: 0)
+        canvas.writeRight(right, y: 0)
+    }
+
+    private static func policyText(_ snapshot: ClusterSnapshot) -> StyledText {
+        if let twin = snapshot.twin {
+            var text = StyledText("A: ", .dim)
+            text.append(snapshot.policy, CellStyle.accent.bold)
+            text.append(" | ", .dim)
+            text.append("B: ", .dim)
+            text.append(twin.policy, CellStyle.decode.bold)
+            return text
+        }
+        var text = StyledText("policy: ", .dim)
+        text.append(snapshot.policy, CellStyle.accent.bold)
+        return text
+    }
+
+    private static func clockText(_ snapshot: ClusterSnapshot) -> StyledText {
+        var text = StyledText("t=", .dim)
+        text.append(Format.fixed(snapshot.clock, 1) + "s", .text)
+        text.append(" ")
+        if snapshot.paused {
+            text.append("PAUSED", CellStyle.warn.bold.reversed)
+        } else {
+            text.append("×" + Format.speed(snapshot.speed), .text)
+        }
+        return text
+    }
+
+    private static func rate(_ label: String, _ value: String, _ unit: String) -> StyledText {
+        var text = StyledText()
+        if !label.isEmpty { text.append(label + " ", .dim) }
+        text.append(value, .text)
+        text.append(unit, .dim)
+        return text
+    }
+}

@@ -1,0 +1,119 @@
+import SwitchyardCore
+
+/// One instance as a bordered card, about 30–40 columns by 7 rows:
+///
+/// ```
+/// ╭ i0 ● up ───────────────────╮
+/// │ prefill ▮▮▮  3 q  4.1k tok │
+/// │ decode  ▮▮▮▮▮▮▮▮  42 run   │
+/// │ KV ███████░░░░░░░  47%     │
+/// │ pred <256 ▆ 256-2k ▃ 2k+ ▁ │
+/// │ preempt 0   done 1,204     │
+/// ╰────────────────────────────╯
+/// ```
+enum InstanceCardView {
+    static let height = 7
+    static let minWidth = 30
+    static let maxWidth = 40
+
+    /// Draws `instance` as a card filling `canvas`.
+    static func draw(
+        _ instance: InstanceSnapshot,
+        bucketLabels: [String],
+        scale: CardScale,
+        focused: Bool,
+        in canvas: Canvas
+    ) {
+        var title = StyledText(instance.name, focused ? CellStyle.accent.bold.reversed : CellStyle.text.bold)
+        title.append(" ")
+        title.append(instance.health.badge)
+        let border: CellStyle = focused ? CellStyle.accent.bold : instance.health == .down ? .crit : .dim
+        let box = Box.draw(in: canvas, title: title, border: border)
+        let inner = box.sub(Rect(x: 1, y: 0, width: box.width - 2, height: box.height))
+        let w = inner.width
+
+        var queueText = StyledText("\(Format.thousands(instance.prefillQueue)) q", .text)
+        queueText.append("  " + Format.compact(instance.prefillQueueTokens), .text)
+        queueText.append(" tok", .dim)
+        drawPipLine(
+            label: "prefill ",
+            count: instance.prefillQueue,
+            scale: scale.queue,
+            style: .prefill,
+            right: queueText,
+            y: 0,
+            in: inner
+        )
+
+        var runText = StyledText("\(Format.thousands(instance.decoding)) run", .text)
+        if instance.prefilling > 0 {
+            runText.append("  \(instance.prefilling)", .prefill)
+            runText.append(" pf", .dim)
+        }
+        drawPipLine(
+            label: "decode  ",
+            count: instance.decoding,
+            scale: scale.decode,
+            style: .decode,
+            right: runText,
+            y: 1,
+            in: inner
+        )
+
+        let gauge = Bar.gauge(instance.kvUsage, width: max(0, w - 3 - 5))
+        var kv = StyledText("KV ", .dim)
+        kv.append(gauge.filled, CellStyle(.kv(instance.kvUsage)))
+        kv.append(gauge.empty, .dim)
+        kv.append(Format.pad(Format.percent(instance.kvUsage), 5, right: true), CellStyle(.kv(instance.kvUsage)))
+        inner.write(kv, y: 2)
+
+        inner.write(histogram(instance.predictedBuckets, labels: bucketLabels, width: w), y: 3)
+
+        var last = StyledText("preempt ", .dim)
+        last.append("\(instance.preemptions)", instance.preemptions > 0 ? .warn : .text)
+        last.append("   done ", .dim)
+        last.append(Format.thousands(instance.completed), .text)
+        var blocks = StyledText("blk ", .dim)
+        blocks.append("\(Format.compact(instance.kvBlocksUsed))/\(Format.compact(instance.kvBlocksTotal))", .dim)
+        inner.write(last, y: 4)
+        if instance.kvBlocksTotal > 0, last.width + 2 + blocks.width <= w { inner.writeRight(blocks, y: 4) }
+    }
+
+    /// `label`, then pips, then `right` aligned to the right edge.
+    private static func drawPipLine(
+        label: String,
+        count: Int,
+        scale: Int,
+        style: CellStyle,
+        right: StyledText,
+        y: Int,
+        in canvas: Canvas
+    ) {
+        let pipWidth = max(0, canvas.width - label.count - right.width - 1)
+        var line = StyledText(label, .dim)
+        line.append(Bar.pips(count, scale: max(scale, pipWidth), width: pipWidth), style)
+        canvas.write(line, y: y)
+        canvas.writeRight(right, y: y)
+    }
+
+    /// `pred <256 ▆ 12  256-2k ▃ 4  2k+ ▁ 1`, or without the counts when that is too wide.
+    static func histogram(_ buckets: [Int], labels: [String], width: Int) -> StyledText {
+        let top = Double(buckets.max() ?? 0)
+        for withCounts in [true, false] {
+            var line = StyledText("pred", .dim)
+            for (index, count) in buckets.enumerated() {
+                let label = index < labels.count ? labels[index] : "b\(index)"
+                line.append(withCounts ? "  " : " ")
+                line.append(label + " ", .dim)
+                if count > 0 {
+                    line.append(String(Sparkline.glyph(Double(count), maximum: top)), .accent)
+                } else {
+                    line.append("▁", .dim)
+                }
+                if withCounts { line.append(" \(count)", count > 0 ? .text : .dim) }
+            }
+            if line.width <= width || !withCounts { return line }
+        }
+        return StyledText()
+    }
+}

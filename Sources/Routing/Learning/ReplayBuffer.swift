@@ -1,0 +1,38 @@
+/// One transition of the routing MDP.
+public struct Transition: Sendable {
+    public var state: [Float]
+    public var action: Int
+    public var reward: Float
+    public var next: [Float]
+    /// Actions allowed in `next` (hold may be masked, down instances always are).
+    public var nextMask: [Bool]
+}
+
+/// A fixed-capacity ring buffer of transitions with uniform sampling.
+public struct ReplayBuffer: Sendable {
+    public let capacity: Int
+    var items: [Transition] = []
+    var cursor = 0
+
+    public init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+        items.reserveCapacity(min(capacity, 1 << 16))
+    }
+
+    public var count: Int { items.count }
+
+    public mutating func append(_ transition: Transition) {
+        if items.count < capacity {
+            items.append(transition)
+        } else {
+            items[cursor] = transition
+        }
+        cursor = (cursor + 1) % capacity
+    }
+
+    public func sample(_ n: Int, using rng: inout SplitMix64) -> [Transition] {
+        guard !items.isEmpty else { return [] }
+        return (0..<n).map { _ in items[Int(rng.next() % UInt64(items.count))] }
+    }
+}

@@ -1,0 +1,79 @@
+import Engine
+import Foundation
+import Routing
+import SwitchyardCore
+
+/// Trains a DQN router in the simulator, episode by episode.
+///
+/// Exploration ε falls linearly from 1 to 0.05 over the first `explorationEpisodes` episodes (the paper explores
+/// until episode 20). For `rl`, the heuristic's weight in episode k is λ_k = exp(−0.5·k); for `rl-aware` it is 1;
+/// for `rl-baseline` 0.
+public struct RouterTrainer: Sendable {
+    public var config: SimulationConfig
+    public var variant: RLPolicy.Variant
+    public var episodes: Int
+    public var explorationEpisodes: Int
+    /// Builds episode k's timed workload.
+    public var workload: @Sendable (Int) throws -> [Request]
+    public var predictor: any LengthPredictor
+
+    public struct EpisodeReport: Sendable {
+        public var episode: Int
+        public var reward: Double
+        public var meanE2E: Double
+        public var epsilon: Double
+        public var heuristicWeight: Double
+        public var meanLoss: Double
+    }
+
+    public init(
+        config: SimulationConfig,
+        variant: RLPolicy.Variant,
+        episodes: Int,
+        explorationEpisodes: Int = 20,
+        predictor: any LengthPredictor,
+        workload: @escaping @Sendable (Int) throws -> [Request]
+    ) {
+        self.config = config
+        self.variant = variant
+        self.episodes = episodes
+        self.explorationEpisodes = explorationEpisodes
+        self.predictor = predictor
+        self.workload = workload
+    }
+
+    /// Runs every episode, calling `progress` after each. - Returns: the trained (greedy) policy.
+    public func train(progress: (EpisodeReport) -> Void) throws -> RLPolicy {
+        var policy = RLPolicy(variant: variant, instances: config.instances, seed: config.seed)
+        for k in 0..<episodes {
+            let epsilon = max(0.05, 1 - Double(k) / Double(max(1, explorationEpisodes)))
+            let weight: Double =
+                switch variant {
+                case .baseline: 0
+                case .aware: 1
+                case .guided: exp(-0.5 * Double(k))
+                }
+            policy.learning = RLPolicy.Learning(epsilon: epsilon, heuristicWeight: weight)
+            var episodeConfig = config
+            episodeConfig.seed = config.seed &+ UInt64(k)
+            var simulation = Simulation(config: episodeConfig, policy: policy, predictor: predictor, workload: try workload(k))
+            simulation.runToCompletion()
+            guard let trained = simulation.policy as? RLPolicy else { break }
+            policy = trained
+            let learning = policy.learning
+            let losses = learning?.losses ?? []
+            progress(
+                EpisodeReport(
+                    episode: k + 1,
+                    reward: learning?.episodeReward ?? 0,
+                    meanE2E: simulation.metrics.e2e.mean,
+                    epsilon: epsilon,
+                    heuristicWeight: weight,
+                    meanLoss: losses.isEmpty ? 0 : Double(losses.reduce(0, +)) / Double(losses.count)
+                )
+            )
+        }
+        policy.learning = nil
+        return policy
+    }
+}

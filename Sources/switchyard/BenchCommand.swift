@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import Routing
+import Simulator
+import SwitchyardCore
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run a workload through the simulator under several policies and compare them.",
+        discussion: """
+            The first 25% of the workload trains the default length predictor; the rest (at most --requests) is \
+            measured. Traces with timestamps keep their timeline, rescaled to the offered rate; others get \
+            Poisson (or --arrivals gamma:CV) arrivals drawn per seed. Several seeds are pooled. `oracle` and \
+            `workload-aware-oracle` read true output lengths: they are references, not products.
+            """
+    )
+
+    @OptionGroup var cluster: ClusterOptions
+
+    @Option(help: "Measure at most this many requests per run.")
+    var requests: Int?
+
+    @Option(help: "Comma-separated policies; the first is the baseline of the comparison.")
+    var policies = "round-robin,least-requests,least-tokens,power-of-two,llm-d,workload-aware,oracle"
+
+    @Option(help: "Comma-separated seeds; results are pooled over them.")
+    var seeds = "1"
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    func parsedPolicies() throws -> [String] {
+        let names = policies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw ValidationError("--policies lists no policy.") }
+        for name in names where !PolicyCatalog.names.contains(name) {
+            throw ValidationError("--policies: unknown policy '\(name)'. Known: \(PolicyCatalog.names.joined(separator: ", ")).")
+        }
+        return names
+    }
+
+    func parsedSeeds() throws -> [UInt64] {
+        let parts = seeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.compactMap { UInt64($0) }
+        guard !values.isEmpty, values.count == parts.count else {
+            throw ValidationError("--seeds must be comma-separated non-negative integers, got '\(seeds)'.")
+        }
+        return values
+    }
+
+    func validate() throws {
+        _ = try parsedPolicies()
+        _ = try parsedSeeds()
+        if let requests, requests < 1 { throw ValidationError("--requests must be at least 1, got \(requests).") }
+    }
+
+    func run() throws {
+        let names = try parsedPolicies()
+        let seedList = try parsedSeeds()
+        let plan = try WorkloadPlan.make(cluster, requests: requests)
+        let instances = cluster.instances
+        let runner = BenchRunner(
+            config: try cluster.simulationConfig(seed: seedList[0]),
+            policies: names,
+            seeds: seedList,
+            workload: { plan.timed(seed: $0) },
+            predictor: { _ in plan.defaultPredictor() },
+            makePolicy: { try PolicyCatalog.make($0, seed: $1, instances: instances) }
+        )
+        var (report, outcomes) = try runner.run(clock: { monotonicSeconds() })
+        report.workload = plan.name
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        case .csv:
+            print(table(report).csv())
+        case .table:
+            print(
+                "workload \(plan.name) (\(plan.source)), \(report.instances) instances, \(report.profile), "
+                    + "\(report.requests) requests x \(report.seeds.count) seed(s), "
+                    + String(format: "%.2f req/s offered (capacity %.2f req/s per instance)", report.rate, plan.capacityPerInstance)
+            )
+            print(table(report).render())
+            print(longPromptLine(outcomes: outcomes))
+            print(
+                String(
+                    format: "wall %.2f s, %.0f simulated requests/s",
+                    report.wallSeconds,
+                    report.simulatedRequestsPerSecond
+                )
+            )
+        }
+    }
+
+    func table(_ report: BenchReport) -> TextTable {
+        var table = TextTable(header: [
+            "policy", "done", "E2E mean", "E2E p99", "TTFT mean", "TTFT p99", "TBT mean", "TBT p99", "preempt", "vs first",
+        ])
+        for p in report.policies {
+            table.add([
+                p.name, "\(p.completed)", p.e2e.mean.s3, p.e2e.p99.s3, p.ttft.mean.s3, p.ttft.p99.s3, p.tbt.mean.s3,
+                p.tbt.p99.s3, "\(p.preemptions)", p.vsFirstMeanE2E.signedPercent,
+            ])
+        }
+        return table
+    }
+
+    /// The mean E2E of the requests with the longest prompts (the top 10%), per policy: size-sorting can cut the
+    /// mean while these wait far longer.
+    func longPromptLine(outcomes: [BenchRunner.Outcome]) -> String {
+        guard let first = outcomes.first, !first.records.isEmpty else { return "" }
+        let prompts = first.records.map(\.promptTokens).sorted()
+        let threshold = prompts[Int(Double(prompts.count - 1) * 0.9)]
+        let parts = outcomes.map { outcome -> String in
+            let long = outcome.records.filter { $0.promptTokens >= threshold && $0.finished.isFinite }.map(\.e2e)
+            let mean = long.isEmpty ? 0 : long.reduce(0, +) / Double(long.count)
+            return "\(outcome.policy) \(mean.s3)"
+        }
+        return "long prompts (>= \(threshold) tokens, top 10%) mean E2E: " + parts.joined(separator: ", ")
+    }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
