@@ -12,7 +12,7 @@ struct Switchyard: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ConsoleCommand.self, BenchCommand.self, PoliciesCommand.self, ProfilesCommand.self, WorkloadsCommand.self,
+            ConsoleCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self, ProfilesCommand.self, WorkloadsCommand.self,
         ],
         defaultSubcommand: ConsoleCommand.self
     )

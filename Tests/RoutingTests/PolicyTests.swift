@@ -118,7 +118,11 @@ func target(_ decision: RoutingDecision) -> Int? {
 @Test func everyPolicyHoldsWhenNoInstanceIsHealthy() throws {
     let v = view(2) { loads in for i in loads.indices { loads[i].healthy = false } }
     for name in PolicyCatalog.names {
-        var policy = try PolicyCatalog.make(name, seed: 1)
+        // The DQN routers need a shipped network for the cluster size; they have their own tests.
+        guard var policy = try? PolicyCatalog.make(name, seed: 1, instances: 2) else {
+            #expect(name.hasPrefix("rl"), "\(name) failed to build")
+            continue
+        }
         #expect(policy.route(info, in: v).target == .hold, "\(name)")
     }
 }

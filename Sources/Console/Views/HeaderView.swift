@@ -27,7 +27,8 @@ enum HeaderView {
         func total(_ list: [(priority: Int, text: StyledText, right: Bool)]) -> Int {
             list.reduce(0) { $0 + $1.text.width } + gap * max(0, list.count - 1) + 1
         }
-        while total(items) > canvas.width, let drop = items.indices.max(by: { items[$0].priority < items[$1].priority }),
+        while total(items) > canvas.width,
+            let drop = items.indices.max(by: { items[$0].priority < items[$1].priority }),
             items[drop].priority > 0
         {
             items.remove(at: drop)

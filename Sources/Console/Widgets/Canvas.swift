@@ -16,8 +16,8 @@ struct Canvas {
 
     /// A canvas over `area`, given relative to this one and clipped to it.
     func sub(_ area: Rect) -> Canvas {
-        Canvas(screen: screen, rect: Rect(x: rect.x + area.x, y: rect.y + area.y, width: area.width, height: area.height)
-            .intersection(rect))
+        let moved = Rect(x: rect.x + area.x, y: rect.y + area.y, width: area.width, height: area.height)
+        return Canvas(screen: screen, rect: moved.intersection(rect))
     }
 
     /// Writes `text` at (`x`, `y`), clipped; returns the column after the last character.

@@ -6,6 +6,14 @@ public struct Transition: Sendable {
     public var next: [Float]
     /// Actions allowed in `next` (hold may be masked, down instances always are).
     public var nextMask: [Bool]
+
+    public init(state: [Float], action: Int, reward: Float, next: [Float], nextMask: [Bool]) {
+        self.state = state
+        self.action = action
+        self.reward = reward
+        self.next = next
+        self.nextMask = nextMask
+    }
 }
 
 /// A fixed-capacity ring buffer of transitions with uniform sampling.

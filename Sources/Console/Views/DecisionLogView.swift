@@ -1,0 +1,63 @@
+import SwitchyardCore
+
+/// The newest routing decisions, newest first, one per line:
+///
+/// `  12.41s r1234  p=1,532  →i2   <256    i2 0.41  i0 0.52  i3 0.60  least mixing impact`
+///
+/// Time, request, prompt tokens, predicted bucket, the chosen instance (or HOLD), the best scores and the reason.
+enum DecisionLogView {
+    /// Draws the log filling `canvas`.
+    static func draw(_ snapshot: ClusterSnapshot, in canvas: Canvas) {
+        var title = StyledText("Decisions", CellStyle.accent.bold)
+        title.append(" · newest first", .dim)
+        let inner = Box.draw(in: canvas, title: title)
+        let area = inner.sub(Rect(x: 1, y: 0, width: inner.width - 2, height: inner.height))
+        let records = Array(snapshot.recentDecisions.suffix(area.height).reversed())
+        guard !records.isEmpty else {
+            area.write("no routing decisions yet", x: 0, y: 0, style: .dim)
+            return
+        }
+        let idWidth = max(5, (records.map { "r\($0.request)".count }.max() ?? 0))
+        let promptWidth = max(7, (records.map { "p=" + Format.thousands($0.promptTokens) }.map(\.count).max() ?? 0))
+        let bucketWidth = max(4, snapshot.bucketLabels.map(\.count).max() ?? 4)
+        let scoreTexts = records.map(scores)
+        let scoresWidth = scoreTexts.map(\.width).max() ?? 0
+        let showScores = area.width >= 70
+        for (row, record) in records.enumerated() {
+            var line = StyledText(Format.pad(Format.fixed(record.time, 2) + "s", 8, right: true), .dim)
+            line.append(" ")
+            line.append(Format.pad("r\(record.request)", idWidth), .text)
+            line.append(" ")
+            line.append(Format.pad("p=" + Format.thousands(record.promptTokens), promptWidth, right: true), .text)
+            line.append("  ")
+            if let instance = record.instance {
+                line.append(Format.pad("→i\(instance)", 5), CellStyle.accent.bold)
+            } else {
+                line.append(Format.pad("HOLD", 5), CellStyle.warn.bold)
+            }
+            line.append(" ")
+            let bucket = snapshot.bucketLabels.indices.contains(record.predictedBucket)
+                ? snapshot.bucketLabels[record.predictedBucket] : "b\(record.predictedBucket)"
+            line.append(Format.pad(bucket, bucketWidth), .decode)
+            if showScores, scoresWidth > 0 {
+                line.append("  ")
+                line.append(scoreTexts[row])
+                line.pad(to: line.width + scoresWidth - scoreTexts[row].width)
+            }
+            line.append("  ")
+            line.append(record.reason, .dim)
+            area.write(line.truncated(to: area.width), y: row)
+        }
+    }
+
+    /// `i2 0.41  i0 0.52  i3 0.60`, the best in bold.
+    private static func scores(_ record: DecisionRecord) -> StyledText {
+        var text = StyledText()
+        for (index, scored) in record.topScores.enumerated() {
+            if index > 0 { text.append("  ") }
+            text.append("i\(scored.instance) ", .dim)
+            text.append(Format.score(scored.score), index == 0 ? CellStyle.text.bold : .text)
+        }
+        return text
+    }
+}

@@ -1,0 +1,113 @@
+import SwitchyardCore
+
+/// The instances: a grid of cards that reflows to the width, or, when they do not all fit, a scrolling panel of
+/// one-line rows (in as many columns as the width allows).
+enum InstanceCardsView {
+    /// How the instances are laid out.
+    enum Mode: Sendable, Equatable {
+        /// Cards of `cardWidth` columns, `columns` to a row.
+        case cards(columns: Int, cardWidth: Int)
+        /// One-line rows in a panel, `columns` side by side.
+        case compact(columns: Int)
+    }
+
+    /// Columns of rows at least this wide each.
+    static let compactColumnWidth = 96
+
+    /// The card grid for `count` instances in `width` columns.
+    static func cardGrid(count: Int, width: Int) -> (columns: Int, cardWidth: Int, rows: Int) {
+        let maxColumns = max(1, width / InstanceCardView.minWidth)
+        let wanted = max(1, (width + InstanceCardView.maxWidth - 1) / InstanceCardView.maxWidth)
+        let columns = max(1, min(wanted, maxColumns, max(1, count)))
+        let cardWidth = min(width / columns, InstanceCardView.maxWidth + 4)
+        let rows = (count + columns - 1) / columns
+        return (columns, cardWidth, rows)
+    }
+
+    /// Compact-row columns that fit in a panel `width` wide.
+    static func compactColumns(width: Int) -> Int { max(1, (width - 2) / compactColumnWidth) }
+
+    /// Draws the instances in `mode` and returns the scroll position actually used and the rows per page.
+    static func draw(
+        _ snapshot: ClusterSnapshot,
+        mode: Mode,
+        focus: Int?,
+        scroll: Int,
+        in canvas: Canvas
+    ) -> (scroll: Int, pageSize: Int) {
+        let instances = snapshot.instances
+        let scale = CardScale(instances)
+        switch mode {
+        case .cards(let columns, let cardWidth):
+            for (index, instance) in instances.enumerated() {
+                let rect = Rect(
+                    x: (index % columns) * cardWidth,
+                    y: (index / columns) * InstanceCardView.height,
+                    width: cardWidth,
+                    height: InstanceCardView.height
+                )
+                guard rect.maxY <= canvas.height else { break }
+                InstanceCardView.draw(
+                    instance,
+                    bucketLabels: snapshot.bucketLabels,
+                    scale: scale,
+                    focused: focus == index,
+                    in: canvas.sub(rect)
+                )
+            }
+            return (0, max(1, instances.count))
+        case .compact(let columns):
+            return drawCompact(instances, columns: columns, scale: scale, focus: focus, scroll: scroll, in: canvas)
+        }
+    }
+
+    /// The scroll position that keeps `focus` in a window of `capacity` rows over `count` items.
+    static func clampScroll(_ scroll: Int, focus: Int?, count: Int, capacity: Int) -> Int {
+        var result = scroll
+        if let focus {
+            if focus < result { result = focus }
+            if focus >= result + capacity { result = focus - capacity + 1 }
+        }
+        return min(max(0, result), max(0, count - capacity))
+    }
+
+    private static func drawCompact(
+        _ instances: [InstanceSnapshot],
+        columns: Int,
+        scale: CardScale,
+        focus: Int?,
+        scroll: Int,
+        in canvas: Canvas
+    ) -> (scroll: Int, pageSize: Int) {
+        let rowsPerColumn = max(1, canvas.height - 2)
+        let capacity = rowsPerColumn * columns
+        let first = clampScroll(scroll, focus: focus, count: instances.count, capacity: capacity)
+        let last = min(instances.count, first + capacity)
+        var title = StyledText("Instances", CellStyle.accent.bold)
+        title.append(" · \(instances.count)", .dim)
+        if last - first < instances.count {
+            title.append(" · \(first + 1)–\(last)", .text)
+            title.append(first > 0 ? " ↑" : "  ", .accent)
+            title.append(last < instances.count ? "↓" : " ", .accent)
+        }
+        let inner = Box.draw(in: canvas, title: title)
+        let columnWidth = inner.width / columns
+        let nameWidth = min(10, max(3, instances.map(\.name.count).max() ?? 3))
+        for index in first..<last {
+            let slot = index - first
+            let column = slot / rowsPerColumn
+            let area = inner.sub(
+                Rect(x: column * columnWidth + 1, y: 0, width: columnWidth - 2, height: inner.height)
+            )
+            InstanceRowView.draw(
+                instances[index],
+                nameWidth: nameWidth,
+                scale: scale,
+                focused: focus == index,
+                y: slot % rowsPerColumn,
+                in: area
+            )
+        }
+        return (first, capacity)
+    }
+}
