@@ -10,6 +10,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
@@ -68,24 +69,42 @@ static inline SCREEN *sy_newterm(void) {
     return screen;
 }
 
-/// Restores the terminal, then lets the signal take its default course (so the exit status still says which one).
+/// The handler each signal had before sy_install_signal_handlers (one table per translation unit: install and
+/// remove must be called from the same Swift file).
+static inline struct sigaction *sy_saved_action(int sig) {
+    static struct sigaction saved[65];
+    return &saved[(sig > 0 && sig < 65) ? sig : 0];
+}
+
+/// Restores the terminal, puts the previous handler back and re-raises, so the signal then takes its usual course
+/// (the process dies with the right status, or a crash reporter still runs, on a readable terminal).
 static inline void sy_restore_and_reraise(int sig) {
     endwin();
-    signal(sig, SIG_DFL);
+    sigaction(sig, sy_saved_action(sig), NULL);
     raise(sig);
 }
 
-/// Installs handlers for SIGINT, SIGTERM and SIGHUP that call endwin before the process dies.
-static inline void sy_install_signal_handlers(void) {
-    signal(SIGINT, sy_restore_and_reraise);
-    signal(SIGTERM, sy_restore_and_reraise);
-    signal(SIGHUP, sy_restore_and_reraise);
+/// The signals after which the terminal must be restored: interrupts, hang-ups and crashes.
+static inline int sy_handled_signal(int index) {
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+    return index >= 0 && index < (int)(sizeof signals / sizeof signals[0]) ? signals[index] : 0;
 }
 
-/// Puts the default handlers back once curses has ended.
+/// Installs handlers that call endwin before the process dies of a signal.
+static inline void sy_install_signal_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = sy_restore_and_reraise;
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; sy_handled_signal(i) != 0; i++) {
+        sigaction(sy_handled_signal(i), &action, sy_saved_action(sy_handled_signal(i)));
+    }
+}
+
+/// Puts back the handlers that were there before, once curses has ended.
 static inline void sy_remove_signal_handlers(void) {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
+    for (int i = 0; sy_handled_signal(i) != 0; i++) {
+        sigaction(sy_handled_signal(i), sy_saved_action(sy_handled_signal(i)), NULL);
+    }
 }
 #endif

@@ -16,6 +16,8 @@ public struct RouterTrainer: Sendable {
     /// Builds episode k's timed workload.
     public var workload: @Sendable (Int) throws -> [Request]
     public var predictor: any LengthPredictor
+    /// Reward per completed request (the paper's +60).
+    public var completionBonus = 60.0
 
     public struct EpisodeReport: Sendable {
         public var episode: Int
@@ -54,6 +56,7 @@ public struct RouterTrainer: Sendable {
                 case .guided: exp(-0.5 * Double(k))
                 }
             policy.learning = RLPolicy.Learning(epsilon: epsilon, heuristicWeight: weight)
+            policy.learning?.completionBonus = completionBonus
             var episodeConfig = config
             episodeConfig.seed = config.seed &+ UInt64(k)
             var simulation = Simulation(config: episodeConfig, policy: policy, predictor: predictor, workload: try workload(k))

@@ -30,6 +30,9 @@ struct TrainRouterCommand: ParsableCommand {
     @Option(help: "Seed of the network and the episodes.")
     var seed: UInt64 = 1
 
+    @Option(help: "Reward per completed request (the paper uses 60).")
+    var completionBonus = 60.0
+
     @Option(help: "Where to write the weights (default: <variant>-<instances>.json).")
     var out: String?
 
@@ -49,7 +52,7 @@ struct TrainRouterCommand: ParsableCommand {
         let process = plan.process
         let timed = plan.hasArrivalTimes
         let count = min(episodeRequests, pool.count)
-        let trainer = RouterTrainer(
+        var trainer = RouterTrainer(
             config: try cluster.simulationConfig(seed: seed),
             variant: kind,
             episodes: episodes,
@@ -69,6 +72,8 @@ struct TrainRouterCommand: ParsableCommand {
                     ? ArrivalProcess.rescale(window, toMeanRate: rate) : process.assigningArrivals(to: window, using: &rng)
             }
         )
+
+        trainer.completionBonus = completionBonus
         print(
             "training \(variant) on \(plan.name) (training part: \(pool.count) requests), \(cluster.instances) instances, "
                 + String(format: "%.2f req/s, %d episodes x %d requests", rate, episodes, count)

@@ -55,3 +55,12 @@ struct Canvas {
         for y in 0..<height { write(row, x: 0, y: y, style: style) }
     }
 }
+
+extension Canvas {
+    /// A canvas of `width`×`height` centred in this one (clipped to it).
+    func centred(width: Int, height: Int) -> Canvas {
+        let w = min(width, self.width)
+        let h = min(height, self.height)
+        return sub(Rect(x: (self.width - w) / 2, y: (self.height - h) / 2, width: w, height: h))
+    }
+}

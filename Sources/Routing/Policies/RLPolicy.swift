@@ -32,6 +32,8 @@ public struct RLPolicy: RoutingPolicy {
         /// Weight of the heuristic term in this episode (λ_k for `rl`, 1 for `rl-aware`, 0 for `rl-baseline`).
         public var heuristicWeight: Double
         public var trainEvery = 2
+        /// Reward per completed request (the paper's +60).
+        public var completionBonus = 60.0
         var decisions = 0
         var last: (state: [Float], action: Int, heuristic: Double)?
         var lastTime = 0.0
@@ -85,7 +87,12 @@ public struct RLPolicy: RoutingPolicy {
         let q: [Float]
         if var learning {
             if let last = learning.last {
-                let reward = Self.reward(view: view, since: learning.lastTime, completedBefore: learning.lastCompleted)
+                let reward = Self.reward(
+                    view: view,
+                    since: learning.lastTime,
+                    completedBefore: learning.lastCompleted,
+                    bonus: learning.completionBonus
+                )
                     + learning.heuristicWeight * last.heuristic
                 learning.episodeReward += reward
                 agent.remember(
@@ -113,7 +120,7 @@ public struct RLPolicy: RoutingPolicy {
     }
 
     /// The environment reward accrued between two decisions, in request-seconds (before the /60 scaling).
-    static func reward(view: ClusterView, since: Double, completedBefore: Int) -> Double {
+    static func reward(view: ClusterView, since: Double, completedBefore: Int, bonus: Double) -> Double {
         let dt = max(0, view.now - since)
         var waiting = Double(view.routerQueueLength)
         for instance in view.instances where instance.outstanding > 0 {
@@ -122,6 +129,6 @@ public struct RLPolicy: RoutingPolicy {
                 ? min(1, Double(instance.streamedTokens) / instance.predictedDecodeTokens) : 0
             waiting += Double(instance.outstanding) * (1 - progress)
         }
-        return -waiting * dt + 60 * Double(view.completedRequests - completedBefore)
+        return -waiting * dt + bonus * Double(view.completedRequests - completedBefore)
     }
 }

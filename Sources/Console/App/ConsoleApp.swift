@@ -1,0 +1,131 @@
+import SwitchyardCore
+
+/// The live console: the loop that reads keys, sends commands, polls the backend and draws, at a steady rate.
+public enum ConsoleApp {
+    /// Runs the console on the terminal until the operator quits (`q`) or the task is cancelled.
+    ///
+    /// Each frame: read the waiting keys without blocking and apply them with any scripted actions; send the
+    /// resulting commands to the backend (awaiting each); take a snapshot; draw it, writing only changed cells;
+    /// sleep until the next frame. The terminal is restored on quit, on error, on cancellation and on signals.
+    /// - Throws: ``ThemeError`` for a bad `--theme` (before the terminal changes mode), ``ConsoleError`` when there
+    ///   is no usable terminal.
+    public static func run(backend: any ClusterBackend, options: ConsoleOptions) async throws {
+        var themes = try ThemeCatalog(
+            loader: ThemeLoader(directory: options.themesDirectory, environment: options.environment),
+            initial: options.theme,
+            noColor: options.noColor
+        )
+        var state = ConsoleState(
+            policyNames: backend.policyNames,
+            themeNames: themes.names,
+            themeIndex: themes.initialIndex
+        )
+        let terminal = try CursesTerminal(allowColor: !options.noColor, term: options.environment["TERM"])
+        defer { terminal.shutdown() }
+        let screen = CursesScreen(terminal: terminal, theme: try themes.theme(at: state.themeIndex))
+        var themeIndex = state.themeIndex
+
+        let inbox = ActionInbox()
+        let script = options.scriptedActions.map { stream in
+            Task {
+                for await action in stream { await inbox.append(action) }
+            }
+        }
+        defer { script?.cancel() }
+
+        let clock = ContinuousClock()
+        var deadline = clock.now
+        while !state.isQuitting, !Task.isCancelled {
+            var actions: [ConsoleAction] = []
+            for key in terminal.pendingKeys() {
+                if key == .resize {
+                    screen.syncSize()
+                    continue
+                }
+                guard let action = KeyMap.action(for: key, mode: state.inputMode) else { continue }
+                // Apply at once so the next key is read in the mode this one leaves (`b` then `1`).
+                await apply(action, to: &state, backend: backend, options: options)
+            }
+            actions.append(contentsOf: await inbox.drain())
+            for action in actions { await apply(action, to: &state, backend: backend, options: options) }
+            if state.isQuitting { break }
+
+            if state.themeIndex != themeIndex {
+                themeIndex = state.themeIndex
+                do {
+                    screen.setTheme(try themes.theme(at: themeIndex))
+                } catch {
+                    state.show(status: "\(error)")
+                }
+            }
+
+            let snapshot = await backend.snapshot()
+            options.onFrame?(snapshot)
+            state.sync(with: snapshot)
+            screen.syncSize()
+            state.apply(ConsoleRenderer.render(state: state, snapshot: snapshot, into: screen))
+            screen.present()
+            state.tick()
+
+            deadline = deadline.advanced(by: options.frameInterval)
+            let now = clock.now
+            if deadline < now { deadline = now }
+            do {
+                try await Task.sleep(until: deadline, clock: clock)
+            } catch {
+                break
+            }
+        }
+    }
+
+    /// Applies one action: updates the state and sends its commands to the backend, reporting failures in the
+    /// footer.
+    private static func apply(
+        _ action: ConsoleAction,
+        to state: inout ConsoleState,
+        backend: any ClusterBackend,
+        options: ConsoleOptions
+    ) async {
+        for command in state.handle(action) {
+            options.onCommand?(command)
+            do {
+                try await send(command, to: backend)
+            } catch {
+                state.show(status: "\(error)")
+            }
+        }
+    }
+
+    /// Sends one command to the backend.
+    /// - Throws: What the backend throws (an unknown policy, comparison unavailable).
+    static func send(_ command: ConsoleCommand, to backend: any ClusterBackend) async throws {
+        switch command {
+        case .setPolicy(let name): try await backend.setPolicy(name)
+        case .burst(let kind): await backend.injectBurst(kind)
+        case .pause(let paused): await backend.setPaused(paused)
+        case .speed(let speed): await backend.setSpeed(speed)
+        case .compare(let policy): try await backend.setComparison(policy)
+        case .quit: break
+        }
+    }
+
+    /// Renders one frame off-terminal: the text a person would see on a `width`×`height` terminal.
+    ///
+    /// For tests and README captures. With `ansi`, the text carries colour escapes for `theme` (pipe it through
+    /// `aha` for HTML); without, it is plain and the theme does not matter.
+    /// - Parameter state: The console state; when nil, a fresh state that follows the snapshot.
+    public static func renderOnce(
+        snapshot: ClusterSnapshot,
+        state: ConsoleState? = nil,
+        width: Int,
+        height: Int,
+        theme: Theme = .standard,
+        ansi: Bool = false
+    ) -> String {
+        var current = state ?? ConsoleState(policyNames: [snapshot.policy], themeNames: [theme.name])
+        if state == nil { current.sync(with: snapshot) }
+        let grid = GridScreen(width: width, height: height)
+        ConsoleRenderer.render(state: current, snapshot: snapshot, into: grid)
+        return ansi ? grid.ansiText(theme: theme) : grid.text()
+    }
+}

@@ -1,0 +1,165 @@
+import SwitchyardCore
+
+/// The A/B twin: the live cluster (A) and its twin fed the identical arrivals (B) side by side, or stacked on
+/// narrow terminals, with the live difference in mean and p99 of E2E and TTFT on the last line.
+enum ABView {
+    /// Side by side from this width; stacked below it.
+    static let sideBySideWidth = 72
+    /// Summary rows in each side's box before its instance rows.
+    static let summaryRows = 3
+
+    /// Rows the view would like for `instances` per side at `width`, and the fewest it can do with.
+    static func heights(instances: Int, width: Int) -> (wanted: Int, minimum: Int) {
+        let box = 2 + summaryRows
+        if width >= sideBySideWidth { return (box + instances + 1, box + 1) }
+        return (2 * (box + instances) + 1, 2 * box + 1)
+    }
+
+    /// Draws A and B filling `canvas`; returns the first instance row shown and rows per page.
+    static func draw(
+        _ snapshot: ClusterSnapshot,
+        twin: TwinSnapshot,
+        focus: Int?,
+        scroll: Int,
+        in canvas: Canvas
+    ) -> (scroll: Int, pageSize: Int) {
+        let body = canvas.sub(Rect(x: 0, y: 0, width: canvas.width, height: canvas.height - 1))
+        let a: Rect
+        let b: Rect
+        if canvas.width >= sideBySideWidth {
+            let half = body.width / 2
+            a = Rect(x: 0, y: 0, width: half, height: body.height)
+            b = Rect(x: half, y: 0, width: body.width - half, height: body.height)
+        } else {
+            let half = body.height / 2
+            a = Rect(x: 0, y: 0, width: body.width, height: half)
+            b = Rect(x: 0, y: half, width: body.width, height: body.height - half)
+        }
+        let rows = max(1, min(a.height, b.height) - 2 - summaryRows)
+        let count = max(snapshot.instances.count, twin.instances.count)
+        let first = InstanceCardsView.clampScroll(scroll, focus: focus, count: count, capacity: rows)
+        let sideA = Side(
+            tag: "A",
+            policy: snapshot.policy,
+            instances: snapshot.instances,
+            routerQueue: snapshot.routerQueue,
+            completed: snapshot.completed,
+            e2e: snapshot.e2e,
+            ttft: snapshot.ttft,
+            history: snapshot.history
+        )
+        let sideB = Side(
+            tag: "B",
+            policy: twin.policy,
+            instances: twin.instances,
+            routerQueue: twin.routerQueue,
+            completed: twin.completed,
+            e2e: twin.e2e,
+            ttft: twin.ttft,
+            history: twin.history
+        )
+        drawSide(sideA, style: .accent, first: first, rows: rows, focus: focus, in: body.sub(a))
+        drawSide(sideB, style: .decode, first: first, rows: rows, focus: focus, in: body.sub(b))
+        let deltaArea = canvas.sub(Rect(x: 0, y: canvas.height - 1, width: canvas.width, height: 1))
+        deltaArea.write(delta(a: snapshot, b: twin).truncated(to: canvas.width), y: 0)
+        return (first, rows)
+    }
+
+    /// `B vs A  E2E mean +21.5%  p99 +36.6%   TTFT mean +8.0%  p99 +12.0%`, green where B is faster.
+    static func delta(a: ClusterSnapshot, b: TwinSnapshot) -> StyledText {
+        var line = StyledText(" B vs A ", CellStyle.decode.bold.reversed)
+        let items: [(String, Double, Double)] = [
+            ("  E2E mean ", a.e2e.mean, b.e2e.mean), ("  p99 ", a.e2e.p99, b.e2e.p99),
+            ("   TTFT mean ", a.ttft.mean, b.ttft.mean), ("  p99 ", a.ttft.p99, b.ttft.p99),
+        ]
+        for (label, valueA, valueB) in items {
+            line.append(label, .dim)
+            guard valueA > 0, a.e2e.count > 0, b.e2e.count > 0 else {
+                line.append("–", .dim)
+                continue
+            }
+            let change = (valueB - valueA) / valueA
+            let style: CellStyle = change < -0.005 ? CellStyle.ok.bold : change > 0.005 ? CellStyle.crit.bold : .text
+            line.append(Format.signedPercent(change), style)
+        }
+        line.append("   (B − A) / A, lower is better", .dim)
+        return line
+    }
+
+    /// What one side shows.
+    private struct Side {
+        var tag: String
+        var policy: String
+        var instances: [InstanceSnapshot]
+        var routerQueue: Int
+        var completed: Int
+        var e2e: LatencySummary
+        var ttft: LatencySummary
+        var history: [LatencyPoint]
+    }
+
+    private static func drawSide(
+        _ side: Side,
+        style: CellStyle,
+        first: Int,
+        rows: Int,
+        focus: Int?,
+        in canvas: Canvas
+    ) {
+        var title = StyledText(side.tag + " · ", style.bold)
+        title.append(side.policy, style.bold)
+        let inner = Box.draw(in: canvas, title: title, border: style)
+        let area = inner.sub(Rect(x: 1, y: 0, width: inner.width - 2, height: inner.height))
+        let stats: [(String, LatencySummary, [Double])] = [
+            ("E2E ", side.e2e, side.history.map(\.e2eP99)), ("TTFT", side.ttft, side.history.map(\.ttftP99)),
+        ]
+        for (row, (name, summary, p99s)) in stats.enumerated() {
+            var line = StyledText(name + " mean ", .dim)
+            line.append(Format.pad(summary.count > 0 ? Format.seconds(summary.mean) : "–", 6, right: true), .text)
+            line.append("  p99 ", .dim)
+            line.append(Format.pad(summary.count > 0 ? Format.seconds(summary.p99) : "–", 6, right: true), .text)
+            line.append("  ")
+            let sparkWidth = max(0, min(30, area.width - line.width))
+            line.append(Sparkline.render(p99s, width: sparkWidth), .warn)
+            area.write(line, y: row)
+        }
+        var counts = StyledText("done ", .dim)
+        counts.append(Format.thousands(side.completed), .text)
+        counts.append("  held ", .dim)
+        counts.append(Format.thousands(side.routerQueue), side.routerQueue > 0 ? .warn : .text)
+        counts.append("  preempt ", .dim)
+        let preemptions = side.instances.reduce(0) { $0 + $1.preemptions }
+        counts.append(Format.thousands(preemptions), preemptions > 0 ? .warn : .text)
+        area.write(counts, y: 2)
+        let nameWidth = min(8, max(3, side.instances.map(\.name.count).max() ?? 3))
+        let last = min(side.instances.count, first + rows)
+        guard first < last else { return }
+        for index in first..<last {
+            let y = summaryRows + index - first
+            miniRow(side.instances[index], nameWidth: nameWidth, focused: focus == index, y: y, in: area)
+        }
+    }
+
+    /// `i0  ● q   3 run  42  KV ████░░░░  47%`
+    private static func miniRow(
+        _ instance: InstanceSnapshot,
+        nameWidth: Int,
+        focused: Bool,
+        y: Int,
+        in canvas: Canvas
+    ) {
+        var line = StyledText(Format.pad(instance.name, nameWidth), focused ? CellStyle.accent.bold.reversed : .text)
+        line.append(" ●", instance.health.style)
+        line.append(" q ", .dim)
+        line.append(Format.pad(Format.thousands(instance.prefillQueue), 3, right: true), .prefill)
+        line.append(" run ", .dim)
+        line.append(Format.pad(Format.thousands(instance.decoding), 3, right: true), .decode)
+        line.append("  KV ", .dim)
+        let gaugeWidth = max(0, min(20, canvas.width - line.width - 5))
+        let gauge = Bar.gauge(instance.kvUsage, width: gaugeWidth)
+        line.append(gauge.filled, CellStyle(.kv(instance.kvUsage)))
+        line.append(gauge.empty, .dim)
+        line.append(Format.pad(Format.percent(instance.kvUsage), 5, right: true), CellStyle(.kv(instance.kvUsage)))
+        canvas.write(line, y: y)
+    }
+}

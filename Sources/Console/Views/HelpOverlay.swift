@@ -1,0 +1,43 @@
+/// The `?` overlay: every key binding, and the policies with their number keys, in a centred box.
+enum HelpOverlay {
+    /// Draws the overlay centred on `canvas`.
+    static func draw(policyNames: [String], themeName: String, in canvas: Canvas) {
+        let keyWidth = KeyMap.bindings.map(\.keys.count).max() ?? 8
+        var lines: [StyledText] = KeyMap.bindings.map { binding in
+            var line = StyledText(Format.pad(binding.keys, keyWidth + 2), CellStyle.accent.bold)
+            line.append(binding.summary, .text)
+            return line
+        }
+        lines.append(StyledText())
+        let width = min(canvas.width - 4, 72)
+        var policyLines: [StyledText] = [StyledText("Policies", CellStyle.accent.bold)]
+        var current = StyledText()
+        for (index, name) in policyNames.enumerated() {
+            var entry = StyledText(index < 9 ? "\(index + 1) " : "  ", CellStyle.accent.bold)
+            entry.append(name, .text)
+            if current.width > 0, current.width + 2 + entry.width > width - 4 {
+                policyLines.append(current)
+                current = StyledText()
+            }
+            if current.width > 0 { current.append("  ") }
+            current.append(entry)
+        }
+        if current.width > 0 { policyLines.append(current) }
+        lines.append(contentsOf: policyLines)
+        var themeLine = StyledText("theme ", .dim)
+        themeLine.append(themeName, .text)
+        themeLine.append("   esc or ? closes this help", .dim)
+        lines.append(StyledText())
+        lines.append(themeLine)
+
+        let height = min(canvas.height, lines.count + 2)
+        let inner = Box.draw(
+            in: canvas.centred(width: width, height: height),
+            title: StyledText("Keys", CellStyle.accent.bold),
+            border: .accent
+        )
+        for (row, line) in lines.prefix(inner.height).enumerated() {
+            inner.write(line.truncated(to: inner.width - 2), x: 1, y: row)
+        }
+    }
+}
