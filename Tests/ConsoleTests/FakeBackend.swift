@@ -1,0 +1,54 @@
+import Synchronization
+import SwitchyardCore
+
+/// A cluster backend for tests: serves a fixture snapshot and records every command it receives.
+final class FakeBackend: ClusterBackend {
+    let policyNames = SnapshotFixture.policies
+    private let state: Mutex<(snapshot: ClusterSnapshot, log: [String])>
+
+    init(snapshot: ClusterSnapshot = SnapshotFixture.snapshot()) {
+        state = Mutex((snapshot, []))
+    }
+
+    /// Every command received, as text (`policy least-kv`, `burst mixed`, ...).
+    var log: [String] { state.withLock { $0.log } }
+
+    func snapshot() async -> ClusterSnapshot { state.withLock { $0.snapshot } }
+    func events() -> AsyncStream<ClusterEvent> { AsyncStream { $0.finish() } }
+    func decisions() -> AsyncStream<DecisionRecord> { AsyncStream { $0.finish() } }
+
+    func setPolicy(_ name: String) async throws {
+        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
+        state.withLock {
+            $0.snapshot.policy = name
+            $0.log.append("policy \(name)")
+        }
+    }
+
+    func injectBurst(_ kind: BurstKind) async { state.withLock { $0.log.append("burst \(kind.rawValue)") } }
+
+    func setPaused(_ paused: Bool) async {
+        state.withLock {
+            $0.snapshot.paused = paused
+            $0.log.append("paused \(paused)")
+        }
+    }
+
+    func setSpeed(_ speed: Double) async {
+        state.withLock {
+            $0.snapshot.speed = speed
+            $0.log.append("speed \(speed)")
+        }
+    }
+
+    func setComparison(_ policy: String?) async throws {
+        state.withLock {
+            $0.snapshot.twin = policy.map { name in
+                var twin = SnapshotFixture.snapshot(twin: true).twin
+                twin?.policy = name
+                return twin
+            } ?? nil
+            $0.log.append("compare \(policy ?? "off")")
+        }
+    }
+}

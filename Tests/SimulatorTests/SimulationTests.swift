@@ -1,0 +1,93 @@
+import Engine
+import Routing
+import Simulator
+import SwitchyardCore
+import Testing
+
+func syntheticWorkload(count: Int, rate: Double, seed: UInt64) -> [Request] {
+    var rng = SplitMix64(seed: seed)
+    var t = 0.0
+    return (0..<count).map { index in
+        t += Double(rng.next() % 1000) / 1000 * 2 / rate
+        return Request(
+            id: RequestID(index),
+            arrival: t,
+            promptTokens: 50 + Int(rng.next() % 1500),
+            outputTokens: 5 + Int(rng.next() % 400)
+        )
+    }
+}
+
+func run(_ policy: String, seed: UInt64, workload: [Request], instances: Int = 4) throws -> Simulation {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    var simulation = Simulation(
+        config: SimulationConfig(instances: instances, profile: profile, seed: seed),
+        policy: try PolicyCatalog.make(policy, seed: seed),
+        predictor: PromptBucketMeanPredictor(training: workload),
+        workload: workload
+    )
+    simulation.runToCompletion()
+    return simulation
+}
+
+@Test func sameSeedGivesIdenticalRuns() throws {
+    let workload = syntheticWorkload(count: 400, rate: 3, seed: 9)
+    for policy in ["random", "power-of-two", "llm-d", "workload-aware"] {
+        let a = try run(policy, seed: 4, workload: workload)
+        let b = try run(policy, seed: 4, workload: workload)
+        #expect(a.records == b.records, "\(policy)")
+    }
+    let c = try run("random", seed: 5, workload: workload)
+    let d = try run("random", seed: 4, workload: workload)
+    #expect(c.records != d.records, "a different seed gives a different random run")
+}
+
+@Test func everyRequestCompletesOnceWithConsistentTimes() throws {
+    let workload = syntheticWorkload(count: 600, rate: 4, seed: 2)
+    for policy in ["round-robin", "least-tokens", "oracle", "min-min"] {
+        let simulation = try run(policy, seed: 1, workload: workload)
+        #expect(simulation.metrics.completed == 600, "\(policy)")
+        for record in simulation.records {
+            #expect(record.arrival <= record.routed && record.routed <= record.admitted)
+            #expect(record.admitted < record.firstToken && record.firstToken <= record.finished)
+        }
+        for load in simulation.loads {
+            #expect(load.outstanding == 0 && load.prefillCount == 0 && load.outstandingPromptTokens == 0)
+        }
+        for engine in simulation.engines {
+            #expect(engine.isIdle && engine.usedBlocks == 0)
+            engine.checkInvariants()
+        }
+    }
+}
+
+@Test func metricsAggregateEveryMeasuredRequest() throws {
+    let workload = syntheticWorkload(count: 300, rate: 2, seed: 3)
+    let simulation = try run("least-requests", seed: 1, workload: workload)
+    let m = simulation.metrics
+    #expect(m.e2e.count == 300 && m.ttft.count == 300)
+    let meanE2E = simulation.records.map(\.e2e).reduce(0, +) / 300
+    #expect(abs(m.e2e.mean - meanE2E) < 1e-9)
+    #expect(m.e2e.percentile(50) <= m.e2e.percentile(99))
+    // Every token after the first is one TBT sample (plus preemption resumes).
+    let decodeTokens = simulation.records.map { $0.outputTokens - 1 }.reduce(0, +)
+    #expect(m.tbt.count >= decodeTokens)
+}
+
+@Test func oracleReadsTrueLengthsAndOthersDoNot() throws {
+    #expect(try PolicyCatalog.make("oracle", seed: 1).usesTrueLengths)
+    #expect(try PolicyCatalog.make("workload-aware-oracle", seed: 1).usesTrueLengths)
+    for name in ["round-robin", "least-tokens", "workload-aware", "min-min", "llm-d"] {
+        #expect(try PolicyCatalog.make(name, seed: 1).usesTrueLengths == false)
+    }
+}
+
+@Test func capacityEstimateIsPositiveAndLoadScalesTheRate() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let workload = syntheticWorkload(count: 500, rate: 1, seed: 1)
+    let capacity = CapacityEstimator.requestsPerSecond(profile: profile, sample: workload)
+    #expect(capacity > 0.1 && capacity < 100)
+    // A faster GPU serves more.
+    let h100 = try ProfileCatalog.profile(named: "llama2-7b-h100")
+    #expect(CapacityEstimator.requestsPerSecond(profile: h100, sample: workload) > capacity)
+}
