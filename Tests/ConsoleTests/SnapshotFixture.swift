@@ -83,9 +83,11 @@ enum SnapshotFixture {
     /// a pattern.
     static func instance(_ i: Int) -> InstanceSnapshot {
         let fixed: [(queue: Int, tokens: Int, decoding: Int, kv: Double, preempt: Int, health: InstanceHealth)] = [
-            (3, 4100, 42, 0.47, 0, .up), (0, 0, 17, 0.62, 0, .up), (7, 12_345, 60, 0.91, 5, .up), (1, 300, 8, 0.12, 0, .stale),
+            (3, 4100, 42, 0.47, 0, .up), (0, 0, 17, 0.62, 0, .up), (7, 12_345, 60, 0.91, 5, .up),
+            (1, 300, 8, 0.12, 0, .stale),
         ]
-        let values = i < fixed.count ? fixed[i] : ((i * 3) % 5, 250 * (i % 7), 10 + i % 30, Double(i % 10) / 10, i % 3, .up)
+        let values =
+            i < fixed.count ? fixed[i] : ((i * 3) % 5, 250 * (i % 7), 10 + i % 30, Double(i % 10) / 10, i % 3, .up)
         let requests = (0..<(i == 0 ? 5 : 2)).map { k in
             RequestSnapshot(
                 id: 1000 + 10 * i + k,

@@ -9,8 +9,9 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
     var weights: [[Float]]
     var biases: [[Float]]
 
-    /// He-initialised weights from a seeded generator.
-    public init(sizes: [Int], seed: UInt64) {
+    /// He-initialised weights from a seeded generator; `outputScale` scales the last layer's (0 starts the
+    /// network at an all-zero output, so a prior alone decides at first).
+    public init(sizes: [Int], seed: UInt64, outputScale: Float = 1) {
         precondition(sizes.count >= 2 && sizes.allSatisfy { $0 > 0 }, "bad layer sizes \(sizes)")
         self.sizes = sizes
         var rng = SplitMix64(seed: seed)
@@ -18,7 +19,7 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
         biases = []
         for l in 0..<(sizes.count - 1) {
             let fanIn = sizes[l]
-            let scale = (2.0 / Float(fanIn)).squareRoot()
+            let scale = (2.0 / Float(fanIn)).squareRoot() * (l == sizes.count - 2 ? outputScale : 1)
             var w = [Float](repeating: 0, count: sizes[l + 1] * fanIn)
             for i in w.indices { w[i] = rng.nextGaussian() * scale }
             weights.append(w)

@@ -20,9 +20,10 @@ public struct DoubleDQN: Sendable {
         gamma: Float = 0.95,
         batchSize: Int = 64,
         replayCapacity: Int = 50_000,
-        targetSync: Int = 250
+        targetSync: Int = 250,
+        outputScale: Float = 1
     ) {
-        online = DenseNetwork(sizes: sizes, seed: seed)
+        online = DenseNetwork(sizes: sizes, seed: seed, outputScale: outputScale)
         target = online
         optimizer = AdamOptimizer(for: online, learningRate: learningRate)
         replay = ReplayBuffer(capacity: replayCapacity)
@@ -41,13 +42,20 @@ public struct DoubleDQN: Sendable {
         return max(0, best)
     }
 
+    /// Q-values: the network's output plus the prior, if any.
+    public func qValues(_ state: [Float], prior: [Float] = [], network: DenseNetwork? = nil) -> [Float] {
+        var q = (network ?? online).forward(state)
+        if prior.count == q.count { for i in q.indices { q[i] += prior[i] } }
+        return q
+    }
+
     /// ε-greedy over the allowed actions.
-    public mutating func act(_ state: [Float], mask: [Bool], epsilon: Double) -> Int {
+    public mutating func act(_ state: [Float], mask: [Bool], epsilon: Double, prior: [Float] = []) -> Int {
         if Double(rng.next() >> 11) / Double(1 << 53) < epsilon {
             let allowed = mask.indices.filter { mask[$0] }
             if !allowed.isEmpty { return allowed[Int(rng.next() % UInt64(allowed.count))] }
         }
-        return Self.greedy(online.forward(state), mask: mask)
+        return Self.greedy(qValues(state, prior: prior), mask: mask)
     }
 
     public mutating func remember(_ transition: Transition) { replay.append(transition) }
@@ -58,16 +66,17 @@ public struct DoubleDQN: Sendable {
         guard replay.count >= batchSize else { return nil }
         let batch = replay.sample(batchSize, using: &rng)
         let targets: [Float] = batch.map { t in
-            let qNextOnline = online.forward(t.next)
-            let a = Self.greedy(qNextOnline, mask: t.nextMask)
-            return t.reward + gamma * target.forward(t.next)[a]
+            let a = Self.greedy(qValues(t.next, prior: t.nextPrior), mask: t.nextMask)
+            return t.reward + gamma * qValues(t.next, prior: t.nextPrior, network: target)[a]
         }
         let (gradients, loss) = online.gradients(inputs: batch.map(\.state)) { index, output in
             var g = [Float](repeating: 0, count: output.count)
-            let error = output[batch[index].action] - targets[index]
+            let t = batch[index]
+            let prior = t.prior.count == output.count ? t.prior[t.action] : 0
+            let error = output[t.action] + prior - targets[index]
             // Huber loss with δ = 1: quadratic inside, linear outside.
             let clipped = max(-1, min(1, error))
-            g[batch[index].action] = clipped
+            g[t.action] = clipped
             let loss = abs(error) <= 1 ? 0.5 * error * error : abs(error) - 0.5
             return (g, loss)
         }

@@ -6,13 +6,27 @@ public struct Transition: Sendable {
     public var next: [Float]
     /// Actions allowed in `next` (hold may be masked, down instances always are).
     public var nextMask: [Bool]
+    /// A fixed prior added to the network's Q-values in `state` and in `next` (empty = none): the heuristic's
+    /// estimate for the workload-guided router.
+    public var prior: [Float]
+    public var nextPrior: [Float]
 
-    public init(state: [Float], action: Int, reward: Float, next: [Float], nextMask: [Bool]) {
+    public init(
+        state: [Float],
+        action: Int,
+        reward: Float,
+        next: [Float],
+        nextMask: [Bool],
+        prior: [Float] = [],
+        nextPrior: [Float] = []
+    ) {
         self.state = state
         self.action = action
         self.reward = reward
         self.next = next
         self.nextMask = nextMask
+        self.prior = prior
+        self.nextPrior = nextPrior
     }
 }
 

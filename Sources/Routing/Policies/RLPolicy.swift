@@ -20,6 +20,9 @@ public struct RLPolicy: RoutingPolicy {
 
     public let variant: Variant
     public var name: String { variant.rawValue }
+    /// The workload-guided router adds the heuristic's estimate as a fixed prior to its Q-values, so it starts
+    /// from the heuristic's choices and learns corrections (residual Q-learning).
+    public var usesPrior: Bool { variant == .guided }
     public var agent: DoubleDQN
     public var impact = MixingImpact()
     /// Longest a request may be held, in seconds.
@@ -35,7 +38,7 @@ public struct RLPolicy: RoutingPolicy {
         /// Reward per completed request (the paper's +60).
         public var completionBonus = 60.0
         var decisions = 0
-        var last: (state: [Float], action: Int, heuristic: Double)?
+        var last: (state: [Float], action: Int, heuristic: Double, prior: [Float])?
         var lastTime = 0.0
         var lastCompleted = 0
         public internal(set) var episodeReward = 0.0
@@ -60,10 +63,16 @@ public struct RLPolicy: RoutingPolicy {
         self.init(variant: variant, agent: agent)
     }
 
-    /// A fresh, untrained agent sized for `instances`.
+    /// A fresh, untrained agent sized for `instances`. The guided variant's output layer starts at zero, so its
+    /// first choices are the prior's.
     public init(variant: Variant, instances: Int, seed: UInt64) {
         let inputs = RLState.size(instances: instances)
-        self.init(variant: variant, agent: DoubleDQN(sizes: [inputs, 64, 64, instances + 1], seed: seed))
+        let agent = DoubleDQN(
+            sizes: [inputs, 64, 64, instances + 1],
+            seed: seed,
+            outputScale: variant == .guided ? 0 : 1
+        )
+        self.init(variant: variant, agent: agent)
     }
 
     public mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
@@ -82,9 +91,10 @@ public struct RLPolicy: RoutingPolicy {
                 .combined
         }
         let bestImpact = zip(impacts, mask).filter { $0.1 }.map(\.0).min() ?? 0
+        let prior = usesPrior ? Self.prior(impacts: impacts, best: bestImpact) : []
 
         let action: Int
-        let q: [Float]
+        var q: [Float]
         if var learning {
             if let last = learning.last {
                 let reward = Self.reward(
@@ -96,20 +106,28 @@ public struct RLPolicy: RoutingPolicy {
                     + learning.heuristicWeight * last.heuristic
                 learning.episodeReward += reward
                 agent.remember(
-                    Transition(state: last.state, action: last.action, reward: Float(reward / 60), next: state, nextMask: mask)
+                    Transition(
+                        state: last.state,
+                        action: last.action,
+                        reward: Float(reward / 60),
+                        next: state,
+                        nextMask: mask,
+                        prior: last.prior,
+                        nextPrior: prior
+                    )
                 )
             }
-            action = agent.act(state, mask: mask, epsilon: learning.epsilon)
+            action = agent.act(state, mask: mask, epsilon: learning.epsilon, prior: prior)
             let heuristic = action < n ? -(impacts[action] - bestImpact) : 0
-            learning.last = (state, action, heuristic)
+            learning.last = (state, action, heuristic, prior)
             learning.lastTime = view.now
             learning.lastCompleted = view.completedRequests
             learning.decisions += 1
             if learning.decisions % learning.trainEvery == 0, let loss = agent.train() { learning.losses.append(loss) }
             self.learning = learning
-            q = agent.online.forward(state)
+            q = agent.qValues(state, prior: prior)
         } else {
-            q = agent.online.forward(state)
+            q = agent.qValues(state, prior: prior)
             action = DoubleDQN.greedy(q, mask: mask)
         }
         let scores = (0..<n).map { Double(-q[$0]) }
@@ -117,6 +135,12 @@ public struct RLPolicy: RoutingPolicy {
             return RoutingDecision(target: .hold, scores: scores, reason: "DQN holds: waiting beats every instance")
         }
         return .pick(view.instances[action].id, scores: scores, reason: "highest Q (\(variant.rawValue))")
+    }
+
+    /// The workload-guided router's prior on its Q-values, in reward units (request-seconds / 60): minus each
+    /// instance's mixing impact, and for holding, minus the best impact plus one router tick of waiting.
+    static func prior(impacts: [Double], best: Double) -> [Float] {
+        impacts.map { Float(-$0 / 60) } + [Float(-(best + 0.02) / 60)]
     }
 
     /// The environment reward accrued between two decisions, in request-seconds (before the /60 scaling).
