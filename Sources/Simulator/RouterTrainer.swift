@@ -26,6 +26,15 @@ public struct RouterTrainer: Sendable {
         public var epsilon: Double
         public var heuristicWeight: Double
         public var meanLoss: Double
+        /// Mean E2E of the greedy policy (no exploration, no learning) on the fixed validation window.
+        public var validationE2E: Double
+    }
+
+    /// Mean E2E of `policy` on the validation window (the workload of episode −1).
+    public func validate(_ policy: any RoutingPolicy) throws -> Double {
+        var simulation = Simulation(config: config, policy: policy, predictor: predictor, workload: try workload(-1))
+        simulation.runToCompletion()
+        return simulation.metrics.e2e.mean
     }
 
     public init(
@@ -48,7 +57,9 @@ public struct RouterTrainer: Sendable {
     public func train(progress: (EpisodeReport) -> Void) throws -> RLPolicy {
         var policy = RLPolicy(variant: variant, instances: config.instances, seed: config.seed)
         for k in 0..<episodes {
-            let epsilon = max(0.05, 1 - Double(k) / Double(max(1, explorationEpisodes)))
+            // The guided router starts from the heuristic's choices (its prior), so it explores around them.
+            let start = variant == .guided ? 0.2 : 1.0
+            let epsilon = max(0.02, start * (1 - Double(k) / Double(max(1, explorationEpisodes))))
             let weight: Double =
                 switch variant {
                 case .baseline: 0
@@ -63,6 +74,8 @@ public struct RouterTrainer: Sendable {
             simulation.runToCompletion()
             guard let trained = simulation.policy as? RLPolicy else { break }
             policy = trained
+            var greedy = policy
+            greedy.learning = nil
             let learning = policy.learning
             let losses = learning?.losses ?? []
             progress(
@@ -72,7 +85,8 @@ public struct RouterTrainer: Sendable {
                     meanE2E: simulation.metrics.e2e.mean,
                     epsilon: epsilon,
                     heuristicWeight: weight,
-                    meanLoss: losses.isEmpty ? 0 : Double(losses.reduce(0, +)) / Double(losses.count)
+                    meanLoss: losses.isEmpty ? 0 : Double(losses.reduce(0, +)) / Double(losses.count),
+                    validationE2E: try validate(greedy)
                 )
             )
         }

@@ -58,7 +58,7 @@ struct TrainRouterCommand: ParsableCommand {
             episodes: episodes,
             predictor: plan.defaultPredictor(),
             workload: { episode in
-                var rng = SeededGenerator(seed: seed &+ UInt64(episode) &* 7919)
+                var rng = SeededGenerator(seed: seed &+ UInt64(bitPattern: Int64(episode)) &* 7919)
                 let start = pool.count > count ? Int(rng.next() % UInt64(pool.count - count + 1)) : 0
                 var window = Array(pool[start..<(start + count)])
                 let origin = window.first?.arrival ?? 0
@@ -74,6 +74,15 @@ struct TrainRouterCommand: ParsableCommand {
         )
 
         trainer.completionBonus = completionBonus
+        let heuristic = try trainer.validate(WorkloadAwarePolicy())
+        let roundRobin = try trainer.validate(RoundRobinPolicy())
+        print(
+            String(
+                format: "validation window: round-robin %.3f s, workload-aware %.3f s mean E2E",
+                roundRobin,
+                heuristic
+            )
+        )
         print(
             "training \(variant) on \(plan.name) (training part: \(pool.count) requests), \(cluster.instances) instances, "
                 + String(format: "%.2f req/s, %d episodes x %d requests", rate, episodes, count)
@@ -84,9 +93,9 @@ struct TrainRouterCommand: ParsableCommand {
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             print(
                 String(
-                    format: "[%@] %3d/%d  reward %10.1f  mean E2E %7.3f s  eps %.2f  lambda %.3f  loss %.4f",
-                    bar, report.episode, episodes, report.reward, report.meanE2E, report.epsilon, report.heuristicWeight,
-                    report.meanLoss
+                    format: "[%@] %3d/%d  reward %10.1f  E2E %7.3f s  greedy E2E %7.3f s  eps %.2f  lambda %.3f  loss %.4f",
+                    bar, report.episode, episodes, report.reward, report.meanE2E, report.validationE2E, report.epsilon,
+                    report.heuristicWeight, report.meanLoss
                 )
             )
         }
