@@ -63,12 +63,13 @@ struct BenchCommand: ParsableCommand {
         let seedList = try parsedSeeds()
         let plan = try WorkloadPlan.make(cluster, requests: requests)
         let instances = cluster.instances
+        let predictor = try plan.predictor(cluster.predictor)
         let runner = BenchRunner(
             config: try cluster.simulationConfig(seed: seedList[0]),
             policies: names,
             seeds: seedList,
             workload: { plan.timed(seed: $0) },
-            predictor: { _ in plan.defaultPredictor() },
+            predictor: { _ in predictor },
             makePolicy: { try PolicyCatalog.make($0, seed: $1, instances: instances) }
         )
         var (report, outcomes) = try runner.run(clock: { monotonicSeconds() })

@@ -1,9 +1,9 @@
 import ArgumentParser
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train the response-length predictor or the RL router.",
-        subcommands: [TrainRouterCommand.self]
+        subcommands: [TrainPredictorCommand.self, TrainRouterCommand.self]
     )
 }

@@ -56,7 +56,7 @@ struct TrainRouterCommand: ParsableCommand {
             config: try cluster.simulationConfig(seed: seed),
             variant: kind,
             episodes: episodes,
-            predictor: plan.defaultPredictor(),
+            predictor: try plan.predictor(cluster.predictor),
             workload: { episode in
                 var rng = SeededGenerator(seed: seed &+ UInt64(bitPattern: Int64(episode)) &* 7919)
                 let start = pool.count > count ? Int(rng.next() % UInt64(pool.count - count + 1)) : 0

@@ -32,6 +32,19 @@ struct ClusterOptions: ParsableArguments {
     @Flag(help: "Turn on chunked prefill in every instance.")
     var chunkedPrefill = false
 
+    @Option(
+        help: """
+            Length predictor: ngram (hashed n-gram logistic regression, trained on the workload's training part; \
+            needs prompt text, else it uses prompt length and hint), band-mean (mean output per prompt-length band \
+            and hint, from the training part) or shipped (the model that ships inside Switchyard).
+            """
+    )
+    var predictor: PredictorChoice = .auto
+
+    enum PredictorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+        case auto, ngram, bandMean = "band-mean", shipped
+    }
+
     func validate() throws {
         guard instances >= 1, instances <= 1024 else {
             throw ValidationError("--instances must be between 1 and 1024, got \(instances).")
@@ -123,6 +136,24 @@ struct WorkloadPlan: Sendable {
         return process.assigningArrivals(to: evaluation, using: &rng)
     }
 
-    /// The default predictor: the training split's mean output per prompt-length band (and hint).
-    func defaultPredictor() -> any LengthPredictor { PromptBucketMeanPredictor(training: training) }
+    /// The predictor for `choice`, trained on the training part only, so `bench` never measures requests the
+    /// predictor saw. `auto` is `ngram` for workloads with prompt text and `band-mean` otherwise (on size-only
+    /// traces the two use the same information, and the band means were as accurate on Azure).
+    func predictor(_ choice: ClusterOptions.PredictorChoice) throws -> any LengthPredictor {
+        let hasText = training.contains { $0.text != nil }
+        switch choice {
+        case .bandMean:
+            return PromptBucketMeanPredictor(training: training)
+        case .auto where !hasText:
+            return PromptBucketMeanPredictor(training: training)
+        case .ngram, .auto:
+            let examples = training.map {
+                TrainingExample(features: PromptFeatures($0), outputTokens: $0.outputTokens, group: "\($0.id.rawValue)")
+            }
+            return PredictorTrainer(features: hasText ? .text : .promptLengthAndHint).train(examples)
+        case .shipped:
+            let isAzure = training.first?.hint == "conv" || training.first?.hint == "code"
+            return try PredictorStore.loadShipped(isAzure ? PredictorStore.azureModel : PredictorStore.shareGPTModel)
+        }
+    }
 }

@@ -11,6 +11,10 @@ public struct DoubleDQN: Sendable {
     /// Train steps between copies of the online network into the target network.
     public var targetSync: Int
     public private(set) var trainSteps = 0
+    /// With a prior the network is dueling (Wang et al., 2016): its first output is the state value V and the
+    /// rest are advantages A, and `Q_a = V + prior_a + residualScale·(A_a − mean A)`, so the learned correction to
+    /// the heuristic stays on a short leash while V absorbs the state's value.
+    public var residualScale: Float = 0.1
     var rng: SplitMix64
 
     public init(
@@ -42,11 +46,19 @@ public struct DoubleDQN: Sendable {
         return max(0, best)
     }
 
-    /// Q-values: the network's output plus the prior, if any.
+    /// Q-values: the network's output, or with a prior the dueling combination (see ``residualScale``).
     public func qValues(_ state: [Float], prior: [Float] = [], network: DenseNetwork? = nil) -> [Float] {
-        var q = (network ?? online).forward(state)
-        if prior.count == q.count { for i in q.indices { q[i] += prior[i] } }
-        return q
+        let out = (network ?? online).forward(state)
+        return Self.combine(out, prior: prior, scale: residualScale)
+    }
+
+    static func combine(_ out: [Float], prior: [Float], scale: Float) -> [Float] {
+        guard !prior.isEmpty, out.count == prior.count + 1 else { return out }
+        let value = out[0]
+        var mean: Float = 0
+        for i in 1..<out.count { mean += out[i] }
+        mean /= Float(prior.count)
+        return prior.indices.map { value + prior[$0] + scale * (out[$0 + 1] - mean) }
     }
 
     /// ε-greedy over the allowed actions.
@@ -70,13 +82,22 @@ public struct DoubleDQN: Sendable {
             return t.reward + gamma * qValues(t.next, prior: t.nextPrior, network: target)[a]
         }
         let (gradients, loss) = online.gradients(inputs: batch.map(\.state)) { index, output in
-            var g = [Float](repeating: 0, count: output.count)
             let t = batch[index]
-            let prior = t.prior.count == output.count ? t.prior[t.action] : 0
-            let error = output[t.action] + prior - targets[index]
+            let dueling = !t.prior.isEmpty && output.count == t.prior.count + 1
+            let q = Self.combine(output, prior: t.prior, scale: residualScale)
+            let error = q[t.action] - targets[index]
             // Huber loss with δ = 1: quadratic inside, linear outside.
             let clipped = max(-1, min(1, error))
-            g[t.action] = clipped
+            var g = [Float](repeating: 0, count: output.count)
+            if dueling {
+                // dQ_a/dV = 1; dQ_a/dA_j = scale·(1[j = a] − 1/n).
+                let n = Float(t.prior.count)
+                g[0] = clipped
+                for j in 1..<output.count { g[j] = -clipped * residualScale / n }
+                g[t.action + 1] += clipped * residualScale
+            } else {
+                g[t.action] = clipped
+            }
             let loss = abs(error) <= 1 ? 0.5 * error * error : abs(error) - 0.5
             return (g, loss)
         }

@@ -50,7 +50,7 @@ public struct RLModelFile: Sendable, Codable {
             throw RLModelError(description: "RL model file \(path) is not a valid model: \(error)")
         }
         let sizes = file.network.sizes
-        guard sizes.first == RLState.size(instances: file.instances), sizes.last == file.instances + 1,
+        guard sizes.first == RLState.size(instances: file.instances), sizes.last == file.instances + (file.variant == "rl" ? 2 : 1),
             file.network.weights.count == sizes.count - 1,
             zip(file.network.weights, zip(sizes, sizes.dropFirst())).allSatisfy({ $0.count == $1.0 * $1.1 })
         else {

@@ -68,7 +68,7 @@ public struct RLPolicy: RoutingPolicy {
     public init(variant: Variant, instances: Int, seed: UInt64) {
         let inputs = RLState.size(instances: instances)
         let agent = DoubleDQN(
-            sizes: [inputs, 64, 64, instances + 1],
+            sizes: [inputs, 64, 64, instances + (variant == .guided ? 2 : 1)],
             seed: seed,
             outputScale: variant == .guided ? 0 : 1
         )
@@ -80,7 +80,7 @@ public struct RLPolicy: RoutingPolicy {
         guard agent.online.inputSize == RLState.size(instances: n) else {
             var fallback = WorkloadAwarePolicy(impact: impact)
             var decision = fallback.route(request, in: view)
-            decision.reason = "network sized for \(agent.online.outputSize - 1) instances; heuristic fallback"
+            decision.reason = "network sized for another cluster; heuristic fallback"
             return decision
         }
         let state = RLState.encode(request, view)
