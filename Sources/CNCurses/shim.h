@@ -77,10 +77,16 @@ static inline struct sigaction *sy_saved_action(int sig) {
 }
 
 /// Restores the terminal, puts the previous handler back and re-raises, so the signal then takes its usual course
-/// (the process dies with the right status, or a crash reporter still runs, on a readable terminal).
+/// (the process dies with the right status, or a crash reporter still runs, on a readable terminal). An interrupt,
+/// quit or termination that was inherited as ignored still ends the console: the operator asked it to stop.
 static inline void sy_restore_and_reraise(int sig) {
     endwin();
-    sigaction(sig, sy_saved_action(sig), NULL);
+    struct sigaction *saved = sy_saved_action(sig);
+    if (saved->sa_handler == SIG_IGN && sig != SIGHUP) {
+        signal(sig, SIG_DFL);
+    } else {
+        sigaction(sig, saved, NULL);
+    }
     raise(sig);
 }
 
@@ -97,7 +103,11 @@ static inline void sy_install_signal_handlers(void) {
     action.sa_handler = sy_restore_and_reraise;
     sigemptyset(&action.sa_mask);
     for (int i = 0; sy_handled_signal(i) != 0; i++) {
-        sigaction(sy_handled_signal(i), &action, sy_saved_action(sy_handled_signal(i)));
+        int sig = sy_handled_signal(i);
+        sigaction(sig, NULL, sy_saved_action(sig));
+        // Under nohup a hang-up is meant to be ignored; leave it so.
+        if (sig == SIGHUP && sy_saved_action(sig)->sa_handler == SIG_IGN) { continue; }
+        sigaction(sig, &action, NULL);
     }
 }
 

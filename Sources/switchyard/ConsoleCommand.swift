@@ -1,14 +1,116 @@
 import ArgumentParser
+import Console
+import Engine
+import Foundation
+import Routing
+import Simulator
+import SwitchyardCore
+import Workload
 
-struct ConsoleCommand: AsyncParsableCommand {
+struct ConsoleSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "Open the live operator console on a simulated cluster."
+        abstract: "Open the live operator console on a simulated cluster.",
+        discussion: """
+            The workload's timeline (or Poisson arrivals) is replayed endlessly at the offered load. Keys: p or \
+            1-9 policy, b burst, a A/B twin, space pause, +/- speed, tab/enter instance detail, t theme, ? help, \
+            q quit.
+            """
     )
 
     @OptionGroup var cluster: ClusterOptions
 
+    @Option(help: "Routing policy to start with.")
+    var policy = "workload-aware"
+
+    @Option(help: "Start an A/B twin routed by this policy, fed the identical arrivals.")
+    var compare: String?
+
+    @Option(help: "Theme name (default, light, high-contrast, mono) or a theme .toml path.")
+    var theme: String?
+
+    @Option(help: "Simulated seconds per wall second.")
+    var speed = 1.0
+
+    @Option(help: "Frames per second.")
+    var fps = 10.0
+
+    @Option(help: "Record the session (snapshots and operator commands) to this JSONL file.")
+    var record: String?
+
+    @Option(help: "Run a timed walkthrough script (see README, Demo walkthroughs).")
+    var script: String?
+
+    @Option(help: "Seed of the simulation.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number, got \(speed).") }
+        guard fps >= 1, fps <= 60 else { throw ValidationError("--fps must be between 1 and 60, got \(fps).") }
+    }
+
     func run() async throws {
-        throw ValidationError("The console is being wired in; use `switchyard bench` meanwhile.")
+        let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
+        let instances = cluster.instances
+        let names = PolicyCatalog.names.filter { (try? PolicyCatalog.make($0, seed: seed, instances: instances)) != nil }
+        guard names.contains(policy) else {
+            throw ValidationError("--policy: '\(policy)' is not available here. Available: \(names.joined(separator: ", ")).")
+        }
+        if let compare, !names.contains(compare) {
+            throw ValidationError("--compare: '\(compare)' is not available here. Available: \(names.joined(separator: ", ")).")
+        }
+        let choice: ClusterOptions.PredictorChoice = cluster.predictor == .auto ? .shipped : cluster.predictor
+        let predictor: any LengthPredictor
+        do { predictor = try plan.predictor(choice) } catch { predictor = try plan.predictor(.bandMean) }
+        let runSeed = seed
+        let backend = try SimulatedCluster(
+            configuration: .init(
+                simulation: try cluster.simulationConfig(seed: seed),
+                workloadName: plan.name,
+                policy: policy,
+                speed: speed
+            ),
+            trace: plan.timed(seed: seed),
+            predictor: predictor,
+            policyNames: names,
+            makePolicy: { try PolicyCatalog.make($0, seed: runSeed, instances: instances) },
+            makeBurst: { kind, time, rng in
+                var generator = SeededGenerator(seed: rng.next())
+                return BurstShape.requests(kind, startingAt: time, firstID: 0, rng: &generator)
+            }
+        )
+        if let compare { try backend.compare(compare) }
+        let recorder = try record.map { try SessionRecorder(path: $0) }
+        defer { recorder?.close() }
+        let walkthrough = try script.map { try WalkthroughScript(path: $0) }
+        var options = ConsoleOptions(theme: theme, fps: fps, scriptedActions: walkthrough?.stream())
+        if let recorder {
+            options.onFrame = { snapshot in recorder.record(snapshot) }
+            options.onCommand = { command in recorder.record(command) }
+        }
+        let driver = Task { await backend.run() }
+        defer { driver.cancel() }
+        try await ConsoleApp.run(backend: backend, options: options)
+    }
+}
+
+struct ReplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Play a recorded console session back (read-only: pause and speed work, steering does not)."
+    )
+
+    @Argument(help: "A file written by `switchyard console --record FILE`.")
+    var file: String
+
+    @Option(help: "Playback speed.")
+    var speed = 1.0
+
+    @Option(help: "Theme name or path.")
+    var theme: String?
+
+    func run() async throws {
+        let backend = try ReplayBackend(path: file, speed: speed)
+        try await ConsoleApp.run(backend: backend, options: ConsoleOptions(theme: theme))
     }
 }

@@ -12,8 +12,8 @@ struct Switchyard: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ConsoleCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self, ProfilesCommand.self, WorkloadsCommand.self,
+            ConsoleSubcommand.self, ReplayCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self, ProfilesCommand.self, WorkloadsCommand.self,
         ],
-        defaultSubcommand: ConsoleCommand.self
+        defaultSubcommand: ConsoleSubcommand.self
     )
 }

@@ -6,14 +6,27 @@ final class FakeBackend: ClusterBackend {
     let policyNames = SnapshotFixture.policies
     private let state: Mutex<(snapshot: ClusterSnapshot, log: [String])>
 
-    init(snapshot: ClusterSnapshot = SnapshotFixture.snapshot()) {
+    /// Whether ``setComparison(_:)`` works; when false it throws like a backend without a twin.
+    let canCompare: Bool
+
+    init(snapshot: ClusterSnapshot = SnapshotFixture.snapshot(), canCompare: Bool = true, ticking: Bool = false) {
         state = Mutex((snapshot, []))
+        self.canCompare = canCompare
+        self.ticking = ticking
     }
 
     /// Every command received, as text (`policy least-kv`, `burst mixed`, ...).
     var log: [String] { state.withLock { $0.log } }
 
-    func snapshot() async -> ClusterSnapshot { state.withLock { $0.snapshot } }
+    /// Whether each snapshot advances the clock by 0.1 s, so successive frames differ.
+    let ticking: Bool
+
+    func snapshot() async -> ClusterSnapshot {
+        state.withLock {
+            if ticking && !$0.snapshot.paused { $0.snapshot.clock += 0.1 * $0.snapshot.speed }
+            return $0.snapshot
+        }
+    }
     func events() -> AsyncStream<ClusterEvent> { AsyncStream { $0.finish() } }
     func decisions() -> AsyncStream<DecisionRecord> { AsyncStream { $0.finish() } }
 
@@ -42,6 +55,7 @@ final class FakeBackend: ClusterBackend {
     }
 
     func setComparison(_ policy: String?) async throws {
+        guard canCompare || policy == nil else { throw ClusterBackendError.unavailable("A/B comparison") }
         state.withLock {
             $0.snapshot.twin = policy.map { name in
                 var twin = SnapshotFixture.snapshot(twin: true).twin

@@ -1,4 +1,5 @@
 @testable import Console
+import Foundation
 import SwitchyardCore
 
 /// Renders `snapshot` with `state` (a fresh state following the snapshot when nil) into a new grid.

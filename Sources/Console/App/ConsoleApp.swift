@@ -24,6 +24,8 @@ public enum ConsoleApp {
         defer { terminal.shutdown() }
         let screen = CursesScreen(terminal: terminal, theme: try themes.theme(at: state.themeIndex))
         var themeIndex = state.themeIndex
+        // Keys in the first frame act on what the backend reports, not on the state's guesses.
+        state.sync(with: await backend.snapshot())
 
         let inbox = ActionInbox()
         let script = options.scriptedActions.map { stream in
@@ -35,21 +37,19 @@ public enum ConsoleApp {
 
         let clock = ContinuousClock()
         var deadline = clock.now
-        while !state.isQuitting, !Task.isCancelled {
-            var actions: [ConsoleAction] = []
-            for key in terminal.pendingKeys() {
-                if key == .resize {
-                    screen.syncSize()
-                    continue
-                }
-                guard let action = KeyMap.action(for: key, mode: state.inputMode) else { continue }
-                // Apply at once so the next key is read in the mode this one leaves (`b` then `1`).
-                await apply(action, to: &state, backend: backend, options: options)
-            }
-            actions.append(contentsOf: await inbox.drain())
-            for action in actions { await apply(action, to: &state, backend: backend, options: options) }
-            if state.isQuitting { break }
-
+        while !Task.isCancelled {
+            let keys = terminal.pendingKeys().filter { $0 != .resize }
+            screen.syncSize()
+            let scripted = await inbox.drain()
+            let drawn = await frame(
+                keys: keys,
+                scripted: scripted,
+                state: &state,
+                backend: backend,
+                options: options,
+                screen: screen
+            )
+            guard drawn != nil else { break }
             if state.themeIndex != themeIndex {
                 themeIndex = state.themeIndex
                 do {
@@ -58,14 +58,7 @@ public enum ConsoleApp {
                     state.show(status: "\(error)")
                 }
             }
-
-            let snapshot = await backend.snapshot()
-            options.onFrame?(snapshot)
-            state.sync(with: snapshot)
-            screen.syncSize()
-            state.apply(ConsoleRenderer.render(state: state, snapshot: snapshot, into: screen))
             screen.present()
-            state.tick()
 
             deadline = deadline.advanced(by: options.frameInterval)
             let now = clock.now
@@ -76,6 +69,33 @@ public enum ConsoleApp {
                 break
             }
         }
+    }
+
+    /// One frame, without the terminal: applies `keys` (each in the mode the previous one left, so `b` then `1`
+    /// works) and then `scripted` actions, sends their commands, takes a snapshot and draws it into `screen`.
+    /// - Returns: The snapshot drawn, or nil when the operator quit.
+    static func frame(
+        keys: [Key],
+        scripted: [ConsoleAction],
+        state: inout ConsoleState,
+        backend: any ClusterBackend,
+        options: ConsoleOptions,
+        screen: any Screen
+    ) async -> ClusterSnapshot? {
+        for key in keys where !state.isQuitting {
+            guard let action = KeyMap.action(for: key, mode: state.inputMode) else { continue }
+            await apply(action, to: &state, backend: backend, options: options)
+        }
+        for action in scripted where !state.isQuitting {
+            await apply(action, to: &state, backend: backend, options: options)
+        }
+        if state.isQuitting { return nil }
+        let snapshot = await backend.snapshot()
+        options.onFrame?(snapshot)
+        state.sync(with: snapshot)
+        state.apply(ConsoleRenderer.render(state: state, snapshot: snapshot, into: screen))
+        state.tick()
+        return snapshot
     }
 
     /// Applies one action: updates the state and sends its commands to the backend, reporting failures in the

@@ -43,8 +43,7 @@ public struct Theme: Sendable, Equatable {
     /// The built-in theme without colour; the fallback when nothing else can be loaded.
     public static let mono = Theme(name: "mono", summary: "no colour (NO_COLOR)", colors: [:])
 
-    /// The built-in dark theme.
-    public static var standard: Theme {
+    /// The built-in dark theme (`default`), parsed once.
+    public static let standard: Theme =
         (try? ThemeLoader.parse(BuiltinThemes.dark, file: "default.toml", inheriting: [:])) ?? mono
-    }
 }

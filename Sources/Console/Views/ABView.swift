@@ -61,16 +61,16 @@ enum ABView {
         drawSide(sideA, style: .accent, first: first, rows: rows, focus: focus, in: body.sub(a))
         drawSide(sideB, style: .decode, first: first, rows: rows, focus: focus, in: body.sub(b))
         let deltaArea = canvas.sub(Rect(x: 0, y: canvas.height - 1, width: canvas.width, height: 1))
-        deltaArea.write(delta(a: snapshot, b: twin).truncated(to: canvas.width), y: 0)
+        deltaArea.write(delta(a: snapshot, b: twin, width: canvas.width).truncated(to: canvas.width), y: 0)
         return (first, rows)
     }
 
-    /// `B vs A  E2E mean +21.5%  p99 +36.6%   TTFT mean +8.0%  p99 +12.0%`, green where B is faster.
-    static func delta(a: ClusterSnapshot, b: TwinSnapshot) -> StyledText {
+    /// `B vs A  E2E mean +21.5% p99 +36.6%  TTFT mean +7.7% p99 +10.0%`: green where B is faster, red where slower.
+    static func delta(a: ClusterSnapshot, b: TwinSnapshot, width: Int) -> StyledText {
         var line = StyledText(" B vs A ", CellStyle.decode.bold.reversed)
         let items: [(String, Double, Double)] = [
-            ("  E2E mean ", a.e2e.mean, b.e2e.mean), ("  p99 ", a.e2e.p99, b.e2e.p99),
-            ("   TTFT mean ", a.ttft.mean, b.ttft.mean), ("  p99 ", a.ttft.p99, b.ttft.p99),
+            ("  E2E mean ", a.e2e.mean, b.e2e.mean), (" p99 ", a.e2e.p99, b.e2e.p99),
+            ("  TTFT mean ", a.ttft.mean, b.ttft.mean), (" p99 ", a.ttft.p99, b.ttft.p99),
         ]
         for (label, valueA, valueB) in items {
             line.append(label, .dim)
@@ -82,7 +82,8 @@ enum ABView {
             let style: CellStyle = change < -0.005 ? CellStyle.ok.bold : change > 0.005 ? CellStyle.crit.bold : .text
             line.append(Format.signedPercent(change), style)
         }
-        line.append("   (B − A) / A, lower is better", .dim)
+        let note = "   (B − A) / A, lower is better"
+        if line.width + note.count <= width { line.append(note, .dim) }
         return line
     }
 

@@ -10,7 +10,7 @@ enum HeaderView {
         // (priority, text, right-aligned); a higher priority number drops first.
         var items: [(priority: Int, text: StyledText, right: Bool)] = []
         items.append((0, StyledText(" SWITCHYARD ", CellStyle.accent.bold.reversed), false))
-        items.append((1, StyledText(" \(snapshot.mode.rawValue) ", CellStyle.decode.bold), false))
+        items.append((1, StyledText(snapshot.mode.rawValue, CellStyle.decode.bold), false))
         items.append((6, StyledText(snapshot.workload, .text), false))
         items.append((2, policyText(snapshot), false))
         items.append((3, clockText(snapshot), false))

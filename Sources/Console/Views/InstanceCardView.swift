@@ -1,6 +1,6 @@
 import SwitchyardCore
 
-/// One instance as a bordered card, about 30–40 columns by 7 rows:
+/// One instance as a bordered card, 30 to 60 columns by 7 rows:
 ///
 /// ```
 /// ╭ i0 ● up ───────────────────╮
@@ -14,7 +14,7 @@ import SwitchyardCore
 enum InstanceCardView {
     static let height = 7
     static let minWidth = 30
-    static let maxWidth = 40
+    static let maxWidth = 60
 
     /// Draws `instance` as a card filling `canvas`.
     static func draw(
@@ -103,7 +103,7 @@ enum InstanceCardView {
             var line = StyledText("pred", .dim)
             for (index, count) in buckets.enumerated() {
                 let label = index < labels.count ? labels[index] : "b\(index)"
-                line.append(withCounts ? "  " : " ")
+                line.append(withCounts && index > 0 ? "  " : " ")
                 line.append(label + " ", .dim)
                 if count > 0 {
                     line.append(String(Sparkline.glyph(Double(count), maximum: top)), .accent)

@@ -14,13 +14,13 @@ enum InstanceCardsView {
     /// Columns of rows at least this wide each.
     static let compactColumnWidth = 96
 
-    /// The card grid for `count` instances in `width` columns.
+    /// The card grid for `count` instances in `width` columns: as few rows as the minimum card width allows, with
+    /// the cards spread evenly over them (9 cards in 120 columns: 3 rows of 3, not 4 + 4 + 1).
     static func cardGrid(count: Int, width: Int) -> (columns: Int, cardWidth: Int, rows: Int) {
         let maxColumns = max(1, width / InstanceCardView.minWidth)
-        let wanted = max(1, (width + InstanceCardView.maxWidth - 1) / InstanceCardView.maxWidth)
-        let columns = max(1, min(wanted, maxColumns, max(1, count)))
-        let cardWidth = min(width / columns, InstanceCardView.maxWidth + 4)
-        let rows = (count + columns - 1) / columns
+        let rows = max(1, (count + maxColumns - 1) / maxColumns)
+        let columns = max(1, (count + rows - 1) / rows)
+        let cardWidth = min(width / columns, InstanceCardView.maxWidth)
         return (columns, cardWidth, rows)
     }
 
@@ -87,8 +87,8 @@ enum InstanceCardsView {
         title.append(" · \(instances.count)", .dim)
         if last - first < instances.count {
             title.append(" · \(first + 1)–\(last)", .text)
-            title.append(first > 0 ? " ↑" : "  ", .accent)
-            title.append(last < instances.count ? "↓" : " ", .accent)
+            if first > 0 { title.append(" ↑", .accent) }
+            if last < instances.count { title.append(" ↓", .accent) }
         }
         let inner = Box.draw(in: canvas, title: title)
         let columnWidth = inner.width / columns

@@ -25,9 +25,10 @@ enum LatencyPanel {
         var title = StyledText("Latency", CellStyle.accent.bold)
         title.append(" · last \(seconds)s", .dim)
         let inner = Box.draw(in: canvas, title: title)
-        let sparkArea = inner.sub(Rect(x: 1, y: 0, width: inner.width - tableWidth - 1, height: inner.height))
-        let tableArea = inner.sub(Rect(x: inner.width - tableWidth + 1, y: 0, width: tableWidth - 1, height: 5))
-        for y in 0..<min(5, inner.height) { inner.write("│", x: inner.width - tableWidth, y: y, style: .dim) }
+        let separator = inner.width - tableWidth
+        let sparkArea = inner.sub(Rect(x: 1, y: 0, width: separator - 2, height: inner.height))
+        let tableArea = inner.sub(Rect(x: separator + 2, y: 0, width: tableWidth - 2, height: 5))
+        for y in 0..<min(5, inner.height) { inner.write("│", x: separator, y: y, style: .dim) }
         drawTable(snapshot, in: tableArea)
 
         let listArea = inner.sub(Rect(x: 1, y: 5, width: inner.width - 2, height: inner.height - 5))
@@ -92,17 +93,22 @@ enum LatencyPanel {
         (marker.kind == .policy ? "policy " : "burst ") + marker.label
     }
 
-    /// `▲` under each marker column, then the newest marker's label where it fits.
+    /// `▲` under each marker column, and the newest marker's label in free space: right of the last mark, else left
+    /// of the first, else left out (the title of a wide panel's marker list still names it).
     private static func drawMarkerLine(_ markers: [(Int, TimelineMarker)], labelWidth: Int, in canvas: Canvas) {
+        guard let firstColumn = markers.first?.0, let lastColumn = markers.last?.0,
+            let newest = markers.max(by: { $0.1.time < $1.1.time })?.1
+        else { return }
+        let label = markerLabel(newest)
+        let right = labelWidth + lastColumn + 2
+        let left = labelWidth + firstColumn - 1 - label.count
+        if right + label.count <= canvas.width {
+            canvas.write(label, x: right, y: 0, style: markerStyle(newest))
+        } else if left >= 0 {
+            canvas.write(label, x: left, y: 0, style: markerStyle(newest))
+        }
         for (column, marker) in markers {
             canvas.write("▲", x: labelWidth + column, y: 0, style: markerStyle(marker))
-        }
-        guard let (column, newest) = markers.max(by: { $0.1.time < $1.1.time }) else { return }
-        let label = markerLabel(newest)
-        let after = labelWidth + column + 2
-        let x = after + label.count <= canvas.width ? after : max(0, labelWidth + column - 1 - label.count)
-        if x + label.count <= canvas.width, x >= 0 {
-            canvas.write(label, x: x, y: 0, style: markerStyle(newest))
         }
     }
 

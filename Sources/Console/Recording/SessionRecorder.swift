@@ -1,0 +1,53 @@
+import Foundation
+import Synchronization
+import SwitchyardCore
+
+/// Writes a console session as JSONL: every drawn snapshot and every operator command, with wall times.
+///
+/// Used through ``ConsoleOptions/onFrame`` and ``ConsoleOptions/onCommand``; thread-safe. Each line is flushed
+/// as it is written, so a session cut short still leaves a readable file.
+public final class SessionRecorder: Sendable {
+    struct State {
+        var handle: FileHandle
+        var failed: String?
+    }
+    let state: Mutex<State>
+    let start: ContinuousClock.Instant
+    let encoder: JSONEncoder
+
+    /// Creates (or truncates) the file at `path`.
+    /// - Throws: ``RecordingError`` naming the path when it cannot be written.
+    public init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else { throw RecordingError.cannotWrite(path) }
+        state = Mutex(State(handle: handle))
+        start = ContinuousClock.now
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+    }
+
+    var elapsed: Double {
+        let d = start.duration(to: ContinuousClock.now)
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    public func record(_ snapshot: ClusterSnapshot) {
+        write(SessionRecord(kind: .snapshot, time: elapsed, snapshot: snapshot))
+    }
+
+    public func record(_ command: ConsoleCommand) {
+        write(SessionRecord(kind: .command, time: elapsed, command: SessionRecord.words(for: command)))
+    }
+
+    func write(_ record: SessionRecord) {
+        guard var data = try? encoder.encode(record) else { return }
+        data.append(0x0A)
+        state.withLock { state in
+            guard state.failed == nil else { return }
+            do { try state.handle.write(contentsOf: data) } catch { state.failed = "\(error)" }
+        }
+    }
+
+    public func close() { state.withLock { try? $0.handle.close() } }
+}

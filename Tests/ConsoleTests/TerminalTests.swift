@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import Console
+import SwitchyardCore
+
+/// End to end on a real terminal: the test binary runs itself inside a private tmux server (as design.md
+/// describes), types keys and reads the screen back.
+@Suite(.serialized) struct TerminalTests {
+    static let childVariable = "SWITCHYARD_CONSOLE_TTY_CHILD"
+    static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// The child: runs the live console over a ticking fake backend and writes the backend's log when it quits.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
+    func liveConsoleChild() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let backend = FakeBackend(snapshot: SnapshotFixture.snapshot(instances: 64), ticking: true)
+        try await ConsoleApp.run(backend: backend, options: ConsoleOptions(theme: environment["SY_THEME"]))
+        let report = environment[Self.childVariable] ?? "/dev/null"
+        try backend.log.joined(separator: "\n").write(toFile: report, atomically: true, encoding: .utf8)
+    }
+
+    @Test(.enabled(if: tmux != nil && ProcessInfo.processInfo.environment[childVariable] == nil))
+    func runsInARealTerminalAndRestoresIt() async throws {
+        let session = try TmuxSession(tmux: Self.tmux ?? "tmux", width: 120, height: 40)
+        defer { session.kill() }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID().uuidString).log")
+        defer { try? FileManager.default.removeItem(at: report) }
+        try session.start(
+            command: "'\(CommandLine.arguments[0])' --testing-library swift-testing --filter liveConsoleChild; "
+                + "echo CHILD-EXITED; sleep 5",
+            environment: [Self.childVariable: report.path]
+        )
+        var screen = try await session.waitFor { $0.contains("╭ Instances · 64") && $0.contains("╭ Latency") }
+        #expect(screen.contains("SWITCHYARD   SIM  azure-conv  policy: workload-aware"))
+        #expect(!screen.contains("lqqk"))
+
+        try session.send("p")
+        screen = try await session.waitFor { $0.contains("policy: llm-d") }
+        try session.send("b")
+        screen = try await session.waitFor { $0.contains("╭ Inject a burst") }
+        try session.send("2")
+        screen = try await session.waitFor { $0.contains("burst: decode-heavy") && !$0.contains("Inject a burst") }
+        try session.send("?")
+        screen = try await session.waitFor { $0.contains("╭ Keys") }
+        try session.send("Escape")
+        screen = try await session.waitFor { !$0.contains("╭ Keys") }
+
+        try session.resize(width: 50, height: 12)
+        screen = try await session.waitFor { $0.contains("Terminal too small") }
+        try session.resize(width: 200, height: 60)
+        screen = try await session.waitFor { $0.contains("╭ Instances · 64") && $0.contains("╮╭ Decisions") }
+
+        try session.send("q")
+        screen = try await session.waitFor { $0.contains("CHILD-EXITED") }
+        // The console is gone: the alternate screen was left and the shell's output shows.
+        #expect(!screen.contains("╭ Instances"))
+        let log = try String(contentsOf: report, encoding: .utf8)
+        #expect(log == "policy llm-d\nburst decode-heavy")
+    }
+
+    @Test(.enabled(if: tmux != nil && ProcessInfo.processInfo.environment[childVariable] == nil))
+    func interruptRestoresTheTerminal() async throws {
+        let session = try TmuxSession(tmux: Self.tmux ?? "tmux", width: 100, height: 30)
+        defer { session.kill() }
+        try session.start(
+            command: "'\(CommandLine.arguments[0])' --testing-library swift-testing --filter liveConsoleChild; "
+                + "echo \"CHILD-STATUS $?\"; stty -a | grep -o -- '-*icanon' | sed 's/^/MODE /'; sleep 5",
+            environment: [Self.childVariable: "/dev/null"]
+        )
+        _ = try await session.waitFor { $0.contains("╭ Instances · 64") }
+        try session.send("C-c")
+        let screen = try await session.waitFor { $0.contains("MODE ") }
+        #expect(!screen.contains("╭ Instances"))
+        // Killed by SIGINT (128 + 2), with the terminal back in canonical mode.
+        #expect(screen.contains("CHILD-STATUS 130"))
+        #expect(screen.contains("MODE icanon"))
+    }
+}
