@@ -9,7 +9,8 @@ import SwitchyardCore
 ///
 /// Reward between two decisions (request-seconds, divided by 60 for the network): minus the time-integrated
 /// count of requests in the system, each weighted by the share of its predicted decode still ahead (router-queued
-/// ones count fully), plus 60 per completed request, plus the heuristic term. Holding is masked for a request that
+/// ones count fully), plus 60 per completed request, plus the heuristic term. Holding is allowed only while every
+/// healthy instance is saturated (has a waiting queue or a cache at least 90% full), and never for a request that
 /// has waited `maxHold` seconds, so no request starves.
 public struct RLPolicy: RoutingPolicy {
     public enum Variant: String, Sendable, CaseIterable {
@@ -85,7 +86,10 @@ public struct RLPolicy: RoutingPolicy {
         }
         let state = RLState.encode(request, view)
         var mask = view.instances.map(\.healthy)
-        mask.append(view.now - request.arrival < maxHold)
+        // Holding is late binding: it can only pay when every instance is already saturated (a queue or a full
+        // cache), and never past `maxHold`.
+        let saturated = view.instances.allSatisfy { !$0.healthy || $0.waiting > 0 || $0.kvUsage >= 0.9 }
+        mask.append(saturated && view.now - request.arrival < maxHold)
         let impacts = view.instances.map {
             impact.estimate(prompt: request.promptTokens, decode: request.predictedOutputTokens, on: $0, cost: view.cost)
                 .combined
