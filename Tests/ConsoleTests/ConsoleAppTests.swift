@@ -1,7 +1,8 @@
+import SwitchyardCore
 import Synchronization
 import Testing
+
 @testable import Console
-import SwitchyardCore
 
 @Suite struct ConsoleAppTests {
     /// Runs one frame of the console loop against `backend`, drawing into a 120x40 grid.

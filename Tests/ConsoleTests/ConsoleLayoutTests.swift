@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Console
 
 @Suite struct ConsoleLayoutTests {

@@ -1,6 +1,7 @@
-import Testing
-@testable import Console
 import SwitchyardCore
+import Testing
+
+@testable import Console
 
 @Suite struct ConsoleRendererTests {
     @Test func drawsEveryPanelAt80x24() {
@@ -63,6 +64,14 @@ import SwitchyardCore
         let x = markerRow.distance(from: markerRow.startIndex, to: markerRow.firstIndex(of: "▲") ?? markerRow.endIndex)
         #expect(grid.cell(x: x, y: 9).style.attributes.contains(.reverse))
         #expect(!grid.cell(x: x - 1, y: 9).style.attributes.contains(.reverse))
+    }
+
+    @Test func shortHistoryRunsToTheRightEdge() {
+        let grid = render(SnapshotFixture.snapshot(history: 10), width: 120, height: 40)
+        #expect(grid.line(8).hasPrefix("╭ Latency · last 10s ─"))
+        let row = grid.line(9)
+        #expect(row.hasPrefix("│ E2E  p50                    "))
+        #expect(row.contains(" ▅▇▆▇▆█▆█▆█   4.69s │"))
     }
 
     @Test func saysPlainlyWhenTheTerminalIsTooSmall() {

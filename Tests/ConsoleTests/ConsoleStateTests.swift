@@ -1,6 +1,7 @@
-import Testing
-@testable import Console
 import SwitchyardCore
+import Testing
+
+@testable import Console
 
 @Suite struct ConsoleStateTests {
     /// Applies `action`, checks the invariants and returns the commands.
@@ -57,6 +58,11 @@ import SwitchyardCore
         #expect(state.comparison == "llm-d")
         #expect(step(&state, .toggleCompare) == [.compare(nil)])
         #expect(state.comparison == nil)
+        var withOracle = ConsoleState(policyNames: ["workload-aware", "workload-aware-oracle", "oracle", "least-kv"])
+        withOracle.policy = "workload-aware"
+        #expect(withOracle.handle(.toggleCompare) == [.compare("least-kv")])
+        var onlyOracle = ConsoleState(policyNames: ["least-kv", "oracle"])
+        #expect(onlyOracle.handle(.toggleCompare) == [.compare("oracle")])
         var single = ConsoleState(policyNames: ["round-robin"])
         #expect(single.handle(.toggleCompare) == [])
         #expect(single.status == "A/B needs a second policy")

@@ -1,5 +1,5 @@
-import Synchronization
 import SwitchyardCore
+import Synchronization
 
 /// A cluster backend for tests: serves a fixture snapshot and records every command it receives.
 final class FakeBackend: ClusterBackend {
@@ -57,11 +57,12 @@ final class FakeBackend: ClusterBackend {
     func setComparison(_ policy: String?) async throws {
         guard canCompare || policy == nil else { throw ClusterBackendError.unavailable("A/B comparison") }
         state.withLock {
-            $0.snapshot.twin = policy.map { name in
-                var twin = SnapshotFixture.snapshot(twin: true).twin
-                twin?.policy = name
-                return twin
-            } ?? nil
+            $0.snapshot.twin =
+                policy.map { name in
+                    var twin = SnapshotFixture.snapshot(twin: true).twin
+                    twin?.policy = name
+                    return twin
+                } ?? nil
             $0.log.append("compare \(policy ?? "off")")
         }
     }

@@ -1,7 +1,8 @@
-import Testing
-@testable import Console
 import CNCurses
 import SwitchyardCore
+import Testing
+
+@testable import Console
 
 @Suite struct KeyMapTests {
     @Test func mapsNormalKeys() {

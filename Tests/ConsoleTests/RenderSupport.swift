@@ -1,6 +1,7 @@
-@testable import Console
 import Foundation
 import SwitchyardCore
+
+@testable import Console
 
 /// Renders `snapshot` with `state` (a fresh state following the snapshot when nil) into a new grid.
 func render(

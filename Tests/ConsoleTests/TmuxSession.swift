@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -53,7 +54,12 @@ struct TmuxSession {
         throw Timeout(screen: screen)
     }
 
-    func kill() { _ = try? run(["kill-server"]) }
+    /// Stops the server and removes its socket file (a server waiting on a pane that ignores SIGHUP may not).
+    func kill() {
+        _ = try? run(["kill-server"])
+        let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        unlink("\(directory)/tmux-\(getuid())/\(socket)")
+    }
 
     /// Runs one tmux command with posix_spawn and waits for it with waitpid (Foundation's Process left the client
     /// unreaped here). Only `capture-pane` gets a pipe for its output: the server that `new-session` starts would
@@ -61,7 +67,7 @@ struct TmuxSession {
     @discardableResult
     private func run(_ arguments: [String]) throws -> String {
         let argv = ([tmux, "-L", socket] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -1,4 +1,6 @@
+import SwitchyardCore
 import Testing
+
 @testable import Console
 
 @Suite struct WidgetTests {

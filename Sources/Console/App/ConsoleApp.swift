@@ -133,7 +133,14 @@ public enum ConsoleApp {
     ///
     /// For tests and README captures. With `ansi`, the text carries colour escapes for `theme` (pipe it through
     /// `aha` for HTML); without, it is plain and the theme does not matter.
-    /// - Parameter state: The console state; when nil, a fresh state that follows the snapshot.
+    /// - Parameters:
+    ///   - snapshot: The cluster to draw.
+    ///   - state: The console state; when nil, a fresh state that follows the snapshot.
+    ///   - width: Columns of the imagined terminal.
+    ///   - height: Rows of the imagined terminal.
+    ///   - theme: Colours for `ansi` output.
+    ///   - ansi: Whether to add colour escapes.
+    /// - Returns: The rows of text, joined by newlines (trailing spaces trimmed unless `ansi`).
     public static func renderOnce(
         snapshot: ClusterSnapshot,
         state: ConsoleState? = nil,

@@ -16,7 +16,7 @@ final class CursesScreen: Screen {
         self.terminal = terminal
         let size = terminal.size()
         self.frame = GridScreen(width: size.width, height: size.height)
-        self.theme = theme
+        self.theme = terminal.colorEnabled ? theme : .mono
         applyColors()
     }
 
@@ -39,55 +39,34 @@ final class CursesScreen: Screen {
         return true
     }
 
-    /// Switches the colours; the next frame is drawn in full.
+    /// Switches the colours; the next frame is drawn in full. Without colour (NO_COLOR, or a terminal that has
+    /// none) the screen keeps `mono`'s attributes, so roles stay apart.
     func setTheme(_ newTheme: Theme) {
-        theme = newTheme
+        theme = terminal.colorEnabled ? newTheme : .mono
         applyColors()
         shown = nil
     }
 
-    /// Writes the cells that changed since the last call, then refreshes the terminal.
+    /// Writes the cells that changed since the last call (see ``GridDiff``), then refreshes the terminal.
     func present() {
         let full = shown == nil
         if full { werase(sy_stdscr()) }
-        var written = 0
-        for y in 0..<frame.height {
-            var x = 0
-            while x < frame.width {
-                let cell = frame.cell(x: x, y: y)
-                if let shown, shown.cell(x: x, y: y) == cell {
-                    x += 1
-                    continue
-                }
-                var run: [wchar_t] = []
-                let start = x
-                while x < frame.width {
-                    let next = frame.cell(x: x, y: y)
-                    guard next.style == cell.style else { break }
-                    if let shown, shown.cell(x: x, y: y) == next { break }
-                    run.append(contentsOf: Self.wideCharacters(next.character))
-                    x += 1
-                }
-                run.append(0)
-                let (attributes, pair) = cursesAttributes(cell.style)
-                _ = run.withUnsafeBufferPointer { buffer in
-                    sy_put(Int32(y), Int32(start), buffer.baseAddress, attributes, pair)
-                }
-                written += x - start
+        let runs = GridDiff.runs(from: shown, to: frame)
+        for run in runs {
+            // One wide character per cell: every console glyph is a single Unicode scalar.
+            var characters = run.text.map { wchar_t(bitPattern: $0.unicodeScalars.first?.value ?? 32) }
+            characters.append(0)
+            let (attributes, pair) = cursesAttributes(run.style)
+            _ = characters.withUnsafeBufferPointer { buffer in
+                sy_put(Int32(run.y), Int32(run.x), buffer.baseAddress, attributes, pair)
             }
         }
-        lastWrittenCells = written
+        lastWrittenCells = runs.reduce(0) { $0 + $1.text.count }
         if full { clearok(sy_stdscr(), true) }
         wrefresh(sy_stdscr())
         let copy = shown ?? GridScreen(width: frame.width, height: frame.height)
         copy.copy(from: frame)
         shown = copy
-    }
-
-    /// One wide character per cell: the first scalar of the character (every console glyph is a single scalar).
-    private static func wideCharacters(_ character: Character) -> [wchar_t] {
-        guard let scalar = character.unicodeScalars.first else { return [wchar_t(32)] }
-        return [wchar_t(bitPattern: scalar.value)]
     }
 
     /// Colour pair `n + 1` belongs to the n-th role.

@@ -171,7 +171,10 @@ public struct ConsoleState: Sendable, Equatable {
             return []
         }
         let index = policyNames.firstIndex(of: policy) ?? -1
-        let other = policyNames[(index + 1) % policyNames.count]
+        let count = policyNames.count
+        let following = (1..<count).map { policyNames[(index + $0 + count) % count] }
+        // Oracle references are yardsticks, never a default (design.md): skip them unless nothing else is left.
+        let other = following.first { !$0.contains("oracle") } ?? following[0]
         comparison = other
         show(status: "A/B: \(policy) vs \(other)")
         return [.compare(other)]

@@ -59,7 +59,8 @@ public enum ThemeColor: Sendable, Hashable, CustomStringConvertible {
         var bestDistance = Int.max
         for candidate in 0..<palette {
             let c = Self.rgb(of: candidate)
-            let distance = (c.0 - target.0) * (c.0 - target.0) + (c.1 - target.1) * (c.1 - target.1)
+            let distance =
+                (c.0 - target.0) * (c.0 - target.0) + (c.1 - target.1) * (c.1 - target.1)
                 + (c.2 - target.2) * (c.2 - target.2)
             if distance < bestDistance {
                 bestDistance = distance

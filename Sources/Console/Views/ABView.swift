@@ -58,8 +58,13 @@ enum ABView {
             ttft: twin.ttft,
             history: twin.history
         )
-        drawSide(sideA, style: .accent, first: first, rows: rows, focus: focus, in: body.sub(a))
-        drawSide(sideB, style: .decode, first: first, rows: rows, focus: focus, in: body.sub(b))
+        // One scale per metric for both sides, so their sparklines compare by eye.
+        let scales = (
+            e2e: (snapshot.history + twin.history).map(\.e2eP99).max() ?? 0,
+            ttft: (snapshot.history + twin.history).map(\.ttftP99).max() ?? 0
+        )
+        drawSide(sideA, style: .accent, scales: scales, first: first, rows: rows, focus: focus, in: body.sub(a))
+        drawSide(sideB, style: .decode, scales: scales, first: first, rows: rows, focus: focus, in: body.sub(b))
         let deltaArea = canvas.sub(Rect(x: 0, y: canvas.height - 1, width: canvas.width, height: 1))
         deltaArea.write(delta(a: snapshot, b: twin, width: canvas.width).truncated(to: canvas.width), y: 0)
         return (first, rows)
@@ -102,6 +107,7 @@ enum ABView {
     private static func drawSide(
         _ side: Side,
         style: CellStyle,
+        scales: (e2e: Double, ttft: Double),
         first: Int,
         rows: Int,
         focus: Int?,
@@ -111,17 +117,18 @@ enum ABView {
         title.append(side.policy, style.bold)
         let inner = Box.draw(in: canvas, title: title, border: style)
         let area = inner.sub(Rect(x: 1, y: 0, width: inner.width - 2, height: inner.height))
-        let stats: [(String, LatencySummary, [Double])] = [
-            ("E2E ", side.e2e, side.history.map(\.e2eP99)), ("TTFT", side.ttft, side.history.map(\.ttftP99)),
+        let stats: [(String, LatencySummary, [Double], Double)] = [
+            ("E2E ", side.e2e, side.history.map(\.e2eP99), scales.e2e),
+            ("TTFT", side.ttft, side.history.map(\.ttftP99), scales.ttft),
         ]
-        for (row, (name, summary, p99s)) in stats.enumerated() {
+        for (row, (name, summary, p99s, scale)) in stats.enumerated() {
             var line = StyledText(name + " mean ", .dim)
             line.append(Format.pad(summary.count > 0 ? Format.seconds(summary.mean) : "–", 6, right: true), .text)
             line.append("  p99 ", .dim)
             line.append(Format.pad(summary.count > 0 ? Format.seconds(summary.p99) : "–", 6, right: true), .text)
             line.append("  ")
             let sparkWidth = max(0, min(30, area.width - line.width))
-            line.append(Sparkline.render(p99s, width: sparkWidth), .warn)
+            line.append(Sparkline.render(p99s, width: sparkWidth, maximum: scale), .warn)
             area.write(line, y: row)
         }
         var counts = StyledText("done ", .dim)

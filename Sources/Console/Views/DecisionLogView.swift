@@ -36,7 +36,8 @@ enum DecisionLogView {
                 line.append(Format.pad("HOLD", 5), CellStyle.warn.bold)
             }
             line.append(" ")
-            let bucket = snapshot.bucketLabels.indices.contains(record.predictedBucket)
+            let bucket =
+                snapshot.bucketLabels.indices.contains(record.predictedBucket)
                 ? snapshot.bucketLabels[record.predictedBucket] : "b\(record.predictedBucket)"
             line.append(Format.pad(bucket, bucketWidth), .decode)
             if showScores, scoresWidth > 0 {

@@ -88,7 +88,8 @@ enum InstanceDetailView {
         line.append(Format.pad(counts, 12, right: true), over ? .warn : .text)
         line.append(Format.pad(Format.percent(fraction), 6, right: true), over ? CellStyle.warn.bold : .dim)
         line.append(" ")
-        let bucket = bucketLabels.indices.contains(request.predictedBucket)
+        let bucket =
+            bucketLabels.indices.contains(request.predictedBucket)
             ? bucketLabels[request.predictedBucket] : "b\(request.predictedBucket)"
         line.append(Format.pad(bucket, 8), .decode)
         line.append(Format.pad("\(request.kvBlocks)", 7, right: true), .text)

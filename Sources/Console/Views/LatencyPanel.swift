@@ -47,14 +47,15 @@ enum LatencyPanel {
             ("     p99 ", history.map(\.ttftP99), .warn),
         ]
         let starts = Sparkline.columns(series[0].values, width: sparkWidth).starts
+        // Time runs to the right edge: a history shorter than the width starts part-way along.
+        let origin = labelWidth + sparkWidth - starts.count
         let markerColumns = columns(of: snapshot.markers, history: history, starts: starts)
         for (row, item) in series.enumerated() {
-            var line = StyledText(item.label, .dim)
+            sparkArea.write(item.label, x: 0, y: row, style: .dim)
             let spark = Array(Sparkline.render(item.values, width: sparkWidth))
-            line.append(String(spark), item.style)
-            sparkArea.write(line, y: row)
+            sparkArea.write(String(spark), x: origin, y: row, style: item.style)
             for (column, _) in markerColumns where column < spark.count {
-                sparkArea.write(String(spark[column]), x: labelWidth + column, y: row, style: item.style.bold.reversed)
+                sparkArea.write(String(spark[column]), x: origin + column, y: row, style: item.style.bold.reversed)
             }
             let latest = item.values.last ?? 0
             sparkArea.write(
@@ -65,7 +66,7 @@ enum LatencyPanel {
             )
         }
         let markerArea = sparkArea.sub(Rect(x: 0, y: 4, width: sparkArea.width, height: 1))
-        drawMarkerLine(markerColumns, labelWidth: labelWidth, in: markerArea)
+        drawMarkerLine(markerColumns, labelWidth: origin, in: markerArea)
         drawMarkerList(snapshot.markers, in: listArea)
     }
 
@@ -93,8 +94,8 @@ enum LatencyPanel {
         (marker.kind == .policy ? "policy " : "burst ") + marker.label
     }
 
-    /// `▲` under each marker column, and the newest marker's label in free space: right of the last mark, else left
-    /// of the first, else left out (the title of a wide panel's marker list still names it).
+    /// `▲` under each marker column (columns count from `labelWidth`), and the newest marker's label in free space:
+    /// right of the last mark, else left of the first, else left out (a tall panel's marker list still names it).
     private static func drawMarkerLine(_ markers: [(Int, TimelineMarker)], labelWidth: Int, in canvas: Canvas) {
         guard let firstColumn = markers.first?.0, let lastColumn = markers.last?.0,
             let newest = markers.max(by: { $0.1.time < $1.1.time })?.1
