@@ -82,7 +82,82 @@ func fidelity() throws {
     }
 }
 
+/// A busy hand-made view: every instance carries some prefill and decode load.
+func busyView(instances: Int) -> ClusterView {
+    var rng = SplitMix64(seed: 3)
+    let loads = (0..<instances).map { index -> InstanceLoad in
+        var load = InstanceLoad(id: InstanceID(index), buckets: 3, kvCapacityTokens: 26_560, maxBatchSize: 128)
+        load.outstanding = 10 + Int(rng.next() % 30)
+        load.prefillCount = Int(rng.next() % 4)
+        load.prefillPromptTokens = load.prefillCount * 900
+        load.outstandingPromptTokens = load.outstanding * 1100
+        load.predictedDecodeTokens = Double(load.outstanding * 220)
+        load.streamedTokens = load.outstanding * 90
+        load.decodeContextTokens = (load.outstanding - load.prefillCount) * 1200
+        load.prefillByBucket = [load.prefillCount, 0, 0]
+        load.decodeByBucket = [load.outstanding - load.prefillCount, 0, 0]
+        load.prefillByPromptBucket = [load.prefillCount, 0, 0]
+        load.decodeByPromptBucket = [load.outstanding - load.prefillCount, 0, 0]
+        load.waiting = load.prefillCount
+        load.running = load.outstanding - load.prefillCount
+        load.kvUsage = Double(rng.next() % 90) / 100
+        return load
+    }
+    return ClusterView(now: 10, instances: loads, routerQueueLength: 0, cost: .paperV100, buckets: .paper)
+}
+
+/// Per-decision cost of a policy, timed over many decisions on a fixed busy view.
+func decisionCost() throws {
+    for instances in [8, 64] {
+        let view = busyView(instances: instances)
+        var policies: [any RoutingPolicy] = [WorkloadAwarePolicy(), LeastTokensPolicy(), LLMDPolicy(seed: 1)]
+        let rlNetwork = DenseNetwork(sizes: [RLState.size(instances: instances), 64, 64, instances + 2], seed: 1)
+        policies.append(RLPolicy(variant: .guided, network: rlNetwork))
+        for var policy in policies {
+            let n = 200_000 / instances
+            var checksum = 0
+            let start = wallSeconds()
+            for i in 0..<n {
+                let request = RequestInfo(
+                    id: RequestID(i),
+                    arrival: 10,
+                    promptTokens: 100 + i % 2000,
+                    predictedBucket: i % 3,
+                    predictedOutputTokens: Double(50 + i % 700)
+                )
+                if case .instance(let id) = policy.route(request, in: view).target { checksum &+= id.rawValue }
+            }
+            let perDecision = (wallSeconds() - start) / Double(n) * 1e6
+            print(
+                "decision: \(policy.name), \(instances) instances: \(String(format: "%.2f", perDecision)) µs per decision (checksum \(checksum % 10))"
+            )
+        }
+    }
+}
+
+/// Prediction cost of the shipped n-gram predictor on ~1,000-token prompts.
+func predictionCost() throws {
+    let predictor = try PredictorStore.loadShipped()
+    var rng = SplitMix64(seed: 9)
+    let words = ["the", "model", "please", "write", "a", "function", "that", "returns", "summary", "of", "data", "in", "json"]
+    let prompts = (0..<200).map { _ in (0..<700).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ") }
+    let features = prompts.map { PromptFeatures(promptTokens: TokenEstimatorShim.estimate($0), text: $0) }
+    var sink = 0
+    let rounds = 50
+    let start = wallSeconds()
+    for _ in 0..<rounds { for f in features { sink &+= predictor.predict(f).bucket } }
+    let per = (wallSeconds() - start) / Double(rounds * features.count) * 1e6
+    print("prediction: ngram-logreg on ~1,000-token prompts (\(features[0].promptTokens) tokens): \(String(format: "%.2f", per)) µs per prompt (\(sink % 3))")
+}
+
+/// ~0.75 words per token is close enough for sizing the benchmark's prompts.
+enum TokenEstimatorShim {
+    static func estimate(_ text: String) -> Int { Int(Double(text.split(separator: " ").count) / 0.75) }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
 if which == "simulator" || which == "all" { try simulatorThroughput(arguments: arguments) }
 if which == "fidelity" || which == "all" { try fidelity() }
+if which == "decision" || which == "all" { try decisionCost() }
+if which == "prediction" || which == "all" { try predictionCost() }

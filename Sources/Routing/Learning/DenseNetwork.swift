@@ -49,18 +49,34 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
         return activation
     }
 
-    /// `output = W_l · input + b_l` (no activation).
+    /// `output = W_l · input + b_l` (no activation), eight lanes at a time.
     func layer(_ l: Int, input: [Float], output: inout [Float]) {
         let rows = sizes[l + 1]
         let cols = sizes[l]
         if output.count != rows { output = [Float](repeating: 0, count: rows) }
+        let vectorCols = cols & ~7
         weights[l].withUnsafeBufferPointer { w in
             input.withUnsafeBufferPointer { x in
-                for r in 0..<rows {
-                    var sum = biases[l][r]
-                    let base = r * cols
-                    for c in 0..<cols { sum += w[base + c] * x[c] }
-                    output[r] = sum
+                biases[l].withUnsafeBufferPointer { b in
+                    output.withUnsafeMutableBufferPointer { out in
+                        for r in 0..<rows {
+                            let base = r * cols
+                            var lanes = SIMD8<Float>()
+                            var c = 0
+                            while c < vectorCols {
+                                let wv = SIMD8<Float>(w[base + c..<base + c + 8])
+                                let xv = SIMD8<Float>(x[c..<c + 8])
+                                lanes += wv * xv
+                                c += 8
+                            }
+                            var sum = b[r] + lanes.sum()
+                            while c < cols {
+                                sum += w[base + c] * x[c]
+                                c += 1
+                            }
+                            out[r] = sum
+                        }
+                    }
                 }
             }
         }
