@@ -48,15 +48,21 @@ import Testing
         #expect(state.overlay == .none)
     }
 
-    @Test func aTogglesComparisonAgainstTheNextPolicy() {
+    @Test func aTogglesComparisonAgainstRoundRobinOrTheNextPolicy() {
         var state = fresh()
-        #expect(step(&state, .toggleCompare) == [.compare("llm-d")])
-        #expect(state.comparison == "llm-d")
+        // The fixture's policy is not round-robin, so the paper's baseline is B.
+        #expect(step(&state, .toggleCompare) == [.compare("round-robin")])
+        #expect(state.comparison == "round-robin")
+        _ = step(&state, .toggleCompare)
+        #expect(step(&state, .toggleCompare) == [.compare("round-robin")])
         var snapshot = SnapshotFixture.snapshot(twin: true)
         snapshot.twin?.policy = "llm-d"
         state.sync(with: snapshot)
         #expect(state.comparison == "llm-d")
         #expect(step(&state, .toggleCompare) == [.compare(nil)])
+        var onRoundRobin = ConsoleState(policyNames: ["round-robin", "oracle", "llm-d"])
+        onRoundRobin.policy = "round-robin"
+        #expect(onRoundRobin.handle(.toggleCompare) == [.compare("llm-d")])
         #expect(state.comparison == nil)
         var withOracle = ConsoleState(policyNames: ["workload-aware", "workload-aware-oracle", "oracle", "least-kv"])
         withOracle.policy = "workload-aware"

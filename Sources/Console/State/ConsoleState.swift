@@ -173,8 +173,10 @@ public struct ConsoleState: Sendable, Equatable {
         let index = policyNames.firstIndex(of: policy) ?? -1
         let count = policyNames.count
         let following = (1..<count).map { policyNames[(index + $0 + count) % count] }
+        // The paper's baseline is the natural B: round-robin, or when A is round-robin, the next policy.
         // Oracle references are yardsticks, never a default (design.md): skip them unless nothing else is left.
-        let other = following.first { !$0.contains("oracle") } ?? following[0]
+        let baseline = policy != "round-robin" && policyNames.contains("round-robin") ? "round-robin" : nil
+        let other = baseline ?? following.first { !$0.contains("oracle") } ?? following[0]
         comparison = other
         show(status: "A/B: \(policy) vs \(other)")
         return [.compare(other)]

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Runs the README's results grid with `switchyard bench --format json` and prints Markdown tables.
+
+Usage: SWITCHYARD_DATA=../shared/data Scripts/results.py [--requests N] > results.md
+Each scenario pools seeds 1,2,3. The DQN routers use the shipped weights (trained on the first 25% of Azure conv);
+every policy is evaluated on the remaining 75% of each workload.
+"""
+import json, subprocess, sys, statistics
+
+BIN = ".build/release/switchyard"
+POLICIES = ["round-robin", "least-tokens", "least-requests", "power-of-two", "llm-d", "min-min", "workload-aware",
+            "workload-aware-oracle", "rl-baseline", "rl-aware", "rl", "oracle"]
+WORKLOADS = ["azure-conv", "azure-code", "sharegpt", "vidur", "mix:azure-conv+azure-code"]
+requests = sys.argv[sys.argv.index("--requests") + 1] if "--requests" in sys.argv else "4000"
+
+rows = []
+for workload in WORKLOADS:
+    for instances in (4, 8):
+        for load in (0.7, 0.9):
+            cmd = [BIN, "bench", "--workload", workload, "--instances", str(instances), "--load", str(load),
+                   "--requests", requests, "--seeds", "1,2,3", "--policies", ",".join(POLICIES), "--format", "json"]
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            if out.returncode != 0:
+                print(f"failed: {' '.join(cmd)}\n{out.stderr}", file=sys.stderr)
+                continue
+            report = json.loads(out.stdout)
+            rows.append((workload, instances, load, report))
+            print(f"done {workload} {instances} {load}", file=sys.stderr)
+
+print(f"Command per scenario: `switchyard bench --workload W --instances N --load L --requests {requests} "
+      f"--seeds 1,2,3 --policies {','.join(POLICIES)}` with SWITCHYARD_DATA pointing at the full data.\n")
+print("Mean E2E change against round-robin, per scenario (negative is better):\n")
+print("| workload | N | load | " + " | ".join(POLICIES[1:]) + " |")
+print("|---|---|---|" + "---|" * (len(POLICIES) - 1))
+changes = {p: [] for p in POLICIES}
+p99 = {p: [] for p in POLICIES}
+for workload, instances, load, report in rows:
+    by = {p["name"]: p for p in report["policies"]}
+    rr = by["round-robin"]
+    cells = []
+    for name in POLICIES[1:]:
+        c = by[name]["vs_first_mean_e2e"]
+        changes[name].append(c)
+        p99[name].append(by[name]["e2e"]["p99"] / rr["e2e"]["p99"] - 1)
+        cells.append(f"{c*100:+.1f}%")
+    print(f"| {workload} | {instances} | {load} | " + " | ".join(cells) + " |")
+print("\nAverage over the scenarios:\n")
+print("| policy | mean E2E vs round-robin | p99 E2E vs round-robin |")
+print("|---|---|---|")
+for name in POLICIES[1:]:
+    print(f"| {name} | {statistics.mean(changes[name])*100:+.1f}% | {statistics.mean(p99[name])*100:+.1f}% |")
