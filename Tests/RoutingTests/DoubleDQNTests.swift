@@ -1,3 +1,4 @@
+import Foundation
 import Routing
 import SwitchyardCore
 import Testing
@@ -60,4 +61,43 @@ import Testing
     #expect(x[0] == 2.0 / 16)
     #expect(x[1] == 0.5)
     #expect(x[2] == 1)
+}
+
+@Test func shippedRouterWeightsLoadAndRoute() throws {
+    for instances in [4, 8] {
+        for variant in RLPolicy.Variant.allCases {
+            let model = try #require(RLModelFile.shipped(variant: variant.rawValue, instances: instances), "\(variant) \(instances)")
+            #expect(model.instances == instances)
+            #expect(model.command.contains("train router"))
+            var policy = try PolicyCatalog.make(variant.rawValue, seed: 1, instances: instances)
+            let loads = (0..<instances).map { i -> InstanceLoad in
+                var load = InstanceLoad(id: InstanceID(i), buckets: 3, kvCapacityTokens: 26_560, maxBatchSize: 128)
+                load.outstanding = i
+                return load
+            }
+            let view = ClusterView(now: 1, instances: loads, routerQueueLength: 0, cost: .paperV100, buckets: .paper)
+            let request = RequestInfo(id: RequestID(0), arrival: 1, promptTokens: 500, predictedBucket: 1, predictedOutputTokens: 300)
+            let decision = policy.route(request, in: view)
+            // Nothing is saturated, so holding is masked: it must pick an instance, and score each one.
+            guard case .instance(let id) = decision.target else {
+                Issue.record("\(variant) held with idle instances")
+                continue
+            }
+            #expect(id.rawValue < instances)
+            #expect(decision.scores.count == instances)
+        }
+    }
+    #expect(throws: PolicyError.self) { try PolicyCatalog.make("rl", seed: 1, instances: 5) }
+}
+
+@Test func malformedRouterModelFileNamesTheProblem() throws {
+    let path = NSTemporaryDirectory() + "bad-rl-\(getpid()).json"
+    try Data(#"{"variant":"rl"}"#.utf8).write(to: URL(fileURLWithPath: path))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+        _ = try RLModelFile.load(from: path)
+        Issue.record("expected an error")
+    } catch {
+        #expect("\(error)".contains(path) && "\(error)".contains("'instances'"))
+    }
 }
