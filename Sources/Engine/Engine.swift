@@ -97,7 +97,9 @@ public struct Engine: Sendable {
     public var decodeContextTokens: Int { decodeContextOffset + decodingCount * iteration }
 
     /// Tokens generated so far by every request on the instance.
-    public var generatedTokens: Int { decodeContextOffset - decodePromptSum + decodingCount * iteration + idleGenerated }
+    public var generatedTokens: Int {
+        decodeContextOffset - decodePromptSum + decodingCount * iteration + idleGenerated
+    }
 
     /// Adds a request to the waiting queue.
     ///

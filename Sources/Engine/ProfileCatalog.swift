@@ -45,9 +45,17 @@ public enum ProfileCatalog {
         } catch let DecodingError.keyNotFound(key, _) {
             throw ProfileError.invalid(file, field: key.stringValue, "is missing")
         } catch let DecodingError.typeMismatch(_, context) {
-            throw ProfileError.invalid(file, field: context.codingPath.map(\.stringValue).joined(separator: "."), "has the wrong type")
+            throw ProfileError.invalid(
+                file,
+                field: context.codingPath.map(\.stringValue).joined(separator: "."),
+                "has the wrong type"
+            )
         } catch let DecodingError.valueNotFound(_, context) {
-            throw ProfileError.invalid(file, field: context.codingPath.map(\.stringValue).joined(separator: "."), "is null")
+            throw ProfileError.invalid(
+                file,
+                field: context.codingPath.map(\.stringValue).joined(separator: "."),
+                "is null"
+            )
         } catch {
             throw ProfileError.invalid(file, field: "-", "is not valid JSON (\(error))")
         }
@@ -71,11 +79,18 @@ public enum ProfileCatalog {
 /// An error loading a latency profile.
 public struct ProfileError: Error, CustomStringConvertible, Sendable {
     public let description: String
-    static func missingBundle() -> Self { Self(description: "The bundled latency profiles are missing from the build.") }
-    static func unknown(_ name: String, known: [String]) -> Self {
-        Self(description: "Unknown profile '\(name)'. Known profiles: \(known.joined(separator: ", ")), or a path to a .json file.")
+    static func missingBundle() -> Self {
+        Self(description: "The bundled latency profiles are missing from the build.")
     }
-    static func unreadable(_ file: String, _ why: String) -> Self { Self(description: "Cannot read profile file \(file): \(why)") }
+    static func unknown(_ name: String, known: [String]) -> Self {
+        Self(
+            description:
+                "Unknown profile '\(name)'. Known profiles: \(known.joined(separator: ", ")), or a path to a .json file."
+        )
+    }
+    static func unreadable(_ file: String, _ why: String) -> Self {
+        Self(description: "Cannot read profile file \(file): \(why)")
+    }
     static func invalid(_ file: String, field: String, _ why: String) -> Self {
         Self(description: "Profile file \(file): field '\(field)' \(why).")
     }

@@ -12,19 +12,59 @@ public enum PolicyCatalog {
     public static let entries: [Entry] = [
         Entry(name: "round-robin", summary: "cycles through instances; the paper's main baseline", isReference: false),
         Entry(name: "random", summary: "uniform random instance", isReference: false),
-        Entry(name: "least-requests", summary: "fewest outstanding requests (AIBrix least-request)", isReference: false),
-        Entry(name: "least-tokens", summary: "fewest outstanding prompt + predicted decode tokens (paper's JSQ)", isReference: false),
+        Entry(
+            name: "least-requests",
+            summary: "fewest outstanding requests (AIBrix least-request)",
+            isReference: false
+        ),
+        Entry(
+            name: "least-tokens",
+            summary: "fewest outstanding prompt + predicted decode tokens (paper's JSQ)",
+            isReference: false
+        ),
         Entry(name: "least-kv", summary: "lowest KV-cache usage", isReference: false),
-        Entry(name: "power-of-two", summary: "less loaded of two sampled instances (SGLang gateway)", isReference: false),
+        Entry(
+            name: "power-of-two",
+            summary: "less loaded of two sampled instances (SGLang gateway)",
+            isReference: false
+        ),
         Entry(name: "llm-d", summary: "llm-d endpoint picker: queue x2 + KV x2, max score", isReference: false),
         Entry(name: "max-capacity", summary: "most spare KV capacity (paper baseline)", isReference: false),
-        Entry(name: "min-min", summary: "earliest completion at the predicted bucket's upper bound (paper baseline)", isReference: false),
-        Entry(name: "workload-aware", summary: "least mixing impact: 0.5 prefill + 0.5 decode impact (the paper's heuristic)", isReference: false),
-        Entry(name: "workload-aware-oracle", summary: "REFERENCE: workload-aware fed the true output lengths", isReference: true),
-        Entry(name: "rl-baseline", summary: "Double-DQN router trained without a heuristic (paper variant)", isReference: false),
-        Entry(name: "rl-aware", summary: "Double-DQN router with the mixing penalty in its reward (paper variant)", isReference: false),
-        Entry(name: "rl", summary: "Double-DQN router trained with HuRL guidance from workload-aware; may hold", isReference: false),
-        Entry(name: "oracle", summary: "REFERENCE: least true remaining work from true output lengths; no global optimum", isReference: true),
+        Entry(
+            name: "min-min",
+            summary: "earliest completion at the predicted bucket's upper bound (paper baseline)",
+            isReference: false
+        ),
+        Entry(
+            name: "workload-aware",
+            summary: "least mixing impact: 0.5 prefill + 0.5 decode impact (the paper's heuristic)",
+            isReference: false
+        ),
+        Entry(
+            name: "workload-aware-oracle",
+            summary: "REFERENCE: workload-aware fed the true output lengths",
+            isReference: true
+        ),
+        Entry(
+            name: "rl-baseline",
+            summary: "Double-DQN router trained without a heuristic (paper variant)",
+            isReference: false
+        ),
+        Entry(
+            name: "rl-aware",
+            summary: "Double-DQN router with the mixing penalty in its reward (paper variant)",
+            isReference: false
+        ),
+        Entry(
+            name: "rl",
+            summary: "Double-DQN router trained with HuRL guidance from workload-aware; may hold",
+            isReference: false
+        ),
+        Entry(
+            name: "oracle",
+            summary: "REFERENCE: least true remaining work from true output lengths; no global optimum",
+            isReference: true
+        ),
     ]
 
     public static var names: [String] { entries.map(\.name) }

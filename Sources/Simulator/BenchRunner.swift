@@ -20,7 +20,9 @@ public struct BenchRunner: Sendable {
         seeds: [UInt64],
         workload: @escaping @Sendable (UInt64) throws -> [Request],
         predictor: @escaping @Sendable (UInt64) throws -> any LengthPredictor,
-        makePolicy: @escaping @Sendable (String, UInt64) throws -> any RoutingPolicy = { try PolicyCatalog.make($0, seed: $1) }
+        makePolicy: @escaping @Sendable (String, UInt64) throws -> any RoutingPolicy = {
+            try PolicyCatalog.make($0, seed: $1)
+        }
     ) {
         self.config = config
         self.policies = policies
@@ -40,6 +42,8 @@ public struct BenchRunner: Sendable {
 
     /// Runs every policy on every seed.
     /// - Parameter clock: returns wall seconds (injected so the logic never reads the wall clock itself).
+    /// - Returns: the report and each policy's pooled metrics and records.
+    /// - Throws: the errors of the workload, predictor and policy builders.
     public func run(clock: @Sendable () -> Double) throws -> (report: BenchReport, outcomes: [Outcome]) {
         let start = clock()
         var outcomes: [Outcome] = policies.map { Outcome(policy: $0, metrics: SimulationMetrics(), records: []) }

@@ -8,12 +8,23 @@ import SwitchyardCore
 /// the requests completed by the time taken. `--load F` then offers `F ×` this rate `×` the instance count.
 public enum CapacityEstimator {
     /// - Parameters:
+    ///   - profile: the instance's latency profile.
     ///   - sample: requests whose prompt and output lengths are representative; arrival times are ignored.
+    ///   - chunkedPrefill: whether the instance chunks prefills.
     /// - Returns: sustained requests per second of one instance.
-    public static func requestsPerSecond(profile: LatencyProfile, sample: [Request], chunkedPrefill: Bool = false) -> Double {
+    public static func requestsPerSecond(
+        profile: LatencyProfile,
+        sample: [Request],
+        chunkedPrefill: Bool = false
+    ) -> Double {
         guard !sample.isEmpty else { return 0 }
         let queued = sample.enumerated().map { index, request in
-            Request(id: RequestID(index), arrival: 0, promptTokens: request.promptTokens, outputTokens: request.outputTokens)
+            Request(
+                id: RequestID(index),
+                arrival: 0,
+                promptTokens: request.promptTokens,
+                outputTokens: request.outputTokens
+            )
         }
         var simulation = Simulation(
             config: SimulationConfig(instances: 1, profile: profile, chunkedPrefill: chunkedPrefill),

@@ -1,5 +1,5 @@
-import Foundation
 import DequeModule
+import Foundation
 import SwitchyardCore
 
 /// Completions over the recent past, for the console's windowed latencies and sparklines.
@@ -21,7 +21,13 @@ struct RecentWindow: Sendable {
     mutating func add(_ record: RequestRecord) {
         let tbt = record.outputTokens > 1 ? (record.finished - record.firstToken) / Double(record.outputTokens - 1) : 0
         completions.append(
-            Completion(time: record.finished, e2e: record.e2e, ttft: record.ttft, tbt: tbt, outputTokens: record.outputTokens)
+            Completion(
+                time: record.finished,
+                e2e: record.e2e,
+                ttft: record.ttft,
+                tbt: tbt,
+                outputTokens: record.outputTokens
+            )
         )
     }
 
@@ -75,7 +81,13 @@ struct RecentWindow: Sendable {
         return bins.enumerated().map { index, bin in
             let e2e = Self.summary(bin.map(\.e2e))
             let ttft = Self.summary(bin.map(\.ttft))
-            return LatencyPoint(time: start + Double(index), e2eP50: e2e.p50, e2eP99: e2e.p99, ttftP50: ttft.p50, ttftP99: ttft.p99)
+            return LatencyPoint(
+                time: start + Double(index),
+                e2eP50: e2e.p50,
+                e2eP99: e2e.p99,
+                ttftP50: ttft.p50,
+                ttftP99: ttft.p99
+            )
         }
     }
 }

@@ -70,7 +70,12 @@ public struct RouterTrainer: Sendable {
             policy.learning?.completionBonus = completionBonus
             var episodeConfig = config
             episodeConfig.seed = config.seed &+ UInt64(k)
-            var simulation = Simulation(config: episodeConfig, policy: policy, predictor: predictor, workload: try workload(k))
+            var simulation = Simulation(
+                config: episodeConfig,
+                policy: policy,
+                predictor: predictor,
+                workload: try workload(k)
+            )
             simulation.runToCompletion()
             guard let trained = simulation.policy as? RLPolicy else { break }
             policy = trained

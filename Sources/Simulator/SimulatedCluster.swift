@@ -1,8 +1,8 @@
 import Engine
 import Foundation
 import Routing
-import Synchronization
 import SwitchyardCore
+import Synchronization
 
 /// A live simulated cluster: a ``Simulation`` driven in real time at a speed factor, behind ``ClusterBackend``.
 ///
@@ -53,10 +53,13 @@ public final class SimulatedCluster: ClusterBackend {
     static let decisionKeep = 200
 
     /// - Parameters:
+    ///   - configuration: the cluster, the workload's name, the first policy and the speed.
     ///   - trace: the workload, with arrival times, replayed endlessly.
+    ///   - predictor: the length predictor every request passes through.
     ///   - policyNames: the policies the operator can switch between, in menu order.
     ///   - makePolicy: builds a policy by name.
     ///   - makeBurst: the requests of a burst of a kind starting at a time.
+    /// - Throws: the error of `makePolicy` for the first policy.
     public init(
         configuration: Configuration,
         trace: [Request],
@@ -147,7 +150,9 @@ public final class SimulatedCluster: ClusterBackend {
             side.simulation.completionLog.removeAll(keepingCapacity: true)
             let decisions = side.simulation.decisionLog
             side.decisions.append(contentsOf: decisions)
-            if side.decisions.count > Self.decisionKeep { side.decisions.removeFirst(side.decisions.count - Self.decisionKeep) }
+            if side.decisions.count > Self.decisionKeep {
+                side.decisions.removeFirst(side.decisions.count - Self.decisionKeep)
+            }
             side.simulation.decisionLog.removeAll(keepingCapacity: true)
             side.window.trim(now: side.simulation.now)
             return decisions
@@ -162,7 +167,8 @@ public final class SimulatedCluster: ClusterBackend {
             if !state.eventContinuations.isEmpty {
                 let id = RequestID(record.request)
                 let event: ClusterEvent =
-                    record.instance.map { .routed(id, InstanceID($0), time: record.time) } ?? .held(id, time: record.time)
+                    record.instance.map { .routed(id, InstanceID($0), time: record.time) }
+                    ?? .held(id, time: record.time)
                 for continuation in state.eventContinuations.values { continuation.yield(event) }
             }
         }
@@ -221,7 +227,9 @@ public final class SimulatedCluster: ClusterBackend {
         let (stream, continuation) = AsyncStream<ClusterEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let id = UUID()
         state.withLock { $0.eventContinuations[id] = continuation }
-        continuation.onTermination = { [weak self] _ in self?.state.withLock { _ = $0.eventContinuations.removeValue(forKey: id) } }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.eventContinuations.removeValue(forKey: id) }
+        }
         return stream
     }
 

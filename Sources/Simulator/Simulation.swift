@@ -51,6 +51,9 @@ public struct Simulation: Sendable {
     }
 
     /// - Parameters:
+    ///   - config: the cluster.
+    ///   - policy: the routing policy.
+    ///   - predictor: the length predictor every request passes through.
     ///   - workload: requests sorted by arrival, with ids 0..<n in that order.
     public init(
         config: SimulationConfig,
@@ -72,12 +75,20 @@ public struct Simulation: Sendable {
         trueOutputOutstanding = Array(repeating: 0, count: config.instances)
         busy = Array(repeating: false, count: config.instances)
         pending = Array(repeating: [], count: config.instances)
-        lastIteration = Array(repeating: IterationSummary(duration: 0, prefillTokens: 0, decodeTokens: 0), count: config.instances)
+        lastIteration = Array(
+            repeating: IterationSummary(duration: 0, prefillTokens: 0, decodeTokens: 0),
+            count: config.instances
+        )
         self.policy = policy
         self.predictor = predictor
         self.workload = workload
         records = workload.map {
-            RequestRecord(arrival: $0.arrival, promptTokens: $0.promptTokens, outputTokens: $0.outputTokens, measured: true)
+            RequestRecord(
+                arrival: $0.arrival,
+                promptTokens: $0.promptTokens,
+                outputTokens: $0.outputTokens,
+                measured: true
+            )
         }
         records.reserveCapacity(workload.count + 64)
     }
@@ -208,7 +219,9 @@ public struct Simulation: Sendable {
             completedRequests: metrics.completedAll
         )
         let decision = policy.route(info, in: view)
-        if logging { decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name)) }
+        if logging {
+            decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name))
+        }
         guard case .instance(let target) = decision.target, target.rawValue >= 0, target.rawValue < engines.count
         else { return false }
         send(index, request: request, to: target.rawValue)

@@ -28,7 +28,8 @@ func azureRequests(path: String) -> [Request]? {
 }
 
 func simulatorThroughput(arguments: [String]) throws {
-    let path = arguments.firstIndex(of: "--azure").map { arguments[$0 + 1] }
+    let path =
+        arguments.firstIndex(of: "--azure").map { arguments[$0 + 1] }
         ?? (ProcessInfo.processInfo.environment["SWITCHYARD_DATA"].map { $0 + "/azure/AzureLLMInferenceTrace_conv.csv" }
             ?? "../shared/data/azure/AzureLLMInferenceTrace_conv.csv")
     guard let base = azureRequests(path: path), !base.isEmpty else {
@@ -48,7 +49,12 @@ func simulatorThroughput(arguments: [String]) throws {
             let u = Double(rng.next() >> 11) / Double(1 << 53)
             t += -log(1 - u) / rate
             requests.append(
-                Request(id: RequestID(requests.count), arrival: t, promptTokens: request.promptTokens, outputTokens: request.outputTokens)
+                Request(
+                    id: RequestID(requests.count),
+                    arrival: t,
+                    promptTokens: request.promptTokens,
+                    outputTokens: request.outputTokens
+                )
             )
         }
         _ = copy
@@ -73,7 +79,9 @@ func simulatorThroughput(arguments: [String]) throws {
 func fidelity() throws {
     let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
     print("fidelity: lone 1000/1000 request: \(FidelityScenarios.loneRequest(profile: profile)) s (paper ~17 s)")
-    print("fidelity: with 500/500 every 50th iteration: \(FidelityScenarios.loneRequestWithInterference(profile: profile)) s (paper ~31 s)")
+    print(
+        "fidelity: with 500/500 every 50th iteration: \(FidelityScenarios.loneRequestWithInterference(profile: profile)) s (paper ~31 s)"
+    )
     for scale in [1, 4] {
         let s = FidelityScenarios.assignmentSpread(profile: profile, seeds: Array(1...10), decodeScale: scale)
         print(
@@ -139,15 +147,21 @@ func decisionCost() throws {
 func predictionCost() throws {
     let predictor = try PredictorStore.loadShipped()
     var rng = SplitMix64(seed: 9)
-    let words = ["the", "model", "please", "write", "a", "function", "that", "returns", "summary", "of", "data", "in", "json"]
-    let prompts = (0..<200).map { _ in (0..<700).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ") }
+    let words = [
+        "the", "model", "please", "write", "a", "function", "that", "returns", "summary", "of", "data", "in", "json",
+    ]
+    let prompts = (0..<200).map { _ in
+        (0..<700).map { _ in words[Int(rng.next() % UInt64(words.count))] }.joined(separator: " ")
+    }
     let features = prompts.map { PromptFeatures(promptTokens: TokenEstimatorShim.estimate($0), text: $0) }
     var sink = 0
     let rounds = 50
     let start = wallSeconds()
     for _ in 0..<rounds { for f in features { sink &+= predictor.predict(f).bucket } }
     let per = (wallSeconds() - start) / Double(rounds * features.count) * 1e6
-    print("prediction: ngram-logreg on ~1,000-token prompts (\(features[0].promptTokens) tokens): \(String(format: "%.2f", per)) µs per prompt (\(sink % 3))")
+    print(
+        "prediction: ngram-logreg on ~1,000-token prompts (\(features[0].promptTokens) tokens): \(String(format: "%.2f", per)) µs per prompt (\(sink % 3))"
+    )
 }
 
 /// ~0.75 words per token is close enough for sizing the benchmark's prompts.

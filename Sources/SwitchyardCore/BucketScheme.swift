@@ -27,11 +27,15 @@ public struct BucketScheme: Sendable, Equatable, Codable {
 
     /// The upper bound used when a policy needs a finite one (min-min): the bound itself, or for the open last
     /// bucket twice its lower bound.
-    public func upperBound(of bucket: Int) -> Int { bucket < bounds.count ? bounds[bucket] : 2 * bounds[bounds.count - 1] }
+    public func upperBound(of bucket: Int) -> Int {
+        bucket < bounds.count ? bounds[bucket] : 2 * bounds[bounds.count - 1]
+    }
 
     /// A short label such as `<256`, `256-2k` or `2k+`.
     public func label(of bucket: Int) -> String {
-        func short(_ v: Int) -> String { v >= 1000 && v % 1024 == 0 ? "\(v / 1024)k" : v >= 1000 ? "\(v / 1000)k" : "\(v)" }
+        func short(_ v: Int) -> String {
+            v >= 1000 && v % 1024 == 0 ? "\(v / 1024)k" : v >= 1000 ? "\(v / 1000)k" : "\(v)"
+        }
         if bucket == 0 { return "<\(short(bounds[0]))" }
         if bucket >= bounds.count { return "\(short(bounds[bounds.count - 1]))+" }
         return "\(short(bounds[bucket - 1]))-\(short(bounds[bucket]))"

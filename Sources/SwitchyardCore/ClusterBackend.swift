@@ -46,7 +46,9 @@ public struct ClusterBackendError: Error, CustomStringConvertible, Sendable, Equ
     }
     private let code: Code
 
-    public static func unknownPolicy(_ name: String, known: [String]) -> Self { Self(code: .unknownPolicy(name, known: known)) }
+    public static func unknownPolicy(_ name: String, known: [String]) -> Self {
+        Self(code: .unknownPolicy(name, known: known))
+    }
     public static func unavailable(_ what: String) -> Self { Self(code: .unavailable(what)) }
 
     public var description: String {

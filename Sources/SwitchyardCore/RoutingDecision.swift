@@ -22,7 +22,8 @@ public struct RoutingDecision: Sendable, Equatable {
         self.reason = reason
     }
 
-    public static func pick(_ id: InstanceID, scores: [Double] = [], lowerIsBetter: Bool = true, reason: String) -> Self {
+    public static func pick(_ id: InstanceID, scores: [Double] = [], lowerIsBetter: Bool = true, reason: String) -> Self
+    {
         RoutingDecision(target: .instance(id), scores: scores, lowerIsBetter: lowerIsBetter, reason: reason)
     }
 }

@@ -35,10 +35,14 @@ struct BenchCommand: ParsableCommand {
     }
 
     func parsedPolicies() throws -> [String] {
-        let names = policies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let names = policies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         guard !names.isEmpty else { throw ValidationError("--policies lists no policy.") }
         for name in names where !PolicyCatalog.names.contains(name) {
-            throw ValidationError("--policies: unknown policy '\(name)'. Known: \(PolicyCatalog.names.joined(separator: ", ")).")
+            throw ValidationError(
+                "--policies: unknown policy '\(name)'. Known: \(PolicyCatalog.names.joined(separator: ", "))."
+            )
         }
         return names
     }
@@ -85,7 +89,11 @@ struct BenchCommand: ParsableCommand {
             print(
                 "workload \(plan.name) (\(plan.source)), \(report.instances) instances, \(report.profile), "
                     + "\(report.requests) requests x \(report.seeds.count) seed(s), "
-                    + String(format: "%.2f req/s offered (capacity %.2f req/s per instance)", report.rate, plan.capacityPerInstance)
+                    + String(
+                        format: "%.2f req/s offered (capacity %.2f req/s per instance)",
+                        report.rate,
+                        plan.capacityPerInstance
+                    )
             )
             print(table(report).render())
             print(longPromptLine(outcomes: outcomes))
@@ -101,7 +109,8 @@ struct BenchCommand: ParsableCommand {
 
     func table(_ report: BenchReport) -> TextTable {
         var table = TextTable(header: [
-            "policy", "done", "E2E mean", "E2E p99", "TTFT mean", "TTFT p99", "TBT mean", "TBT p99", "preempt", "vs first",
+            "policy", "done", "E2E mean", "E2E p99", "TTFT mean", "TTFT p99", "TBT mean", "TBT p99", "preempt",
+            "vs first",
         ])
         for p in report.policies {
             table.add([

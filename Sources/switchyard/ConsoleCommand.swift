@@ -45,19 +45,27 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     var seed: UInt64 = 1
 
     func validate() throws {
-        guard speed > 0, speed.isFinite else { throw ValidationError("--speed must be a positive number, got \(speed).") }
+        guard speed > 0, speed.isFinite else {
+            throw ValidationError("--speed must be a positive number, got \(speed).")
+        }
         guard fps >= 1, fps <= 60 else { throw ValidationError("--fps must be between 1 and 60, got \(fps).") }
     }
 
     func run() async throws {
         let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
         let instances = cluster.instances
-        let names = PolicyCatalog.names.filter { (try? PolicyCatalog.make($0, seed: seed, instances: instances)) != nil }
+        let names = PolicyCatalog.names.filter {
+            (try? PolicyCatalog.make($0, seed: seed, instances: instances)) != nil
+        }
         guard names.contains(policy) else {
-            throw ValidationError("--policy: '\(policy)' is not available here. Available: \(names.joined(separator: ", ")).")
+            throw ValidationError(
+                "--policy: '\(policy)' is not available here. Available: \(names.joined(separator: ", "))."
+            )
         }
         if let compare, !names.contains(compare) {
-            throw ValidationError("--compare: '\(compare)' is not available here. Available: \(names.joined(separator: ", ")).")
+            throw ValidationError(
+                "--compare: '\(compare)' is not available here. Available: \(names.joined(separator: ", "))."
+            )
         }
         let choice: ClusterOptions.PredictorChoice = cluster.predictor == .auto ? .shipped : cluster.predictor
         let predictor: any LengthPredictor

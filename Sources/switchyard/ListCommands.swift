@@ -1,6 +1,6 @@
-import Foundation
 import ArgumentParser
 import Engine
+import Foundation
 import Routing
 import Workload
 
@@ -40,6 +40,8 @@ struct WorkloadsCommand: ParsableCommand {
     func run() throws {
         let entries = WorkloadCatalog.descriptions
         let width = entries.map(\.name.count).max() ?? 0
-        for entry in entries { print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.summary) }
+        for entry in entries {
+            print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.summary)
+        }
     }
 }

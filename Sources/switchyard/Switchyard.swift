@@ -12,7 +12,8 @@ struct Switchyard: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ConsoleSubcommand.self, ReplayCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self, ProfilesCommand.self, WorkloadsCommand.self,
+            ConsoleSubcommand.self, ReplayCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self,
+            ProfilesCommand.self, WorkloadsCommand.self,
         ],
         defaultSubcommand: ConsoleSubcommand.self
     )

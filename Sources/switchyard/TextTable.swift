@@ -11,7 +11,9 @@ struct TextTable {
 
     func render() -> String {
         var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, cell in
                 let pad = String(repeating: " ", count: widths[i] - cell.count)
@@ -26,7 +28,8 @@ struct TextTable {
     /// Comma-separated values, quoting cells that need it.
     func csv() -> String {
         func quote(_ cell: String) -> String {
-            cell.contains(",") || cell.contains("\"") ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+            cell.contains(",") || cell.contains("\"")
+                ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
         }
         return ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n")
     }

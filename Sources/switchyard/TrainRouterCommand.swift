@@ -69,7 +69,8 @@ struct TrainRouterCommand: ParsableCommand {
                     return r
                 }
                 return timed
-                    ? ArrivalProcess.rescale(window, toMeanRate: rate) : process.assigningArrivals(to: window, using: &rng)
+                    ? ArrivalProcess.rescale(window, toMeanRate: rate)
+                    : process.assigningArrivals(to: window, using: &rng)
             }
         )
 
@@ -93,9 +94,17 @@ struct TrainRouterCommand: ParsableCommand {
             let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
             print(
                 String(
-                    format: "[%@] %3d/%d  reward %10.1f  E2E %7.3f s  greedy E2E %7.3f s  eps %.2f  lambda %.3f  loss %.4f",
-                    bar, report.episode, episodes, report.reward, report.meanE2E, report.validationE2E, report.epsilon,
-                    report.heuristicWeight, report.meanLoss
+                    format:
+                        "[%@] %3d/%d  reward %10.1f  E2E %7.3f s  greedy E2E %7.3f s  eps %.2f  lambda %.3f  loss %.4f",
+                    bar,
+                    report.episode,
+                    episodes,
+                    report.reward,
+                    report.meanE2E,
+                    report.validationE2E,
+                    report.epsilon,
+                    report.heuristicWeight,
+                    report.meanLoss
                 )
             )
         }

@@ -42,15 +42,21 @@ struct ClusterOptions: ParsableArguments {
     var predictor: PredictorChoice = .auto
 
     enum PredictorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case auto, ngram, bandMean = "band-mean", shipped
+        case auto, ngram
+        case bandMean = "band-mean"
+        case shipped
     }
 
     func validate() throws {
         guard instances >= 1, instances <= 1024 else {
             throw ValidationError("--instances must be between 1 and 1024, got \(instances).")
         }
-        if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("--rate must be a positive number, got \(rate).") }
-        if let load, !(load > 0 && load.isFinite) { throw ValidationError("--load must be a positive number, got \(load).") }
+        if let rate, !(rate > 0 && rate.isFinite) {
+            throw ValidationError("--rate must be a positive number, got \(rate).")
+        }
+        if let load, !(load > 0 && load.isFinite) {
+            throw ValidationError("--load must be a positive number, got \(load).")
+        }
         if rate != nil && load != nil { throw ValidationError("Give --rate or --load, not both.") }
         _ = try arrivalProcess(rate: 1)
     }
@@ -58,14 +64,21 @@ struct ClusterOptions: ParsableArguments {
     /// The arrival process for untimed workloads at `rate`.
     func arrivalProcess(rate: Double) throws -> ArrivalProcess {
         if arrivals == "poisson" { return .poisson(rate: rate) }
-        if arrivals.hasPrefix("gamma:"), let cv = Double(arrivals.dropFirst(6)), cv > 0 { return .gamma(rate: rate, cv: cv) }
+        if arrivals.hasPrefix("gamma:"), let cv = Double(arrivals.dropFirst(6)), cv > 0 {
+            return .gamma(rate: rate, cv: cv)
+        }
         throw ValidationError("--arrivals must be 'poisson' or 'gamma:CV' with CV > 0, got '\(arrivals)'.")
     }
 
     func latencyProfile() throws -> LatencyProfile { try ProfileCatalog.profile(named: profile) }
 
     func simulationConfig(seed: UInt64) throws -> SimulationConfig {
-        SimulationConfig(instances: instances, profile: try latencyProfile(), chunkedPrefill: chunkedPrefill, seed: seed)
+        SimulationConfig(
+            instances: instances,
+            profile: try latencyProfile(),
+            chunkedPrefill: chunkedPrefill,
+            seed: seed
+        )
     }
 }
 
@@ -90,7 +103,9 @@ struct WorkloadPlan: Sendable {
         let limit = requests.map { Int((Double($0) / (1 - trainingShare)).rounded(.up)) + 1 }
         let loaded = try WorkloadLoader.load(spec: spec, dataDirectory: options.dataDir, seed: seed, limit: limit)
         guard loaded.requests.count >= 2 else {
-            throw ValidationError("Workload '\(options.workload)' has \(loaded.requests.count) requests; at least 2 are needed.")
+            throw ValidationError(
+                "Workload '\(options.workload)' has \(loaded.requests.count) requests; at least 2 are needed."
+            )
         }
         let cut = max(1, Int(Double(loaded.requests.count) * trainingShare))
         let training = Array(loaded.requests[..<cut])

@@ -28,7 +28,10 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
         now += summary.duration
         engine.checkInvariants()
         steps += 1
-        if steps > limit { Issue.record("engine did not drain in \(limit) iterations"); break }
+        if steps > limit {
+            Issue.record("engine did not drain in \(limit) iterations")
+            break
+        }
     }
     return (all, now)
 }
@@ -39,7 +42,9 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
     let (events, end) = drain(&engine)
     let cost = CostModel.paperV100
     var expected = cost.iterationTime(prefillTokens: 100, decodeSequences: 0, contextTokens: 0)
-    for generated in 1..<10 { expected += cost.iterationTime(prefillTokens: 0, decodeSequences: 1, contextTokens: 100 + generated) }
+    for generated in 1..<10 {
+        expected += cost.iterationTime(prefillTokens: 0, decodeSequences: 1, contextTokens: 100 + generated)
+    }
     #expect(abs(end - expected) < 1e-9)
     #expect(events.map(\.kind) == [.admitted, .firstToken, .finished])
     #expect(engine.isIdle)
@@ -126,7 +131,13 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
 }
 
 @Test func overlongRequestsAreClampedToTheModelLength() {
-    let config = EngineConfig(maxBatchSize: 4, maxBatchedTokens: 4096, kvBlocks: 100, maxModelLen: 500, cost: .paperV100)
+    let config = EngineConfig(
+        maxBatchSize: 4,
+        maxBatchedTokens: 4096,
+        kvBlocks: 100,
+        maxModelLen: 500,
+        cost: .paperV100
+    )
     var engine = Engine(config: config)
     engine.submit(request(0, prompt: 450, output: 200), now: 0)
     let (events, _) = drain(&engine)
@@ -148,7 +159,8 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
 }
 
 @Test func badProfileFileNamesTheField() {
-    let json = #"{"name":"x","summary":"","source":"","derivation":[],"cost":{"fixed_s":0.01,"per_prefill_token_s":1e-4,"per_decode_sequence_s":1e-5,"per_context_token_s":0},"max_batch_size":0,"max_batched_tokens":10,"block_size":16,"kv_blocks":10,"max_model_len":100,"chunk_size":10}"#
+    let json =
+        #"{"name":"x","summary":"","source":"","derivation":[],"cost":{"fixed_s":0.01,"per_prefill_token_s":1e-4,"per_decode_sequence_s":1e-5,"per_context_token_s":0},"max_batch_size":0,"max_batched_tokens":10,"block_size":16,"kv_blocks":10,"max_model_len":100,"chunk_size":10}"#
     #expect(throws: ProfileError.self) { try ProfileCatalog.decode(Array(json.utf8), file: "x.json") }
     do {
         _ = try ProfileCatalog.decode(Array(json.utf8), file: "x.json")

@@ -11,7 +11,9 @@ import Testing
     var first: Float = 0
     var last: Float = 0
     for step in 0..<2000 {
-        let (g, loss) = network.gradients(inputs: inputs) { i, out in ([out[0] - targets[i]], 0.5 * (out[0] - targets[i]) * (out[0] - targets[i])) }
+        let (g, loss) = network.gradients(inputs: inputs) { i, out in
+            ([out[0] - targets[i]], 0.5 * (out[0] - targets[i]) * (out[0] - targets[i]))
+        }
         adam.apply(g, to: &network)
         if step == 0 { first = loss }
         last = loss
@@ -32,7 +34,15 @@ import Testing
         let action = agent.act(states[state], mask: [true, true], epsilon: 0.3)
         let reward: Float = action == state ? 1 : 0
         let next = Int(rng.next() % 2)
-        agent.remember(Transition(state: states[state], action: action, reward: reward, next: states[next], nextMask: [true, true]))
+        agent.remember(
+            Transition(
+                state: states[state],
+                action: action,
+                reward: reward,
+                next: states[next],
+                nextMask: [true, true]
+            )
+        )
         if let loss = agent.train() { losses.append(loss) }
         state = next
     }
@@ -55,7 +65,13 @@ import Testing
     #expect(RLState.size(instances: 4) == 27)
     let loads = (0..<4).map { InstanceLoad(id: InstanceID($0), buckets: 3, kvCapacityTokens: 1000, maxBatchSize: 8) }
     let view = ClusterView(now: 0, instances: loads, routerQueueLength: 2, cost: .paperV100, buckets: .paper)
-    let request = RequestInfo(id: RequestID(0), arrival: 0, promptTokens: 1024, predictedBucket: 2, predictedOutputTokens: 3000)
+    let request = RequestInfo(
+        id: RequestID(0),
+        arrival: 0,
+        promptTokens: 1024,
+        predictedBucket: 2,
+        predictedOutputTokens: 3000
+    )
     let x = RLState.encode(request, view)
     #expect(x.count == 27)
     #expect(x[0] == 2.0 / 16)
@@ -66,7 +82,10 @@ import Testing
 @Test func shippedRouterWeightsLoadAndRoute() throws {
     for instances in [4, 8] {
         for variant in RLPolicy.Variant.allCases {
-            let model = try #require(RLModelFile.shipped(variant: variant.rawValue, instances: instances), "\(variant) \(instances)")
+            let model = try #require(
+                RLModelFile.shipped(variant: variant.rawValue, instances: instances),
+                "\(variant) \(instances)"
+            )
             #expect(model.instances == instances)
             #expect(model.command.contains("train router"))
             var policy = try PolicyCatalog.make(variant.rawValue, seed: 1, instances: instances)
@@ -76,7 +95,13 @@ import Testing
                 return load
             }
             let view = ClusterView(now: 1, instances: loads, routerQueueLength: 0, cost: .paperV100, buckets: .paper)
-            let request = RequestInfo(id: RequestID(0), arrival: 1, promptTokens: 500, predictedBucket: 1, predictedOutputTokens: 300)
+            let request = RequestInfo(
+                id: RequestID(0),
+                arrival: 1,
+                promptTokens: 500,
+                predictedBucket: 1,
+                predictedOutputTokens: 300
+            )
             let decision = policy.route(request, in: view)
             // Nothing is saturated, so holding is masked: it must pick an instance, and score each one.
             guard case .instance(let id) = decision.target else {

@@ -4,7 +4,9 @@ import Testing
 
 /// A hand-made view: one InstanceLoad per entry, modified by the closure.
 func view(_ count: Int, _ configure: (inout [InstanceLoad]) -> Void = { _ in }) -> ClusterView {
-    var loads = (0..<count).map { InstanceLoad(id: InstanceID($0), buckets: 3, kvCapacityTokens: 10_000, maxBatchSize: 128) }
+    var loads = (0..<count).map {
+        InstanceLoad(id: InstanceID($0), buckets: 3, kvCapacityTokens: 10_000, maxBatchSize: 128)
+    }
     configure(&loads)
     return ClusterView(now: 0, instances: loads, routerQueueLength: 0, cost: .paperV100, buckets: .paper)
 }
@@ -140,7 +142,9 @@ func target(_ decision: RoutingDecision) -> Int? {
     var training: [Request] = []
     for i in 0..<100 {
         training.append(Request(id: RequestID(i), arrival: 0, promptTokens: 100, outputTokens: 50, hint: "code"))
-        training.append(Request(id: RequestID(1000 + i), arrival: 0, promptTokens: 100, outputTokens: 500, hint: "conv"))
+        training.append(
+            Request(id: RequestID(1000 + i), arrival: 0, promptTokens: 100, outputTokens: 500, hint: "conv")
+        )
     }
     let predictor = PromptBucketMeanPredictor(training: training)
     #expect(predictor.predict(PromptFeatures(promptTokens: 110, hint: "code")).tokens == 50)

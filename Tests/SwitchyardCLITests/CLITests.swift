@@ -2,7 +2,10 @@ import Foundation
 import Testing
 
 /// Runs the built `switchyard` binary (next to the test bundle) and returns its exit status, stdout and stderr.
-func runSwitchyard(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+func runSwitchyard(
+    _ arguments: [String],
+    environment: [String: String] = [:]
+) throws -> (status: Int32, out: String, err: String) {
     let buildDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
     var binary = buildDirectory.appendingPathComponent("switchyard")
     if !FileManager.default.fileExists(atPath: binary.path) {
@@ -25,7 +28,9 @@ func runSwitchyard(_ arguments: [String], environment: [String: String] = [:]) t
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 @Test func benchJSONHasExactlyTheContractFields() throws {
@@ -64,7 +69,9 @@ func runSwitchyard(_ arguments: [String], environment: [String: String] = [:]) t
 }
 
 @Test func benchTableShowsEveryPolicyAndTheChangeAgainstTheFirst() throws {
-    let result = try runSwitchyard(["bench", "--workload", "azure-code", "--requests", "150", "--policies", "round-robin,oracle"])
+    let result = try runSwitchyard([
+        "bench", "--workload", "azure-code", "--requests", "150", "--policies", "round-robin,oracle",
+    ])
     #expect(result.status == 0, "\(result.err)")
     let lines = result.out.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.hasPrefix("policy ") && $0.contains("E2E mean") && $0.contains("vs first") })
@@ -73,7 +80,10 @@ func runSwitchyard(_ arguments: [String], environment: [String: String] = [:]) t
 }
 
 @Test func benchIsDeterministicForASeed() throws {
-    let args = ["bench", "--workload", "sharegpt", "--requests", "150", "--policies", "random,power-of-two", "--seeds", "7", "--format", "csv"]
+    let args = [
+        "bench", "--workload", "sharegpt", "--requests", "150", "--policies", "random,power-of-two", "--seeds", "7",
+        "--format", "csv",
+    ]
     let a = try runSwitchyard(args)
     let b = try runSwitchyard(args)
     #expect(a.status == 0, "\(a.err)")
@@ -102,7 +112,10 @@ func runSwitchyard(_ arguments: [String], environment: [String: String] = [:]) t
     }
     #expect(policies.out.contains("REFERENCE"))
     let profiles = try runSwitchyard(["profiles"])
-    #expect(profiles.out.contains("llama2-7b-v100") && profiles.out.contains("llama3.1-8b-a100") && profiles.out.contains("llama2-7b-h100"))
+    #expect(
+        profiles.out.contains("llama2-7b-v100") && profiles.out.contains("llama3.1-8b-a100")
+            && profiles.out.contains("llama2-7b-h100")
+    )
     let workloads = try runSwitchyard(["workloads"])
     #expect(workloads.out.contains("azure-conv") && workloads.out.contains("mix:"))
 }

@@ -52,7 +52,9 @@ func consoleRespondsToKeysAsAPersonWouldSeeIt() async throws {
 
     // ? opens the help overlay, which lists the keys.
     try session.send("?")
-    screen = try await session.waitFor { $0.contains("quit") && $0.lowercased().contains("theme") && $0.lowercased().contains("burst") }
+    screen = try await session.waitFor {
+        $0.contains("quit") && $0.lowercased().contains("theme") && $0.lowercased().contains("burst")
+    }
     try session.send("?")
 
     // q quits: the pane's process ends, so the session and its server go away.

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SwitchyardCore
+import Synchronization
 
 /// Plays a recorded session back as a read-only ``ClusterBackend``: the snapshots as they were drawn, in time.
 ///
@@ -57,7 +57,8 @@ public final class ReplayBackend: ClusterBackend {
             let d = state.last.duration(to: now)
             state.last = now
             if !state.paused {
-                state.position += (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) * state.speed
+                state.position +=
+                    (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) * state.speed
             }
             return state.position
         }
@@ -86,7 +87,9 @@ public final class ReplayBackend: ClusterBackend {
     public func events() -> AsyncStream<ClusterEvent> { AsyncStream { $0.finish() } }
     public func decisions() -> AsyncStream<DecisionRecord> { AsyncStream { $0.finish() } }
 
-    public func setPolicy(_ name: String) async throws { throw ClusterBackendError.unavailable("Switching policy in a replay") }
+    public func setPolicy(_ name: String) async throws {
+        throw ClusterBackendError.unavailable("Switching policy in a replay")
+    }
     public func injectBurst(_ kind: BurstKind) async {}
     public func setPaused(_ paused: Bool) async { state.withLock { $0.paused = paused } }
     public func setSpeed(_ speed: Double) async { state.withLock { $0.speed = max(0.05, min(64, speed)) } }

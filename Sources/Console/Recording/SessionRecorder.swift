@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SwitchyardCore
+import Synchronization
 
 /// Writes a console session as JSONL: every drawn snapshot and every operator command, with wall times.
 ///

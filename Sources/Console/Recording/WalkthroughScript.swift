@@ -34,13 +34,17 @@ public struct WalkthroughScript: Sendable, Equatable {
             guard let time = Double(parts[0]), time >= 0 else {
                 throw RecordingError.badScript(file, line: index + 1, "'\(parts[0])' is not a time in seconds")
             }
-            guard parts.count >= 2 else { throw RecordingError.badScript(file, line: index + 1, "no action after the time") }
+            guard parts.count >= 2 else {
+                throw RecordingError.badScript(file, line: index + 1, "no action after the time")
+            }
             let argument = parts.count > 2 ? parts[2].trimmingCharacters(in: .whitespaces) : ""
             let action: ConsoleAction
             switch parts[1] {
             case "caption": action = .caption(argument)
             case "policy":
-                guard !argument.isEmpty else { throw RecordingError.badScript(file, line: index + 1, "policy needs a name") }
+                guard !argument.isEmpty else {
+                    throw RecordingError.badScript(file, line: index + 1, "policy needs a name")
+                }
                 action = .selectPolicy(argument)
             case "burst":
                 guard let kind = BurstKind(rawValue: argument) else {
@@ -55,7 +59,11 @@ public struct WalkthroughScript: Sendable, Equatable {
             case "pause": action = .togglePause
             case "speed":
                 guard let speed = Double(argument), speed > 0 else {
-                    throw RecordingError.badScript(file, line: index + 1, "speed needs a positive number, got '\(argument)'")
+                    throw RecordingError.badScript(
+                        file,
+                        line: index + 1,
+                        "speed needs a positive number, got '\(argument)'"
+                    )
                 }
                 action = .setSpeed(speed)
             case "focus": action = .focusNext
@@ -69,7 +77,9 @@ public struct WalkthroughScript: Sendable, Equatable {
             }
             steps.append(Step(time: time, action: action))
         }
-        self.steps = steps.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        self.steps = steps.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(
+            \.element
+        )
     }
 
     /// Reads a script file.

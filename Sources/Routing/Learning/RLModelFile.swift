@@ -44,17 +44,21 @@ public struct RLModelFile: Sendable, Codable {
             throw RLModelError(description: "Cannot read RL model file \(path): \(error.localizedDescription)")
         }
         let file: RLModelFile
-        do { file = try JSONDecoder().decode(RLModelFile.self, from: data) } catch let DecodingError.keyNotFound(key, _) {
+        do { file = try JSONDecoder().decode(RLModelFile.self, from: data) } catch let DecodingError.keyNotFound(key, _)
+        {
             throw RLModelError(description: "RL model file \(path): field '\(key.stringValue)' is missing.")
         } catch {
             throw RLModelError(description: "RL model file \(path) is not a valid model: \(error)")
         }
         let sizes = file.network.sizes
-        guard sizes.first == RLState.size(instances: file.instances), sizes.last == file.instances + (file.variant == "rl" ? 2 : 1),
+        guard sizes.first == RLState.size(instances: file.instances),
+            sizes.last == file.instances + (file.variant == "rl" ? 2 : 1),
             file.network.weights.count == sizes.count - 1,
             zip(file.network.weights, zip(sizes, sizes.dropFirst())).allSatisfy({ $0.count == $1.0 * $1.1 })
         else {
-            throw RLModelError(description: "RL model file \(path): field 'network' does not fit \(file.instances) instances.")
+            throw RLModelError(
+                description: "RL model file \(path): field 'network' does not fit \(file.instances) instances."
+            )
         }
         return file
     }

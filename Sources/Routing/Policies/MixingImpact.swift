@@ -49,7 +49,8 @@ public struct MixingImpact: Sendable, Equatable {
         let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
         let iteration = cost.fixed + cost.perDecodeSequence * (n + 1) + cost.perContextToken * (context + p)
         var decodeImpact = decode * iteration
-        decodeImpact += n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
+        decodeImpact +=
+            n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
 
         // KV pressure: the share of the request's need that does not fit in the free cache waits.
         let capacity = Double(instance.kvCapacityTokens)

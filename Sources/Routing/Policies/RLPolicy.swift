@@ -91,8 +91,13 @@ public struct RLPolicy: RoutingPolicy {
         let saturated = view.instances.allSatisfy { !$0.healthy || $0.waiting > 0 || $0.kvUsage >= 0.9 }
         mask.append(saturated && view.now - request.arrival < maxHold)
         let impacts = view.instances.map {
-            impact.estimate(prompt: request.promptTokens, decode: request.predictedOutputTokens, on: $0, cost: view.cost)
-                .combined
+            impact.estimate(
+                prompt: request.promptTokens,
+                decode: request.predictedOutputTokens,
+                on: $0,
+                cost: view.cost
+            )
+            .combined
         }
         let bestImpact = zip(impacts, mask).filter { $0.1 }.map(\.0).min() ?? 0
         let prior = usesPrior ? Self.prior(impacts: impacts, best: bestImpact) : []
@@ -101,12 +106,13 @@ public struct RLPolicy: RoutingPolicy {
         var q: [Float]
         if var learning {
             if let last = learning.last {
-                let reward = Self.reward(
-                    view: view,
-                    since: learning.lastTime,
-                    completedBefore: learning.lastCompleted,
-                    bonus: learning.completionBonus
-                )
+                let reward =
+                    Self.reward(
+                        view: view,
+                        since: learning.lastTime,
+                        completedBefore: learning.lastCompleted,
+                        bonus: learning.completionBonus
+                    )
                     + learning.heuristicWeight * last.heuristic
                 learning.episodeReward += reward
                 agent.remember(
