@@ -88,7 +88,16 @@ let package = Package(
             dependencies: ["Simulator", "Engine", "Routing", "Workload"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConsoleTests", dependencies: ["Console"], swiftSettings: swiftSettings),
-        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"], swiftSettings: swiftSettings),
+        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: ["Console", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchyardCLITests",
+            dependencies: ["switchyard", "SwitchyardTestSupport"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 /// A small fully connected network: ReLU hidden layers and a linear output, in Float32.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 /// A Double DQN agent (van Hasselt et al., 2016): an online and a target network, Huber loss, Adam, replay.
 ///

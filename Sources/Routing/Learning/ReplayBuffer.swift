@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// One transition of the routing MDP.
 public struct Transition: Sendable {
     public var state: [Float]

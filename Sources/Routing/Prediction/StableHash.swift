@@ -1,3 +1,5 @@
+import SwitchyardCore
+
 /// Hash functions that give the same value in every process, so hashed feature indices in a saved model stay valid.
 ///
 /// Swift's `Hasher` is seeded randomly per process and would scatter a trained model's features differently on every

@@ -5,25 +5,25 @@ import Glibc
 #endif
 
 /// A private tmux server with one window, for end-to-end tests: start a command, send keys, capture the screen.
-struct TmuxSession {
+public struct TmuxSession: Sendable {
     let tmux: String
     let socket: String
     let width: Int
     let height: Int
 
-    struct Timeout: Error, CustomStringConvertible {
-        var screen: String
-        var description: String { "timed out; the screen was:\n\(screen)" }
+    public struct Timeout: Error, CustomStringConvertible {
+        public var screen: String
+        public var description: String { "timed out; the screen was:\n\(screen)" }
     }
 
-    init(tmux: String, width: Int, height: Int) throws {
+    public init(tmux: String, width: Int, height: Int) throws {
         self.tmux = tmux
         self.socket = "switchyard-test-\(UUID().uuidString.prefix(8))"
         self.width = width
         self.height = height
     }
 
-    func start(command: String, environment: [String: String]) throws {
+    public func start(command: String, environment: [String: String]) throws {
         var arguments = ["new-session", "-d", "-x", "\(width)", "-y", "\(height)"]
         let base = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
         for (key, value) in base.merging(environment, uniquingKeysWith: { $1 }) {
@@ -34,16 +34,16 @@ struct TmuxSession {
     }
 
     /// Sends keys in tmux's notation (`q`, `Escape`, `C-c`).
-    func send(_ keys: String) throws { try run(["send-keys", "-t", "0", keys]) }
+    public func send(_ keys: String) throws { try run(["send-keys", "-t", "0", keys]) }
 
-    func resize(width: Int, height: Int) throws {
+    public func resize(width: Int, height: Int) throws {
         try run(["resize-window", "-t", "0", "-x", "\(width)", "-y", "\(height)"])
     }
 
-    func capture() throws -> String { try run(["capture-pane", "-p", "-t", "0"]) }
+    public func capture() throws -> String { try run(["capture-pane", "-p", "-t", "0"]) }
 
     /// Polls the screen until `condition` holds, or throws after `seconds`.
-    func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) async throws -> String {
+    public func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) async throws -> String {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var screen = ""
         while ContinuousClock.now < deadline {
@@ -55,7 +55,7 @@ struct TmuxSession {
     }
 
     /// Stops the server and removes its socket file (a server waiting on a pane that ignores SIGHUP may not).
-    func kill() {
+    public func kill() {
         _ = try? run(["kill-server"])
         let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
         unlink("\(directory)/tmux-\(getuid())/\(socket)")
