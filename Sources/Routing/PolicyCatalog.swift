@@ -72,12 +72,29 @@ public enum PolicyCatalog {
     /// Builds the policy called `name`.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)`` for an unknown name.
     ///   - instances: the cluster size; the DQN routers load the shipped network trained for it.
-    public static func make(_ name: String, seed: UInt64, instances: Int = 4) throws -> any RoutingPolicy {
+    ///   - rlModel: a model file (from `switchyard train router`) to use for the DQN routers instead of the shipped
+    ///     one.
+    public static func make(
+        _ name: String,
+        seed: UInt64,
+        instances: Int = 4,
+        rlModel: String? = nil
+    ) throws -> any RoutingPolicy {
         if let variant = RLPolicy.Variant(rawValue: name) {
+            if let rlModel {
+                let model = try RLModelFile.load(from: rlModel)
+                guard model.instances == instances, model.variant == name else {
+                    throw PolicyError(
+                        description:
+                            "RL model file \(rlModel) holds a '\(model.variant)' network for \(model.instances) instances, not '\(name)' for \(instances)."
+                    )
+                }
+                return RLPolicy(variant: variant, network: model.network)
+            }
             guard let model = RLModelFile.shipped(variant: name, instances: instances) else {
                 throw PolicyError(
                     description:
-                        "No trained '\(name)' network ships for \(instances) instances (shipped: 4 and 8). Train one with `switchyard train router --instances \(instances)` and pass it with --rl-model."
+                        "No trained '\(name)' network ships for \(instances) instances (shipped: 4 and 8). Train one with `switchyard train router --variant \(name) --instances \(instances) --out FILE` and pass it with --rl-model FILE."
                 )
             }
             return RLPolicy(variant: variant, network: model.network)

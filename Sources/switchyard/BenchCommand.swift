@@ -67,6 +67,7 @@ struct BenchCommand: ParsableCommand {
         let seedList = try parsedSeeds()
         let plan = try WorkloadPlan.make(cluster, requests: requests)
         let instances = cluster.instances
+        let rlModel = cluster.rlModel
         let predictor = try plan.predictor(cluster.predictor)
         let runner = BenchRunner(
             config: try cluster.simulationConfig(seed: seedList[0]),
@@ -74,7 +75,7 @@ struct BenchCommand: ParsableCommand {
             seeds: seedList,
             workload: { plan.timed(seed: $0) },
             predictor: { _ in predictor },
-            makePolicy: { try PolicyCatalog.make($0, seed: $1, instances: instances) }
+            makePolicy: { try PolicyCatalog.make($0, seed: $1, instances: instances, rlModel: rlModel) }
         )
         var (report, outcomes) = try runner.run(clock: { monotonicSeconds() })
         report.workload = plan.name

@@ -54,10 +54,16 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     func run() async throws {
         let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
         let instances = cluster.instances
+        let rlModel = cluster.rlModel
         let names = PolicyCatalog.names.filter {
-            (try? PolicyCatalog.make($0, seed: seed, instances: instances)) != nil
+            (try? PolicyCatalog.make($0, seed: seed, instances: instances, rlModel: rlModel)) != nil
         }
         guard names.contains(policy) else {
+            if PolicyCatalog.names.contains(policy) {
+                do { _ = try PolicyCatalog.make(policy, seed: seed, instances: instances, rlModel: rlModel) } catch {
+                    throw ValidationError("--policy: \(error)")
+                }
+            }
             throw ValidationError(
                 "--policy: '\(policy)' is not available here. Available: \(names.joined(separator: ", "))."
             )
@@ -81,7 +87,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             trace: plan.timed(seed: seed),
             predictor: predictor,
             policyNames: names,
-            makePolicy: { try PolicyCatalog.make($0, seed: runSeed, instances: instances) },
+            makePolicy: { try PolicyCatalog.make($0, seed: runSeed, instances: instances, rlModel: rlModel) },
             makeBurst: { kind, time, rng in
                 var generator = SeededGenerator(seed: rng.next())
                 return BurstShape.requests(kind, startingAt: time, firstID: 0, rng: &generator)

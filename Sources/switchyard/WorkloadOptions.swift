@@ -41,6 +41,9 @@ struct ClusterOptions: ParsableArguments {
     )
     var predictor: PredictorChoice = .auto
 
+    @Option(help: "A DQN router model file (from `train router`) for the rl policies, instead of the shipped one.")
+    var rlModel: String?
+
     enum PredictorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
         case auto, ngram
         case bandMean = "band-mean"
