@@ -53,6 +53,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Edges: the real cluster.
+        .target(name: "Gateway", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
         // Edges: terminal.
         // ncursesw from Debian's libncurses-dev. No pkgConfig: SwiftPM would drop its -D flags with a warning;
         // shim.h defines them itself.
@@ -86,6 +88,12 @@ let package = Package(
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Engine", "Routing", "Workload"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),

@@ -1,0 +1,71 @@
+import SwitchyardCore
+
+/// Builds the `InstanceLoad` a policy sees from scraped engine metrics and the router's own ledger.
+///
+/// Fresh metrics give `waiting`, `running` and KV usage. Stale or missing metrics are not trusted: the ledger
+/// stands in, with requests that have streamed no token yet as waiting and the rest as running, and KV usage from
+/// the ledger's tokens when the capacity is known. The router's counts lag the engine (a request is "prefill" here
+/// until its first token arrives, though the engine may already run it), which is why fresh metrics win.
+public enum InstanceLoadBuilder {
+    /// Combines engine metrics with the ledger.
+    ///
+    /// - Parameters:
+    ///   - ledger: The router's record for the instance: every ledger field, `id`, `healthy`, `maxBatchSize` and,
+    ///     when the caller knows it, `kvCapacityTokens` (for llama.cpp, `n_ctx` from `/slots`). Its engine fields
+    ///     are ignored.
+    ///   - metrics: The metrics of the last good scrape, or nil.
+    ///   - freshness: When that scrape happened and the staleness bound.
+    ///   - now: The current time, on the clock of `freshness`.
+    /// - Returns: The load with its engine fields filled, and whether they were trusted.
+    public static func build(
+        ledger: InstanceLoad,
+        metrics: EngineMetrics?,
+        freshness: MetricsFreshness,
+        now: Double
+    ) -> ObservedInstanceLoad {
+        var load = ledger
+        // Capacity is configuration, not load: a stale scrape still knows it.
+        if let capacity = metrics?.kvCapacityTokens, capacity > 0 { load.kvCapacityTokens = capacity }
+        let capacity = load.kvCapacityTokens
+        let ledgerTokens = ledger.outstandingPromptTokens + ledger.streamedTokens
+        let state = freshness.state(at: now)
+
+        guard let metrics, state.isFresh else {
+            load.waiting = ledger.prefillCount
+            load.running = max(0, ledger.decodeCount)
+            let source: KVUsageSource = capacity > 0 ? .ledger : .unknown
+            load.kvUsage = capacity > 0 ? fraction(ledgerTokens, of: capacity) : 0
+            let trust: MetricsTrust
+            if metrics == nil {
+                trust = .missing
+            } else if case .stale(let age) = state {
+                trust = .stale(age: age)
+            } else {
+                trust = .missing
+            }
+            return ObservedInstanceLoad(load: load, trust: trust, kvUsageSource: source)
+        }
+
+        load.waiting = metrics.waiting
+        load.running = metrics.running
+        let source: KVUsageSource
+        if let usage = metrics.kvUsage {
+            load.kvUsage = usage
+            source = .engineGauge
+        } else if let used = metrics.kvUsedTokens, capacity > 0 {
+            load.kvUsage = fraction(used, of: capacity)
+            source = .engineTokens
+        } else if capacity > 0 {
+            load.kvUsage = fraction(ledgerTokens, of: capacity)
+            source = .ledger
+        } else {
+            load.kvUsage = 0
+            source = .unknown
+        }
+        return ObservedInstanceLoad(load: load, trust: .trusted, kvUsageSource: source)
+    }
+
+    private static func fraction(_ tokens: Int, of capacity: Int) -> Double {
+        min(1, max(0, Double(tokens) / Double(capacity)))
+    }
+}

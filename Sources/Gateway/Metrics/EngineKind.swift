@@ -1,0 +1,44 @@
+/// The serving engine behind a backend, which decides the metric names to read.
+public enum EngineKind: String, Sendable, Equatable, CaseIterable {
+    /// vLLM (V0 and V1 engines): `vllm:` names.
+    case vllm
+    /// SGLang: `sglang:` names.
+    case sglang
+    /// llama.cpp's `llama-server --metrics`: `llamacpp:` names.
+    case llamacpp
+    /// None of the above was recognised.
+    case unknown
+
+    /// The metric-name prefix the engine publishes under, or nil for ``unknown``.
+    public var metricPrefix: String? {
+        switch self {
+        case .vllm: "vllm:"
+        case .sglang: "sglang:"
+        case .llamacpp: "llamacpp:"
+        case .unknown: nil
+        }
+    }
+
+    /// Detects the engine from the metric names in a scrape: the known prefix with the most samples wins, ties going
+    /// to vLLM, then SGLang, then llama.cpp; ``unknown`` when no sample has a known prefix.
+    ///
+    /// A vLLM-compatible server (the Emulator, llm-d-inference-sim) is detected as vLLM, which is what it claims to be.
+    /// - Complexity: O(*n*) in the number of samples.
+    public static func detect(in scrape: PrometheusScrape) -> EngineKind {
+        var counts: [EngineKind: Int] = [:]
+        let known: [EngineKind] = [.vllm, .sglang, .llamacpp]
+        for sample in scrape.samples {
+            for kind in known where sample.name.hasPrefix(kind.metricPrefix ?? "") {
+                counts[kind, default: 0] += 1
+                break
+            }
+        }
+        var best = EngineKind.unknown
+        var bestCount = 0
+        for kind in known where counts[kind, default: 0] > bestCount {
+            best = kind
+            bestCount = counts[kind, default: 0]
+        }
+        return best
+    }
+}
