@@ -177,3 +177,53 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
     }
     #expect(throws: ProfileError.self) { try ProfileCatalog.profile(named: "no-such-gpu") }
 }
+
+/// Random workloads on small caches, with and without chunked prefill: the invariants hold after every iteration,
+/// every request finishes exactly once, and the cache ends empty.
+@Test(arguments: [false, true])
+func randomWorkloadsKeepTheInvariants(chunked: Bool) {
+    var rng = SplitMix64(seed: chunked ? 7 : 8)
+    for trial in 0..<20 {
+        let blocks = 20 + Int(rng.next() % 60)
+        var engine = Engine(
+            config: smallConfig(
+                blocks: blocks,
+                batch: 1 + Int(rng.next() % 12),
+                budget: 64 + Int(rng.next() % 400),
+                chunked: chunked
+            )
+        )
+        let count = 5 + Int(rng.next() % 40)
+        var now = 0.0
+        var events: [EngineEvent] = []
+        var submitted = 0
+        var steps = 0
+        while submitted < count || !engine.isIdle {
+            if submitted < count, rng.next() % 3 == 0 {
+                engine.submit(
+                    request(submitted, prompt: 1 + Int(rng.next() % 300), output: 1 + Int(rng.next() % 200)),
+                    now: now
+                )
+                submitted += 1
+            }
+            if let summary = engine.step(now: now, events: &events) {
+                now += summary.duration
+                engine.checkInvariants()
+            } else {
+                now += 0.01
+            }
+            steps += 1
+            if steps > 200_000 {
+                Issue.record("trial \(trial) did not drain")
+                break
+            }
+        }
+        let finished = events.filter { $0.kind == .finished }.map(\.request.rawValue)
+        #expect(finished.count == count, "trial \(trial)")
+        #expect(Set(finished).count == count, "no request finishes twice (trial \(trial))")
+        #expect(engine.usedBlocks == 0)
+        let preempted = Set(events.filter { $0.kind == .preempted }.map(\.request))
+        let resumed = Set(events.filter { $0.kind == .resumed }.map(\.request))
+        #expect(preempted.isSubset(of: resumed.union(Set(events.filter { $0.kind == .finished }.map(\.request)))))
+    }
+}
