@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure modules: no NIO, no ncurses, no I/O in the logic.
@@ -55,6 +56,14 @@ let package = Package(
         ),
         // Edges: the real cluster.
         .target(name: "Gateway", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "Emulator",
+            dependencies: [
+                "SwitchyardCore", "Engine", "Workload",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Edges: terminal.
         // ncursesw from Debian's libncurses-dev. No pkgConfig: SwiftPM would drop its -D flags with a warning;
         // shim.h defines them itself.
@@ -70,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console",
+                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -94,6 +103,11 @@ let package = Package(
             name: "GatewayTests",
             dependencies: ["Gateway"],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EmulatorTests",
+            dependencies: ["Emulator", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),

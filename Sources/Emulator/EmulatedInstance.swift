@@ -1,0 +1,216 @@
+import Engine
+import Foundation
+import SwitchyardCore
+import Workload
+
+/// One emulated vLLM instance: an ``Engine`` run in real time (scaled by a speed factor), with a token stream per
+/// request.
+///
+/// A driver task runs while the engine has work: it steps the engine at the emulated time `now`, sleeps the
+/// iteration's duration divided by the speed, then delivers the iteration's tokens. Every decoding request produces
+/// one token per iteration, so at each iteration's end the instance yields one token to every request that was
+/// decoding during it; `firstToken` and `resumed` events yield one more. The engine derives decode progress from an
+/// iteration counter, so the instance keeps its own count per request.
+public actor EmulatedInstance {
+    /// What the instance knows about one request in flight.
+    struct Tracker {
+        var continuation: AsyncStream<Int>.Continuation
+        var prompt: Int
+        var generated: Int
+        var target: Int
+        var decoding: Bool
+        var reason: Generation.FinishReason
+    }
+
+    public nonisolated let configuration: EmulatorConfiguration
+    private var engine: Engine
+    private var trackers: [RequestID: Tracker] = [:]
+    private var nextID = 0
+    /// Emulated seconds since the instance started.
+    private var now: Double = 0
+    private let start = ContinuousClock.now
+    private var driver: Task<Void, Never>?
+    private var random: SplitMix64
+    private var traceLengths: [Int]
+    /// The faults currently injected.
+    public private(set) var faults: FaultSettings
+
+    /// Counters published at `/metrics`.
+    private(set) var promptTokensTotal = 0
+    private(set) var generationTokensTotal = 0
+    private(set) var successTotal: [Generation.FinishReason: Int] = [:]
+
+    /// Creates an idle instance.
+    /// - Parameter configuration: the profile, speed, name and initial faults.
+    /// - Throws: ``WorkloadError`` when `traceLengths` is set and the bundled sample cannot be read.
+    public init(configuration: EmulatorConfiguration) throws {
+        self.configuration = configuration
+        self.engine = Engine(config: configuration.profile.engineConfig())
+        self.random = SplitMix64(seed: configuration.seed)
+        self.faults = configuration.faults
+        if configuration.traceLengths {
+            let workload = try WorkloadLoader.load(
+                spec: try WorkloadSpec(parsing: "azure-conv"),
+                dataDirectory: nil,
+                seed: configuration.seed,
+                limit: nil
+            )
+            self.traceLengths = workload.requests.map { max(1, $0.outputTokens) }
+        } else {
+            self.traceLengths = []
+        }
+    }
+
+    /// The longest prompt plus output the instance accepts, in tokens (vLLM's `max_model_len`).
+    public nonisolated var maxModelLen: Int { configuration.profile.engineConfig().maxModelLen }
+
+    /// Queues a request on the engine and returns its token stream.
+    /// - Parameters:
+    ///   - promptTokens: the prompt's size in tokens (at least 1).
+    ///   - maxTokens: the request's `max_tokens`; nil takes the configured default (or, with trace lengths, the
+    ///     drawn length, bounded by the context).
+    /// - Returns: the accepted request.
+    /// - Throws: ``EmulatorError`` when the prompt does not fit the model's context.
+    public func submit(promptTokens: Int, maxTokens: Int?) throws -> Generation {
+        let maxModelLen = engine.config.maxModelLen
+        let prompt = max(1, promptTokens)
+        if prompt >= maxModelLen {
+            throw EmulatorError.invalidField(
+                "prompt",
+                "has \(prompt) tokens, but this model's maximum context length is \(maxModelLen) tokens"
+            )
+        }
+        // A trace-drawn length is its own stop; without `max_tokens` only the context bounds it.
+        let requested = maxTokens ?? (traceLengths.isEmpty ? configuration.defaultMaxTokens : maxModelLen)
+        let cap = min(requested, maxModelLen - prompt)
+        var output = cap
+        var reason = Generation.FinishReason.length
+        if !traceLengths.isEmpty {
+            let drawn = traceLengths[Int(random.next() % UInt64(traceLengths.count))]
+            if drawn < cap {
+                output = drawn
+                reason = .stop
+            }
+        }
+        output = max(1, output)
+        let id = RequestID(nextID)
+        nextID += 1
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .unbounded)
+        trackers[id] = Tracker(
+            continuation: continuation,
+            prompt: prompt,
+            generated: 0,
+            target: output,
+            decoding: false,
+            reason: reason
+        )
+        advanceIdleClock()
+        engine.submit(
+            Request(id: id, arrival: now, promptTokens: prompt, outputTokens: output),
+            now: now
+        )
+        startDriverIfNeeded()
+        return Generation(id: id, promptTokens: prompt, outputTokens: output, finishReason: reason, tokens: stream)
+    }
+
+    /// Replaces the injected faults.
+    public func setFaults(_ faults: FaultSettings) {
+        self.faults = faults
+    }
+
+    /// Draws whether the error-rate fault fires for one request.
+    func drawError() -> Bool {
+        guard faults.errorRate > 0 else { return false }
+        return Double(random.next() >> 11) / Double(1 << 53) < faults.errorRate
+    }
+
+    /// A snapshot of the engine's gauges and the instance's counters.
+    public func stats() -> InstanceStats {
+        InstanceStats(
+            running: engine.runningCount,
+            waiting: engine.waitingCount,
+            kvUsage: engine.kvUsage,
+            kvBlocks: engine.config.kvBlocks,
+            blockSize: engine.config.blockSize,
+            preemptions: engine.preemptions,
+            promptTokens: promptTokensTotal,
+            generationTokens: generationTokensTotal,
+            finishedByReason: successTotal
+        )
+    }
+
+    // MARK: - Driver
+
+    /// While idle the emulated clock follows the wall clock, so event times stay meaningful after a pause.
+    private func advanceIdleClock() {
+        guard driver == nil else { return }
+        let elapsed = ContinuousClock.now - start
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        now = max(now, wall * configuration.speed)
+    }
+
+    private func startDriverIfNeeded() {
+        guard driver == nil else { return }
+        driver = Task { await self.drive() }
+    }
+
+    private func drive() async {
+        var events: [EngineEvent] = []
+        while true {
+            events.removeAll(keepingCapacity: true)
+            guard let summary = engine.step(now: now, events: &events) else { break }
+            let wall = summary.duration / configuration.speed
+            if wall > 0 {
+                try? await Task.sleep(for: .seconds(wall))
+            }
+            now += summary.duration
+            deliver(events)
+        }
+        driver = nil
+        // A request submitted while the last step found the engine idle would otherwise wait forever.
+        if !engine.isIdle { startDriverIfNeeded() }
+    }
+
+    /// Delivers one iteration's tokens: first to the requests that decoded through it, then to the requests whose
+    /// prefill it completed; closes finished streams.
+    private func deliver(_ events: [EngineEvent]) {
+        for event in events where event.kind == .preempted {
+            trackers[event.request]?.decoding = false
+        }
+        for id in trackers.keys where trackers[id]?.decoding == true {
+            emit(id)
+        }
+        for event in events {
+            switch event.kind {
+            case .firstToken:
+                promptTokensTotal += trackers[event.request]?.prompt ?? 0
+                emit(event.request)
+                trackers[event.request]?.decoding = true
+            case .resumed:
+                emit(event.request)
+                trackers[event.request]?.decoding = true
+            case .finished:
+                finish(event.request)
+            case .admitted, .preempted:
+                break
+            }
+        }
+    }
+
+    private func emit(_ id: RequestID) {
+        guard var tracker = trackers[id], tracker.generated < tracker.target else { return }
+        tracker.generated += 1
+        generationTokensTotal += 1
+        tracker.continuation.yield(tracker.generated)
+        trackers[id] = tracker
+    }
+
+    private func finish(_ id: RequestID) {
+        guard let tracker = trackers[id] else { return }
+        // The engine's count is the truth; make up any token the bookkeeping missed.
+        while let current = trackers[id], current.generated < current.target { emit(id) }
+        tracker.continuation.finish()
+        successTotal[tracker.reason, default: 0] += 1
+        trackers[id] = nil
+    }
+}

@@ -1,0 +1,16 @@
+/// What `/metrics` publishes for one instance.
+public struct InstanceStats: Sendable, Equatable {
+    /// Requests in the running batch (`vllm:num_requests_running`).
+    public var running: Int
+    /// Requests in the waiting queue (`vllm:num_requests_waiting`).
+    public var waiting: Int
+    /// KV-cache usage in 0...1 (`vllm:kv_cache_usage_perc`).
+    public var kvUsage: Double
+    public var kvBlocks: Int
+    public var blockSize: Int
+    public var preemptions: Int
+    /// Prompt tokens prefilled (each request counted once, at its first token).
+    public var promptTokens: Int
+    public var generationTokens: Int
+    public var finishedByReason: [Generation.FinishReason: Int]
+}
