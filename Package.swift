@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         // Pure modules: no NIO, no ncurses, no I/O in the logic.
@@ -55,7 +58,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Edges: the real cluster.
-        .target(name: "Gateway", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
+        // Pure: the gateway's routing brain (ledger, policies, health, snapshots), metrics parsing, SSE scanning.
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "SwitchyardCore", "Routing", "Simulator",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Edges: the gateway's HTTP front, backend client, scraper and load generator.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "SwitchyardCore", "Routing", "Workload", "Gateway",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Emulator",
             dependencies: [
@@ -79,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator",
+                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator", "Gateway", "GatewayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -3,7 +3,7 @@ import Foundation
 import SwitchyardCore
 
 /// Completions over the recent past, for the console's windowed latencies and sparklines.
-struct RecentWindow: Sendable {
+public struct RecentWindow: Sendable {
     struct Completion: Sendable {
         var time: Double
         var e2e: Double
@@ -16,29 +16,38 @@ struct RecentWindow: Sendable {
     var arrivals: Deque<Double> = []
     let span: Double
 
-    init(span: Double = 60) { self.span = span }
+    public init(span: Double = 60) { self.span = span }
 
     mutating func add(_ record: RequestRecord) {
-        let tbt = record.outputTokens > 1 ? (record.finished - record.firstToken) / Double(record.outputTokens - 1) : 0
-        completions.append(
-            Completion(
-                time: record.finished,
-                e2e: record.e2e,
-                ttft: record.ttft,
-                tbt: tbt,
-                outputTokens: record.outputTokens
-            )
+        add(
+            finished: record.finished,
+            e2e: record.e2e,
+            ttft: record.ttft,
+            firstToken: record.firstToken,
+            outputTokens: record.outputTokens
         )
     }
 
-    mutating func arrived(at time: Double) { arrivals.append(time) }
+    /// Records one completed request.
+    /// - Parameters:
+    ///   - finished: When it finished.
+    ///   - e2e: Arrival to last token, in seconds.
+    ///   - ttft: Arrival to first token, in seconds.
+    ///   - firstToken: When its first token came; TBT is `(finished − firstToken) / (outputTokens − 1)`.
+    ///   - outputTokens: Tokens it generated.
+    public mutating func add(finished: Double, e2e: Double, ttft: Double, firstToken: Double, outputTokens: Int) {
+        let tbt = outputTokens > 1 ? (finished - firstToken) / Double(outputTokens - 1) : 0
+        completions.append(Completion(time: finished, e2e: e2e, ttft: ttft, tbt: tbt, outputTokens: outputTokens))
+    }
 
-    mutating func trim(now: Double) {
+    public mutating func arrived(at time: Double) { arrivals.append(time) }
+
+    public mutating func trim(now: Double) {
         while let first = completions.first, first.time < now - span { completions.removeFirst() }
         while let first = arrivals.first, first < now - span { arrivals.removeFirst() }
     }
 
-    static func summary(_ values: [Double]) -> LatencySummary {
+    public static func summary(_ values: [Double]) -> LatencySummary {
         guard !values.isEmpty else { return .empty }
         let sorted = values.sorted()
         func at(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p * Double(sorted.count - 1) + 0.5))] }
@@ -51,12 +60,12 @@ struct RecentWindow: Sendable {
         )
     }
 
-    func e2e() -> LatencySummary { Self.summary(completions.map(\.e2e)) }
-    func ttft() -> LatencySummary { Self.summary(completions.map(\.ttft)) }
-    func tbt() -> LatencySummary { Self.summary(completions.filter { $0.outputTokens > 1 }.map(\.tbt)) }
+    public func e2e() -> LatencySummary { Self.summary(completions.map(\.e2e)) }
+    public func ttft() -> LatencySummary { Self.summary(completions.map(\.ttft)) }
+    public func tbt() -> LatencySummary { Self.summary(completions.filter { $0.outputTokens > 1 }.map(\.tbt)) }
 
     /// Rates over the last `window` seconds: arrivals, completions and output tokens per second.
-    func rates(now: Double, window: Double = 5) -> (arrivals: Double, completions: Double, tokens: Double) {
+    public func rates(now: Double, window: Double = 5) -> (arrivals: Double, completions: Double, tokens: Double) {
         let from = now - window
         let w = max(1e-9, min(window, now))
         let arrivals = self.arrivals.reversed().prefix { $0 >= from }.count
@@ -71,7 +80,7 @@ struct RecentWindow: Sendable {
     }
 
     /// One point per second of the window, oldest first: percentiles of the completions in that second.
-    func history(now: Double) -> [LatencyPoint] {
+    public func history(now: Double) -> [LatencyPoint] {
         let end = now.rounded(.down)
         let start = max(0, end - span)
         var bins: [[Completion]] = Array(repeating: [], count: Int(end - start))

@@ -51,3 +51,15 @@ enum BundledSample: String, CaseIterable {
         return data
     }
 }
+
+/// The bundled ShareGPT sample's prompts, for the real-mode load generator.
+public enum BundledPrompts {
+    /// The sample's records (prompt text with token estimates).
+    /// - Throws: ``WorkloadError`` when the bundled file is missing or unreadable.
+    public static func load() throws -> [ShareGPTRecord] {
+        guard let url = BundledSample.sharegpt.url else {
+            throw WorkloadError.missingSample(BundledSample.sharegpt.rawValue)
+        }
+        return try ShareGPTReader.loadRecords(path: url.path)
+    }
+}

@@ -2,6 +2,8 @@ import ArgumentParser
 import Console
 import Engine
 import Foundation
+import Gateway
+import GatewayServer
 import Routing
 import Simulator
 import SwitchyardCore
@@ -10,15 +12,22 @@ import Workload
 struct ConsoleSubcommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
-        abstract: "Open the live operator console on a simulated cluster.",
+        abstract: "Open the live operator console on a simulated cluster, or on real servers with --backend.",
         discussion: """
-            The workload's timeline (or Poisson arrivals) is replayed endlessly at the offered load. Keys: p or \
+            With --backend URL (repeatable) the console runs the gateway (as `switchyard serve`) in front of those \
+            vLLM, SGLang or llama.cpp servers and shows the LIVE cluster: policy keys act on the gateway, b sends a \
+            real burst through it. Without --backend it simulates: the workload's timeline (or Poisson arrivals) is replayed endlessly at the offered load. Keys: p or \
             1-9 policy, b burst, a A/B twin, space pause, +/- speed, tab/enter instance detail, t theme, ? help, \
             q quit.
             """
     )
 
     @OptionGroup var cluster: ClusterOptions
+
+    @OptionGroup(title: "Real cluster") var gateway: GatewayOptions
+
+    @Option(help: "With --backend: write the gateway's logs to this file.")
+    var logFile: String?
 
     @Option(help: "Routing policy to start with.")
     var policy = "workload-aware"
@@ -52,6 +61,10 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if !gateway.backends.isEmpty || gateway.config != nil {
+            try await runLive()
+            return
+        }
         let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
         let instances = cluster.instances
         let rlModel = cluster.rlModel
@@ -105,6 +118,22 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let driver = Task { await backend.run() }
         defer { driver.cancel() }
         try await ConsoleApp.run(backend: backend, options: options)
+    }
+}
+
+extension ConsoleSubcommand {
+    /// The console on a real cluster: the gateway in the background, its LIVE view in front.
+    func runLive() async throws {
+        let config: GatewayConfiguration
+        do { config = try gateway.configuration(policy: policy) } catch let error as GatewayConfigError {
+            throw ValidationError(error.description)
+        }
+        let logger = try makeLogger(file: logFile, quiet: true)
+        let server: SwitchyardGateway
+        do { server = try SwitchyardGateway(configuration: config, logger: logger) } catch {
+            throw ValidationError("\(error)")
+        }
+        try await runWithConsole(server, theme: theme)
     }
 }
 

@@ -1,0 +1,179 @@
+import DequeModule
+import Routing
+import Simulator
+import SwitchyardCore
+
+/// One request the router sent and has not seen finish.
+struct LiveRecord: Sendable {
+    var info: RequestInfo
+    var backend: Int
+    var promptBucket: Int
+    var firstToken: Double?
+    var streamed = 0
+}
+
+/// What the router knows about one backend.
+struct BackendState: Sendable {
+    var descriptor: BackendDescriptor
+    /// The router's own record: every ledger field of `InstanceLoad`. Engine fields come from `metrics`.
+    var ledger: InstanceLoad
+    var freshness: MetricsFreshness
+    var metrics: EngineMetrics? = nil
+    var scrapeError: String? = nil
+    var up = true
+    var downReason: String? = nil
+    var downSince: Double? = nil
+    var completed = 0
+    var failed = 0
+
+    mutating func admit(_ record: LiveRecord) {
+        ledger.outstanding += 1
+        ledger.prefillCount += 1
+        ledger.prefillPromptTokens += record.info.promptTokens
+        ledger.outstandingPromptTokens += record.info.promptTokens
+        ledger.predictedDecodeTokens += record.info.predictedOutputTokens
+        ledger.prefillByBucket[record.info.predictedBucket] += 1
+        ledger.prefillByPromptBucket[record.promptBucket] += 1
+    }
+
+    mutating func startDecode(_ record: LiveRecord, buckets: BucketScheme) {
+        ledger.prefillCount -= 1
+        ledger.prefillPromptTokens -= record.info.promptTokens
+        ledger.prefillByBucket[record.info.predictedBucket] -= 1
+        ledger.prefillByPromptBucket[record.promptBucket] -= 1
+        ledger.decodeByBucket[record.info.predictedBucket] += 1
+        ledger.decodeByPromptBucket[record.promptBucket] += 1
+        ledger.decodeContextTokens += record.info.promptTokens + record.streamed
+    }
+
+    mutating func remove(_ record: LiveRecord, buckets: BucketScheme) {
+        ledger.outstanding -= 1
+        ledger.outstandingPromptTokens -= record.info.promptTokens
+        ledger.predictedDecodeTokens -= record.info.predictedOutputTokens
+        ledger.streamedTokens -= record.streamed
+        if record.firstToken == nil {
+            ledger.prefillCount -= 1
+            ledger.prefillPromptTokens -= record.info.promptTokens
+            ledger.prefillByBucket[record.info.predictedBucket] -= 1
+            ledger.prefillByPromptBucket[record.promptBucket] -= 1
+        } else {
+            ledger.decodeByBucket[record.info.predictedBucket] -= 1
+            ledger.decodeByPromptBucket[record.promptBucket] -= 1
+            ledger.decodeContextTokens -= record.info.promptTokens + record.streamed
+        }
+        if ledger.outstanding == 0 { ledger.predictedDecodeTokens = 0 }
+    }
+}
+
+extension LiveRouter {
+    struct State: Sendable {
+        var backends: [BackendState]
+        var policyName: String
+        var policy: any RoutingPolicy
+        var requests: [Int: LiveRecord] = [:]
+        var nextRequest = 0
+        var arrived = 0
+        var completed = 0
+        var failed = 0
+        var abandoned = 0
+        var routerQueue = 0
+        var window = RecentWindow()
+        var decisions: Deque<DecisionRecord> = []
+        var markers: [TimelineMarker] = []
+        var nextSubscriber = 0
+        var decisionSubscribers: [Int: AsyncStream<DecisionRecord>.Continuation] = [:]
+        var eventSubscribers: [Int: AsyncStream<ClusterEvent>.Continuation] = [:]
+
+        init(backends: [BackendState], policyName: String, policy: any RoutingPolicy) {
+            self.backends = backends
+            self.policyName = policyName
+            self.policy = policy
+        }
+
+        mutating func admit(_ info: RequestInfo, to backend: Int, buckets: BucketScheme) {
+            let record = LiveRecord(info: info, backend: backend, promptBucket: buckets.bucket(of: info.promptTokens))
+            requests[info.id.rawValue] = record
+            backends[backend].admit(record)
+        }
+
+        mutating func record(_ decision: DecisionRecord) {
+            decisions.append(decision)
+            if decisions.count > 256 { decisions.removeFirst() }
+            for continuation in decisionSubscribers.values { continuation.yield(decision) }
+        }
+
+        func emit(_ event: ClusterEvent) {
+            for continuation in eventSubscribers.values { continuation.yield(event) }
+        }
+
+        func observed(_ index: Int, now: Double) -> ObservedInstanceLoad {
+            var ledger = backends[index].ledger
+            ledger.healthy = backends[index].up
+            return InstanceLoadBuilder.build(
+                ledger: ledger,
+                metrics: backends[index].metrics,
+                freshness: backends[index].freshness,
+                now: now
+            )
+        }
+
+        func view(now: Double, cost: CostModel, buckets: BucketScheme) -> ClusterView {
+            ClusterView(
+                now: now,
+                instances: backends.indices.map { observed($0, now: now).load },
+                routerQueueLength: routerQueue,
+                cost: cost,
+                buckets: buckets,
+                completedRequests: completed
+            )
+        }
+
+        func instanceSnapshot(_ index: Int, now: Double, buckets: BucketScheme) -> InstanceSnapshot {
+            let backend = backends[index]
+            let observed = observed(index, now: now)
+            let load = observed.load
+            let health: InstanceHealth =
+                !backend.up ? .down : (observed.metricsTrusted ? .up : .stale)
+            // The engine's waiting queue when trusted; the router's not-yet-streaming requests otherwise.
+            let waiting = observed.metricsTrusted ? load.waiting : backend.ledger.prefillCount
+            let prefilling = observed.metricsTrusted ? max(0, backend.ledger.prefillCount - load.waiting) : 0
+            let decoding = observed.metricsTrusted ? max(0, load.running - prefilling) : backend.ledger.decodeCount
+            let blockSize = backend.metrics?.kvBlockSize ?? 16
+            let totalBlocks = backend.metrics?.numGPUBlocks ?? (load.kvCapacityTokens / max(1, blockSize))
+            var predicted = Array(repeating: 0, count: buckets.count)
+            for bucket in predicted.indices {
+                predicted[bucket] = backend.ledger.prefillByBucket[bucket] + backend.ledger.decodeByBucket[bucket]
+            }
+            let requests = self.requests.values.lazy.filter { $0.backend == index }.sorted {
+                $0.info.id.rawValue < $1.info.id.rawValue
+            }
+            .prefix(64).map { record in
+                RequestSnapshot(
+                    id: record.info.id.rawValue,
+                    phase: record.firstToken == nil ? .waiting : .decode,
+                    promptTokens: record.info.promptTokens,
+                    generatedTokens: record.streamed,
+                    predictedTokens: Int(record.info.predictedOutputTokens + 0.5),
+                    predictedBucket: record.info.predictedBucket,
+                    kvBlocks: (record.info.promptTokens + record.streamed + blockSize - 1) / max(1, blockSize)
+                )
+            }
+            return InstanceSnapshot(
+                id: index,
+                name: backend.descriptor.name,
+                health: health,
+                prefillQueue: waiting,
+                prefillQueueTokens: backend.ledger.prefillPromptTokens,
+                prefilling: prefilling,
+                decoding: decoding,
+                kvUsage: load.kvUsage,
+                kvBlocksUsed: Int((load.kvUsage * Double(totalBlocks)).rounded()),
+                kvBlocksTotal: totalBlocks,
+                predictedBuckets: predicted,
+                preemptions: Int(backend.metrics?.preemptionsTotal ?? 0),
+                completed: backend.completed,
+                requests: Array(requests)
+            )
+        }
+    }
+}

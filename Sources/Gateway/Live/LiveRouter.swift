@@ -1,0 +1,444 @@
+import DequeModule
+import Routing
+import Simulator
+import SwitchyardCore
+import Synchronization
+
+/// The gateway's routing brain, with no I/O: the backends' health and scraped metrics, the ledger of what was sent
+/// where, the policy, the decision log and the latency window. The HTTP front calls it around each request; the
+/// scraper feeds it metrics; the console and `/admin/state` read snapshots from it.
+///
+/// Every method takes `now` (seconds on the caller's clock) so tests drive it deterministically. It is thread-safe:
+/// one lock guards the state, and no method awaits or blocks while holding it.
+public final class LiveRouter: Sendable {
+    /// Builds a policy by name; `PolicyCatalog.make` in the product.
+    public typealias PolicyFactory = @Sendable (String) throws -> any RoutingPolicy
+
+    /// Where one request goes, and everything needed to account for it afterwards.
+    public struct Ticket: Sendable, Equatable {
+        public var info: RequestInfo
+        public var backend: Int
+        public var policy: String
+    }
+
+    public enum Admission: Sendable, Equatable {
+        /// Send it to `ticket.backend`.
+        case routed(Ticket)
+        /// The policy holds it in the router's queue; ask again later.
+        case hold
+        /// No backend is up.
+        case noBackend
+    }
+
+    /// How a request ended, for accounting.
+    public enum Outcome: Sendable, Equatable {
+        /// Completed; `completionTokens` from `usage` when the reply had it, else the router's count.
+        case completed(completionTokens: Int?)
+        /// The backend failed it (error status, broken or truncated stream, timeout).
+        case backendFailed(String)
+        /// The client went away, or the backend rejected it as a bad request; not the backend's fault.
+        case abandoned
+        /// It never reached the backend (the connection failed) and is being routed again: not counted.
+        case rerouted
+    }
+
+    public let descriptors: [BackendDescriptor]
+    public let buckets: BucketScheme
+    public let policyNames: [String]
+    private let makePolicy: PolicyFactory
+    private let predictor: any LengthPredictor
+    private let cost: CostModel
+    private let state: Mutex<State>
+
+    /// - Parameters:
+    ///   - backends: The engines, in console order.
+    ///   - policy: The starting policy's name.
+    ///   - policyNames: The names the operator may switch between.
+    ///   - makePolicy: Builds a policy by name.
+    ///   - predictor: Predicts each request's response-length bucket from its prompt.
+    ///   - cost: The latency coefficients the mixing-impact policies scale by.
+    ///   - stalenessBound: Seconds after which scraped metrics are not trusted.
+    ///   - maxBatchSize: The engines' batch limit, for policies that read it (vLLM's default `max_num_seqs`).
+    /// - Throws: what `makePolicy` throws for `policy`.
+    public init(
+        backends: [BackendDescriptor],
+        policy: String,
+        policyNames: [String],
+        makePolicy: @escaping PolicyFactory,
+        predictor: any LengthPredictor,
+        cost: CostModel = .paperV100,
+        stalenessBound: Double = MetricsFreshness.defaultStalenessBound,
+        maxBatchSize: Int = 256
+    ) throws {
+        self.descriptors = backends
+        self.buckets = predictor.buckets
+        self.policyNames = policyNames
+        self.makePolicy = makePolicy
+        self.predictor = predictor
+        self.cost = cost
+        let initial = try makePolicy(policy)
+        let buckets = predictor.buckets
+        let states = backends.enumerated().map { index, descriptor in
+            BackendState(
+                descriptor: descriptor,
+                ledger: InstanceLoad(
+                    id: InstanceID(index),
+                    buckets: buckets.count,
+                    kvCapacityTokens: 0,
+                    maxBatchSize: maxBatchSize
+                ),
+                freshness: MetricsFreshness(stalenessBound: stalenessBound)
+            )
+        }
+        self.state = Mutex(State(backends: states, policyName: policy, policy: initial))
+    }
+
+    // MARK: - Requests
+
+    /// Registers an arriving request and predicts its response length.
+    public func arrive(_ features: PromptFeatures, now: Double) -> RequestInfo {
+        let prediction = predictor.predict(features)
+        return state.withLock { state in
+            let id = state.nextRequest
+            state.nextRequest += 1
+            state.arrived += 1
+            state.window.arrived(at: now)
+            let info = RequestInfo(
+                id: RequestID(id),
+                arrival: now,
+                promptTokens: features.promptTokens,
+                predictedBucket: prediction.bucket,
+                predictedOutputTokens: prediction.tokens,
+                hint: features.hint
+            )
+            state.emit(.arrived(info.id, time: now))
+            return info
+        }
+    }
+
+    /// Asks the policy where `info` goes, and records it there when routed.
+    /// - Parameters:
+    ///   - held: True when the request is already in the router's queue from an earlier `.hold`.
+    ///   - eligible: The backends that serve the request's model; nil for all.
+    ///   - mayHold: False once a held request has waited its limit: a hold then goes to the least-loaded backend.
+    public func route(
+        _ info: RequestInfo,
+        now: Double,
+        held: Bool = false,
+        eligible: Set<Int>? = nil,
+        mayHold: Bool = true
+    ) -> Admission {
+        state.withLock { state in
+            let healthy = state.backends.indices.filter { state.backends[$0].up && (eligible?.contains($0) ?? true) }
+            guard !healthy.isEmpty else {
+                if held { state.routerQueue -= 1 }
+                return .noBackend
+            }
+            var view = state.view(now: now, cost: cost, buckets: buckets)
+            if let eligible {
+                for index in view.instances.indices where !eligible.contains(index) {
+                    view.instances[index].healthy = false
+                }
+            }
+            var decision = state.policy.route(info, in: view)
+            var target: Int
+            switch decision.target {
+            case .hold where !mayHold:
+                target = -1
+                decision.reason += "; held past the limit"
+            case .hold:
+                if !held {
+                    state.routerQueue += 1
+                    state.emit(.held(info.id, time: now))
+                    state.record(DecisionRecord(time: now, request: info, decision: decision, policy: state.policyName))
+                }
+                return .hold
+            case .instance(let id):
+                target = id.rawValue
+            }
+            if !healthy.contains(target) {
+                // A policy that ignores health (or picked a backend that just went down) falls back to the up
+                // backend with the fewest outstanding requests. Requests never go to a backend known to be down.
+                let fallback = healthy.min {
+                    state.backends[$0].ledger.outstanding < state.backends[$1].ledger.outstanding
+                }
+                target = fallback ?? healthy[0]
+                decision.reason += "; sent to \(target), the least-loaded instance up"
+                decision.target = .instance(InstanceID(target))
+            }
+            if held { state.routerQueue -= 1 }
+            state.admit(info, to: target, buckets: buckets)
+            state.record(DecisionRecord(time: now, request: info, decision: decision, policy: state.policyName))
+            state.emit(.routed(info.id, InstanceID(target), time: now))
+            return .routed(Ticket(info: info, backend: target, policy: state.policyName))
+        }
+    }
+
+    /// A held request gave up waiting (its client left, or the hold limit passed).
+    public func leaveQueue() {
+        state.withLock { $0.routerQueue = max(0, $0.routerQueue - 1) }
+    }
+
+    /// The request's first token arrived.
+    public func firstToken(_ ticket: Ticket, now: Double) {
+        state.withLock { state in
+            guard var record = state.requests[ticket.info.id.rawValue], record.firstToken == nil else { return }
+            record.firstToken = now
+            state.requests[ticket.info.id.rawValue] = record
+            state.backends[ticket.backend].startDecode(record, buckets: buckets)
+            state.emit(.firstToken(ticket.info.id, InstanceID(ticket.backend), time: now))
+        }
+    }
+
+    /// More tokens streamed back (one SSE chunk is one token for vLLM, SGLang and llama.cpp).
+    public func streamed(_ ticket: Ticket, tokens: Int, now: Double) {
+        guard tokens > 0 else { return }
+        state.withLock { state in
+            guard var record = state.requests[ticket.info.id.rawValue] else { return }
+            record.streamed += tokens
+            state.requests[ticket.info.id.rawValue] = record
+            state.backends[ticket.backend].ledger.streamedTokens += tokens
+            if record.firstToken != nil { state.backends[ticket.backend].ledger.decodeContextTokens += tokens }
+        }
+    }
+
+    /// When the request's first token came and how many it streamed, while it is in flight.
+    public func timing(of ticket: Ticket) -> (firstToken: Double?, streamed: Int)? {
+        state.withLock { state in
+            state.requests[ticket.info.id.rawValue].map { ($0.firstToken, $0.streamed) }
+        }
+    }
+
+    /// The request ended; removes it from the ledger and records its latencies when it completed.
+    public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) {
+        state.withLock { state in
+            guard let record = state.requests.removeValue(forKey: ticket.info.id.rawValue) else { return }
+            state.backends[ticket.backend].remove(record, buckets: buckets)
+            switch outcome {
+            case .completed(let completionTokens):
+                let tokens = completionTokens ?? record.streamed
+                let first = record.firstToken ?? now
+                state.window.add(
+                    finished: now,
+                    e2e: now - record.info.arrival,
+                    ttft: first - record.info.arrival,
+                    firstToken: first,
+                    outputTokens: max(tokens, record.firstToken == nil ? 0 : 1)
+                )
+                state.completed += 1
+                state.backends[ticket.backend].completed += 1
+            case .backendFailed:
+                state.failed += 1
+                state.backends[ticket.backend].failed += 1
+            case .abandoned:
+                state.abandoned += 1
+            case .rerouted:
+                break
+            }
+            state.emit(.finished(ticket.info.id, InstanceID(ticket.backend), time: now))
+            state.window.trim(now: now)
+        }
+    }
+
+    // MARK: - Backends
+
+    /// A scrape of `backend`'s `/metrics` succeeded.
+    public func recordScrape(_ backend: Int, metrics: EngineMetrics, now: Double) {
+        state.withLock { state in
+            guard state.backends.indices.contains(backend) else { return }
+            state.backends[backend].metrics = metrics
+            state.backends[backend].freshness.recordGoodScrape(at: now)
+            state.backends[backend].scrapeError = nil
+        }
+    }
+
+    /// A scrape failed or was unusable; the last good metrics age and become stale.
+    public func recordScrapeFailure(_ backend: Int, reason: String) {
+        state.withLock { state in
+            guard state.backends.indices.contains(backend) else { return }
+            state.backends[backend].scrapeError = reason
+        }
+    }
+
+    /// Takes `backend` out of rotation. Returns true when it was up.
+    @discardableResult
+    public func markDown(_ backend: Int, reason: String, now: Double) -> Bool {
+        state.withLock { state in
+            guard state.backends.indices.contains(backend), state.backends[backend].up else { return false }
+            state.backends[backend].up = false
+            state.backends[backend].downReason = reason
+            state.backends[backend].downSince = now
+            state.markers.append(TimelineMarker(time: now, kind: .burst, label: "\(descriptors[backend].name) down"))
+            return true
+        }
+    }
+
+    /// Puts `backend` back after its `/health` passed. Returns true when it was down.
+    @discardableResult
+    public func markUp(_ backend: Int, now: Double) -> Bool {
+        state.withLock { state in
+            guard state.backends.indices.contains(backend), !state.backends[backend].up else { return false }
+            state.backends[backend].up = true
+            state.backends[backend].downReason = nil
+            state.backends[backend].downSince = nil
+            return true
+        }
+    }
+
+    public func isUp(_ backend: Int) -> Bool {
+        state.withLock { $0.backends.indices.contains(backend) && $0.backends[backend].up }
+    }
+
+    // MARK: - Operator
+
+    public var policyName: String { state.withLock { $0.policyName } }
+
+    /// Switches the policy; requests already routed are not moved.
+    /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)``, or what building the policy throws.
+    public func setPolicy(_ name: String, now: Double) throws {
+        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
+        let policy = try makePolicy(name)
+        state.withLock { state in
+            state.policy = policy
+            state.policyName = name
+            state.markers.append(TimelineMarker(time: now, kind: .policy, label: name))
+            state.emit(.policyChanged(name, time: now))
+        }
+    }
+
+    /// Notes a burst the load generator started, for the console's markers.
+    public func noteBurst(_ kind: BurstKind, requests: Int, now: Double) {
+        state.withLock { state in
+            state.markers.append(TimelineMarker(time: now, kind: .burst, label: kind.rawValue))
+            state.emit(.burst(kind, requests: requests, time: now))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The cluster as the console draws it.
+    public func snapshot(now: Double, workload: String = "live traffic") -> ClusterSnapshot {
+        state.withLock { state in
+            state.window.trim(now: now)
+            let rates = state.window.rates(now: now)
+            let instances = state.backends.indices.map { index in
+                state.instanceSnapshot(index, now: now, buckets: buckets)
+            }
+            state.markers.removeAll { $0.time < now - 60 }
+            return ClusterSnapshot(
+                mode: .live,
+                workload: workload,
+                policy: state.policyName,
+                clock: now,
+                speed: 1,
+                paused: false,
+                instances: instances,
+                routerQueue: state.routerQueue,
+                arrivalsPerSecond: rates.arrivals,
+                completionsPerSecond: rates.completions,
+                tokensPerSecond: rates.tokens,
+                arrived: state.arrived,
+                completed: state.completed,
+                e2e: state.window.e2e(),
+                ttft: state.window.ttft(),
+                tbt: state.window.tbt(),
+                history: state.window.history(now: now),
+                markers: state.markers,
+                recentDecisions: Array(state.decisions.suffix(32)),
+                bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) }
+            )
+        }
+    }
+
+    /// Each backend's health and metrics trust, for `/admin/state` and the logs.
+    public func backendStatus(now: Double) -> [BackendStatus] {
+        state.withLock { state in
+            state.backends.enumerated().map { index, backend in
+                let observed = state.observed(index, now: now)
+                return BackendStatus(
+                    name: backend.descriptor.name,
+                    url: backend.descriptor.url,
+                    engine: (backend.metrics?.kind ?? backend.descriptor.kind ?? .unknown).rawValue,
+                    up: backend.up,
+                    downReason: backend.downReason,
+                    metrics: observed.trust.label,
+                    scrapeError: backend.scrapeError,
+                    outstanding: backend.ledger.outstanding,
+                    completed: backend.completed,
+                    failed: backend.failed
+                )
+            }
+        }
+    }
+
+    /// The view a policy would see now.
+    public func view(now: Double) -> ClusterView {
+        state.withLock { $0.view(now: now, cost: cost, buckets: buckets) }
+    }
+
+    /// Counts since start: arrived, completed, failed by a backend, abandoned, and in flight.
+    public var totals: (arrived: Int, completed: Int, failed: Int, abandoned: Int, inFlight: Int) {
+        state.withLock { ($0.arrived, $0.completed, $0.failed, $0.abandoned, $0.requests.count) }
+    }
+
+    /// A stream of every routing decision from now on.
+    public func decisions() -> AsyncStream<DecisionRecord> {
+        let (stream, continuation) = AsyncStream<DecisionRecord>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let key = state.withLock { state in
+            let key = state.nextSubscriber
+            state.nextSubscriber += 1
+            state.decisionSubscribers[key] = continuation
+            return key
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.decisionSubscribers.removeValue(forKey: key) }
+        }
+        return stream
+    }
+
+    /// A stream of every cluster event from now on.
+    public func events() -> AsyncStream<ClusterEvent> {
+        let (stream, continuation) = AsyncStream<ClusterEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let key = state.withLock { state in
+            let key = state.nextSubscriber
+            state.nextSubscriber += 1
+            state.eventSubscribers[key] = continuation
+            return key
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.eventSubscribers.removeValue(forKey: key) }
+        }
+        return stream
+    }
+}
+
+/// One backend's health as `/admin/state` reports it.
+public struct BackendStatus: Sendable, Equatable, Codable {
+    public var name: String
+    public var url: String
+    public var engine: String
+    public var up: Bool
+    public var downReason: String?
+    /// `trusted`, `stale` or `missing`.
+    public var metrics: String
+    public var scrapeError: String?
+    public var outstanding: Int
+    public var completed: Int
+    public var failed: Int
+
+    enum CodingKeys: String, CodingKey {
+        case name, url, engine, up, metrics, outstanding, completed, failed
+        case downReason = "down_reason"
+        case scrapeError = "scrape_error"
+    }
+}
+
+extension MetricsTrust {
+    var label: String {
+        switch self {
+        case .trusted: "trusted"
+        case .stale: "stale"
+        case .missing: "missing"
+        }
+    }
+}

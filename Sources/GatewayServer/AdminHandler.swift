@@ -1,0 +1,144 @@
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import SwitchyardCore
+
+/// `/admin/state`, `/admin/policy` and `/admin/burst`. With an admin token configured (required beyond loopback),
+/// each needs `Authorization: Bearer <token>`.
+struct AdminHandler: Sendable {
+    let gateway: SwitchyardGateway
+
+    private func authorized(_ request: Request) -> Bool {
+        guard let token = gateway.configuration.adminToken, !token.isEmpty else { return true }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return constantTimeEqual(Array(header.dropFirst("Bearer ".count).utf8), Array(token.utf8))
+    }
+
+    private func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+
+    func guarded(_ request: Request, _ body: () -> Response) -> Response {
+        authorized(request) ? body() : GatewayError.unauthorized().response
+    }
+
+    func guardedAsync(_ request: Request, _ body: () async -> Response) async -> Response {
+        authorized(request) ? await body() : GatewayError.unauthorized().response
+    }
+
+    struct StateReply: Encodable {
+        var policy: String
+        var policies: [String]
+        var backends: [BackendStatus]
+        var totals: Totals
+        var snapshot: ClusterSnapshot
+
+        struct Totals: Encodable {
+            var arrived: Int
+            var completed: Int
+            var failed: Int
+            var abandoned: Int
+            var inFlight: Int
+
+            enum CodingKeys: String, CodingKey {
+                case arrived, completed, failed, abandoned
+                case inFlight = "in_flight"
+            }
+        }
+    }
+
+    func state() -> Response {
+        let now = gateway.clock.now()
+        let router = gateway.router
+        let totals = router.totals
+        return SwitchyardGateway.json(
+            StateReply(
+                policy: router.policyName,
+                policies: router.policyNames,
+                backends: router.backendStatus(now: now),
+                totals: .init(
+                    arrived: totals.arrived,
+                    completed: totals.completed,
+                    failed: totals.failed,
+                    abandoned: totals.abandoned,
+                    inFlight: totals.inFlight
+                ),
+                snapshot: router.snapshot(now: now)
+            )
+        )
+    }
+
+    func policy() -> Response {
+        SwitchyardGateway.json([
+            "policy": .string(gateway.router.policyName),
+            "policies": JSONValue.array(gateway.router.policyNames.map { .string($0) }),
+        ])
+    }
+
+    /// `{"policy": "NAME"}` switches the policy.
+    func setPolicy(_ request: Request) async -> Response {
+        let name: String
+        switch await field("policy", of: request) {
+        case .success(let value): name = value
+        case .failure(let error): return error.response
+        }
+        do {
+            try gateway.router.setPolicy(name, now: gateway.clock.now())
+        } catch {
+            return GatewayError.badRequest("\(error)", param: "policy").response
+        }
+        gateway.logger.info("policy switched to \(name) via /admin/policy")
+        return policy()
+    }
+
+    /// `{"kind": "prefill-heavy" | "decode-heavy" | "mixed"}` starts a burst from the load generator.
+    func burst(_ request: Request) async -> Response {
+        let kindName: String
+        switch await field("kind", of: request) {
+        case .success(let value): kindName = value
+        case .failure(let error): return error.response
+        }
+        guard let kind = BurstKind(rawValue: kindName) else {
+            return GatewayError.badRequest(
+                "Unknown burst kind '\(kindName)'. Known: \(BurstKind.allCases.map(\.rawValue).joined(separator: ", ")).",
+                param: "kind"
+            ).response
+        }
+        do {
+            let count = try gateway.generator.burst(kind)
+            gateway.router.noteBurst(kind, requests: count, now: gateway.clock.now())
+            return SwitchyardGateway.json(
+                ["kind": JSONValue.string(kind.rawValue), "requests": .number(Double(count))],
+                status: .accepted
+            )
+        } catch {
+            return GatewayError(
+                status: .serviceUnavailable,
+                message: error.description,
+                type: "ServiceUnavailableError"
+            )
+            .response
+        }
+    }
+
+    private func field(_ name: String, of request: Request) async -> Result<String, GatewayError> {
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 64 << 10) else {
+            return .failure(.badRequest("The body is larger than 64 KiB."))
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+        else {
+            return .failure(.badRequest("The body must be a JSON object like {\"\(name)\": \"...\"}."))
+        }
+        guard let value = object[name] as? String else {
+            return .failure(.badRequest("The field '\(name)' is required and must be a string.", param: name))
+        }
+        return .success(value)
+    }
+}

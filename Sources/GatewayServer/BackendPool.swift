@@ -1,0 +1,246 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// The gateway's side of the backends: the HTTP clients, the `/metrics` scraper, the `/health` prober and the
+/// models each backend serves. What it learns goes into the ``LiveRouter``.
+public final class BackendPool: Sendable {
+    public let router: LiveRouter
+    let configuration: GatewayConfiguration
+    let clock: GatewayClock
+    let metrics: GatewayMetrics
+    let logger: Logger
+    /// For streams: the read timeout is the idle timeout between chunks.
+    let streamClient: HTTPClient
+    /// For whole replies, scrapes and probes: the read timeout is the request timeout.
+    let wholeClient: HTTPClient
+    private let models: Mutex<[Int: [ModelCard]]>
+    private let parser = PrometheusTextParser()
+
+    /// One entry of a backend's `/v1/models`.
+    public struct ModelCard: Sendable, Equatable {
+        public var id: String
+        /// The whole JSON object as the backend sent it, for the union reply.
+        public var json: [String: JSONValue]
+    }
+
+    public init(
+        router: LiveRouter,
+        configuration: GatewayConfiguration,
+        clock: GatewayClock,
+        metrics: GatewayMetrics,
+        logger: Logger
+    ) {
+        self.router = router
+        self.configuration = configuration
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+        func client(read: Double) -> HTTPClient {
+            var config = HTTPClient.Configuration(
+                timeout: .init(
+                    connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
+                    read: .milliseconds(Int64(read * 1000))
+                )
+            )
+            config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
+            config.decompression = .disabled
+            return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        }
+        self.streamClient = client(read: configuration.idleTimeout)
+        self.wholeClient = client(read: configuration.requestTimeout)
+        self.models = Mutex([:])
+    }
+
+    public func shutdown() async {
+        try? await streamClient.shutdown()
+        try? await wholeClient.shutdown()
+    }
+
+    var descriptors: [BackendDescriptor] { router.descriptors }
+
+    // MARK: - Loops
+
+    /// Probes every backend once, so that dead ones start out of rotation. Returns each one's health.
+    @discardableResult
+    public func probeAll() async -> [Bool] {
+        await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in descriptors.indices {
+                group.addTask {
+                    let healthy = await self.probe(index)
+                    if healthy {
+                        await self.refreshModels(index)
+                        await self.scrape(index)
+                    }
+                    return (index, healthy)
+                }
+            }
+            var result = Array(repeating: false, count: descriptors.count)
+            for await (index, healthy) in group { result[index] = healthy }
+            for (index, healthy) in result.enumerated() {
+                let now = clock.now()
+                if healthy {
+                    router.markUp(index, now: now)
+                } else {
+                    router.markDown(index, reason: "no answer from /health at start", now: now)
+                }
+                metrics.backendUp(descriptors[index].name, healthy)
+            }
+            return result
+        }
+    }
+
+    /// Scrapes and probes until cancelled: `/metrics` of every up backend each scrape interval, `/health` of every
+    /// down backend each health interval, `/v1/models` every 30 s.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for index in descriptors.indices {
+                group.addTask { await self.watch(index) }
+            }
+        }
+    }
+
+    private func watch(_ index: Int) async {
+        var lastModels = clock.now()
+        while !Task.isCancelled {
+            if router.isUp(index) {
+                await scrape(index)
+                if clock.now() - lastModels > 30 {
+                    await refreshModels(index)
+                    lastModels = clock.now()
+                }
+                try? await Task.sleep(for: .seconds(configuration.scrapeInterval))
+            } else {
+                if await probe(index) {
+                    await refreshModels(index)
+                    if router.markUp(index, now: clock.now()) {
+                        logger.info("backend \(descriptors[index].name) passed /health: back in rotation")
+                        metrics.backendUp(descriptors[index].name, true)
+                    }
+                    continue
+                }
+                try? await Task.sleep(for: .seconds(configuration.healthInterval))
+            }
+        }
+    }
+
+    /// Takes a backend out of rotation after a failure on the request path or in a scrape.
+    public func markDown(_ index: Int, reason: String) {
+        if router.markDown(index, reason: reason, now: clock.now()) {
+            logger.warning("backend \(descriptors[index].name) down: \(reason)")
+            metrics.backendUp(descriptors[index].name, false)
+        }
+    }
+
+    // MARK: - One backend
+
+    func probe(_ index: Int) async -> Bool {
+        var request = HTTPClientRequest(url: descriptors[index].url + "/health")
+        request.method = .GET
+        do {
+            let response = try await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000)))
+            _ = try? await response.body.collect(upTo: 64 << 10)
+            return response.status.code == 200
+        } catch {
+            return false
+        }
+    }
+
+    private var probeTimeout: Double { max(0.5, min(5, configuration.connectTimeout + 1)) }
+
+    func scrape(_ index: Int) async {
+        var request = HTTPClientRequest(url: descriptors[index].url + "/metrics")
+        request.method = .GET
+        let now: Double
+        let body: ByteBuffer
+        do {
+            let response = try await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000)))
+            body = try await response.body.collect(upTo: 16 << 20)
+            now = clock.now()
+            guard response.status.code == 200 else {
+                router.recordScrapeFailure(index, reason: "/metrics answered \(response.status.code)")
+                return
+            }
+        } catch let error as HTTPClientError where Self.isConnectionFailure(error) {
+            router.recordScrapeFailure(index, reason: "\(error)")
+            markDown(index, reason: "/metrics: \(error)")
+            return
+        } catch {
+            router.recordScrapeFailure(index, reason: "/metrics: \(error)")
+            return
+        }
+        let scrape = parser.parse(utf8: Array(body.readableBytesView))
+        if !scrape.issues.isEmpty {
+            logger.debug(
+                "backend \(descriptors[index].name): ignored \(scrape.issues.count) malformed /metrics line(s), first: \(scrape.issues[0])"
+            )
+        }
+        do {
+            let engine = try EngineMetrics.extract(from: scrape, kind: descriptors[index].kind)
+            router.recordScrape(index, metrics: engine, now: now)
+        } catch {
+            router.recordScrapeFailure(index, reason: "\(error)")
+            logger.debug("backend \(descriptors[index].name): unusable /metrics: \(error)")
+        }
+    }
+
+    static func isConnectionFailure(_ error: HTTPClientError) -> Bool {
+        error == .connectTimeout || error == .remoteConnectionClosed || error == .alreadyShutdown
+            || "\(error)".contains("connect")
+    }
+
+    func refreshModels(_ index: Int) async {
+        var request = HTTPClientRequest(url: descriptors[index].url + "/v1/models")
+        request.method = .GET
+        guard
+            let response = try? await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000))),
+            response.status.code == 200,
+            let body = try? await response.body.collect(upTo: 4 << 20),
+            let list = try? JSONDecoder().decode(ModelListReply.self, from: Data(body.readableBytesView))
+        else { return }
+        let cards = list.data.compactMap { object -> ModelCard? in
+            guard case .string(let id) = object["id"] else { return nil }
+            return ModelCard(id: id, json: object)
+        }
+        models.withLock { $0[index] = cards }
+    }
+
+    /// The models every backend serves, merged by id in backend order.
+    public func modelUnion() -> [ModelCard] {
+        models.withLock { models in
+            var seen = Set<String>()
+            var union: [ModelCard] = []
+            for index in descriptors.indices {
+                for card in models[index] ?? [] where seen.insert(card.id).inserted { union.append(card) }
+            }
+            return union
+        }
+    }
+
+    /// The backends that may serve `model`: those that list it, plus those whose list is unknown. Nil when no
+    /// backend's list is known or `model` is nil (every backend is eligible).
+    /// - Returns: nil for "all", or the eligible indices (empty when the model is unknown everywhere).
+    public func eligible(for model: String?) -> Set<Int>? {
+        guard let model else { return nil }
+        return models.withLock { models in
+            guard !models.isEmpty else { return nil }
+            var result = Set<Int>()
+            for index in descriptors.indices {
+                guard let cards = models[index] else {
+                    result.insert(index)
+                    continue
+                }
+                if cards.contains(where: { $0.id == model }) { result.insert(index) }
+            }
+            return result
+        }
+    }
+
+    private struct ModelListReply: Decodable {
+        var data: [[String: JSONValue]]
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// An error the gateway itself answers with, in OpenAI's error shape:
+/// `{"error": {"message", "type", "param", "code"}}`.
+struct GatewayError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var message: String
+    var type: String
+    var param: String?
+
+    static func badRequest(_ message: String, param: String? = nil) -> Self {
+        Self(status: .badRequest, message: message, type: "BadRequestError", param: param)
+    }
+
+    static func tooLarge(limit: Int) -> Self {
+        Self(
+            status: .contentTooLarge,
+            message: "The request body is larger than the gateway's limit of \(limit) bytes (--max-body-bytes).",
+            type: "BadRequestError"
+        )
+    }
+
+    static func unknownModel(_ model: String, served: [String]) -> Self {
+        Self(
+            status: .notFound,
+            message: "The model '\(model)' does not exist. The backends serve: \(served.joined(separator: ", ")).",
+            type: "NotFoundError",
+            param: "model"
+        )
+    }
+
+    static let noBackend = Self(
+        status: .serviceUnavailable,
+        message: "No backend is up to serve this request; see /admin/state.",
+        type: "ServiceUnavailableError"
+    )
+
+    static func badGateway(_ backend: String, _ reason: String) -> Self {
+        Self(status: .badGateway, message: "Backend \(backend) failed: \(reason).", type: "BadGatewayError")
+    }
+
+    static func timeout(_ backend: String, _ reason: String) -> Self {
+        Self(status: .gatewayTimeout, message: "Backend \(backend): \(reason).", type: "GatewayTimeoutError")
+    }
+
+    static func unauthorized() -> Self {
+        Self(
+            status: .unauthorized,
+            message: "/admin/* needs 'Authorization: Bearer <token>' (the --admin-token).",
+            type: "AuthenticationError"
+        )
+    }
+
+    var json: Data {
+        var error: [String: Any] = ["message": message, "type": type, "code": status.code]
+        error["param"] = param ?? NSNull()
+        return (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
+    }
+
+    var response: Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
+    /// The error as the last event of an SSE stream.
+    var sseEvent: ByteBuffer {
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeBytes(json)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}

@@ -1,0 +1,194 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Routing
+import ServiceLifecycle
+import SwitchyardCore
+import Synchronization
+import UnixSignals
+
+/// `switchyard serve`: the OpenAI-compatible front door, the backend pool and the load generator, around one
+/// ``LiveRouter``.
+public final class SwitchyardGateway: Sendable {
+    public let configuration: GatewayConfiguration
+    public let router: LiveRouter
+    public let pool: BackendPool
+    public let metrics: GatewayMetrics
+    public let generator: LoadGenerator
+    public let clock: GatewayClock
+    let logger: Logger
+    private let boundPort: Mutex<Int?>
+
+    /// - Throws: ``GatewayConfigError`` for a bad configuration, or the policy or predictor error.
+    public init(configuration: GatewayConfiguration, logger: Logger = Logger(label: "switchyard.gateway")) throws {
+        try configuration.validate()
+        let count = configuration.backends.count
+        let seed = configuration.seed
+        let names = Self.policyNames(instances: count)
+        guard names.contains(configuration.policy) else {
+            if PolicyCatalog.names.contains(configuration.policy) {
+                throw GatewayConfigError(
+                    description:
+                        "--policy \(configuration.policy) is not available in real mode with \(count) backend(s). Available: \(names.joined(separator: ", "))."
+                )
+            }
+            throw ClusterBackendError.unknownPolicy(configuration.policy, known: names)
+        }
+        let predictor = try PredictorStore.loadShipped()
+        self.configuration = configuration
+        self.clock = GatewayClock()
+        self.metrics = GatewayMetrics()
+        self.logger = logger
+        self.router = try LiveRouter(
+            backends: configuration.backends,
+            policy: configuration.policy,
+            policyNames: names,
+            makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
+            predictor: predictor,
+            stalenessBound: configuration.stalenessBound
+        )
+        self.pool = BackendPool(
+            router: router,
+            configuration: configuration,
+            clock: clock,
+            metrics: metrics,
+            logger: logger
+        )
+        self.generator = LoadGenerator(seed: seed, maxContext: configuration.burstMaxContext, logger: logger)
+        self.boundPort = Mutex(nil)
+    }
+
+    /// The policies real mode offers for `instances` backends: every policy except the oracle references (a live
+    /// gateway cannot know true lengths), and the DQN routers only where a trained network ships for that size.
+    public static func policyNames(instances: Int) -> [String] {
+        PolicyCatalog.entries.filter { !$0.isReference }.map(\.name).filter { name in
+            (try? PolicyCatalog.make(name, seed: 0, instances: instances)) != nil
+        }
+    }
+
+    /// The port it listens on, once it does.
+    public var port: Int? { boundPort.withLock { $0 } }
+
+    /// The console's view of this gateway.
+    public func liveCluster() -> LiveCluster { LiveCluster(gateway: self) }
+
+    /// Probes the backends, then serves and scrapes until cancelled or signalled.
+    /// - Parameters:
+    ///   - signals: Signals that stop it gracefully (none in tests: cancel the task instead).
+    ///   - onListening: Called with the bound port once the listener is up.
+    public func run(
+        signals: [UnixSignal] = [.sigterm, .sigint],
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let up = await pool.probeAll()
+        for (index, healthy) in up.enumerated() {
+            let backend = configuration.backends[index]
+            logger.info("backend \(backend.name) (\(backend.url)): \(healthy ? "up" : "down, will retry /health")")
+        }
+        let app = Application(
+            router: makeRouter(),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "switchyard"
+            ),
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                boundPort.withLock { $0 = port }
+                generator.setTarget(
+                    "http://\(Self.connectHost(configuration.host)):\(port)",
+                    model: pool.modelUnion().first?.id
+                )
+                await onListening(port)
+            },
+            logger: logger
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app), .init(service: PoolService(pool: pool))],
+                gracefulShutdownSignals: signals,
+                logger: logger
+            )
+        )
+        do {
+            try await group.run()
+        } catch {
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+    }
+
+    private func shutdown() async {
+        await pool.shutdown()
+        await generator.shutdown()
+    }
+
+    private static func connectHost(_ host: String) -> String {
+        host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+    }
+
+    /// The HTTP routes.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        let proxy = ProxyHandler(pool: pool, metrics: metrics, logger: logger)
+        router.post("/v1/completions") { request, _ in await proxy.complete(request, endpoint: .completions) }
+        router.post("/v1/chat/completions") { request, _ in await proxy.complete(request, endpoint: .chat) }
+        router.get("/v1/models") { [self] _, _ in models() }
+        router.get("/health") { [self] _, _ in health() }
+        router.get("/metrics") { [self] _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            metrics.inFlight(self.router.totals.inFlight)
+            return Response(
+                status: .ok,
+                headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render()))
+            )
+        }
+        let admin = AdminHandler(gateway: self)
+        router.get("/admin/state") { request, _ in admin.guarded(request) { admin.state() } }
+        router.get("/admin/policy") { request, _ in admin.guarded(request) { admin.policy() } }
+        router.post("/admin/policy") { request, _ in
+            await admin.guardedAsync(request) { await admin.setPolicy(request) }
+        }
+        router.post("/admin/burst") { request, _ in await admin.guardedAsync(request) { await admin.burst(request) } }
+        return router
+    }
+
+    private func models() -> Response {
+        let cards = pool.modelUnion().map { JSONValue.object($0.json) }
+        return Self.json(JSONValue.object(["object": .string("list"), "data": .array(cards)]))
+    }
+
+    private func health() -> Response {
+        let up = router.descriptors.indices.filter { router.isUp($0) }.count
+        let body = JSONValue.object([
+            "status": .string(up > 0 ? "ok" : "no backend up"),
+            "backends_up": .number(Double(up)),
+            "backends": .number(Double(router.descriptors.count)),
+        ])
+        return Self.json(body, status: up > 0 ? .ok : .serviceUnavailable)
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Runs the pool's scrape and health loops as a service until shutdown.
+struct PoolService: Service {
+    let pool: BackendPool
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await pool.run() }
+    }
+}

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Console
+import Foundation
+import Gateway
+import GatewayServer
+import Logging
+import Synchronization
+
+/// The gateway's options, shared by `serve` and `console --backend`.
+struct GatewayOptions: ParsableArguments {
+    @Option(
+        name: .customLong("backend"),
+        help: ArgumentHelp(
+            "A serving engine: URL, NAME=URL or NAME=URL#KIND (KIND: vllm, sglang, llamacpp; detected if left out). Repeat for each.",
+            valueName: "url"
+        )
+    )
+    var backends: [String] = []
+
+    @Option(help: ArgumentHelp("Address to listen on, HOST:PORT (default 127.0.0.1:8080).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(help: "A TOML file with the gateway's settings (see README, Real cluster); flags override it.")
+    var config: String?
+
+    @Option(help: "Bearer token for /admin/*; required beyond loopback. Also read from SWITCHYARD_ADMIN_TOKEN.")
+    var adminToken: String?
+
+    @Option(help: "Seconds to connect to a backend.")
+    var connectTimeout: Double?
+
+    @Option(help: "Seconds to a streaming reply's response head.")
+    var firstByteTimeout: Double?
+
+    @Option(help: "Seconds a stream may go without a byte.")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a non-streaming request may take.")
+    var requestTimeout: Double?
+
+    @Option(help: "Seconds between /metrics scrapes of each backend.")
+    var scrapeInterval: Double?
+
+    @Option(help: "Seconds after which scraped metrics are stale and not trusted.")
+    var staleness: Double?
+
+    @Option(help: "Largest request body, in bytes (413 beyond).")
+    var maxBodyBytes: Int?
+
+    @Option(help: "Cap on prompt + output tokens of load-generator requests (the backends' context length).")
+    var burstMaxContext: Int?
+
+    /// The configuration: the file's, with the flags on top.
+    func configuration(policy: String?) throws -> GatewayConfiguration {
+        var config = try config.map { try GatewayConfigFile.load(path: $0) } ?? GatewayConfiguration(backends: [])
+        if !backends.isEmpty {
+            config.backends = try backends.map { try BackendDescriptor.parse($0) }
+        }
+        if let listen { (config.host, config.port) = try GatewayConfigFile.parseListen(listen, field: "--listen") }
+        if let policy { config.policy = policy }
+        if let token = adminToken ?? ProcessInfo.processInfo.environment["SWITCHYARD_ADMIN_TOKEN"] {
+            config.adminToken = token
+        }
+        if let connectTimeout { config.connectTimeout = connectTimeout }
+        if let firstByteTimeout { config.firstByteTimeout = firstByteTimeout }
+        if let idleTimeout { config.idleTimeout = idleTimeout }
+        if let requestTimeout { config.requestTimeout = requestTimeout }
+        if let scrapeInterval { config.scrapeInterval = scrapeInterval }
+        if let staleness { config.stalenessBound = staleness }
+        if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
+        if let burstMaxContext { config.burstMaxContext = burstMaxContext }
+        try config.validate()
+        return config
+    }
+}
+
+/// `switchyard serve`: the OpenAI-compatible gateway in front of real (or emulated) engines.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Route OpenAI-compatible requests to vLLM, SGLang or llama.cpp servers by a policy.",
+        discussion: """
+            Routes: POST /v1/completions and /v1/chat/completions (streaming passed through chunk by chunk), \
+            GET /v1/models (union of the backends'), /health, /metrics (the router's own, Prometheus text), \
+            GET /admin/state, GET|POST /admin/policy {"policy": NAME}, POST /admin/burst {"kind": KIND}. \
+            Each backend's /metrics is scraped every 250 ms; a failing backend is taken out and put back once \
+            its /health passes.
+            """
+    )
+
+    @OptionGroup var gateway: GatewayOptions
+
+    @Option(help: "Routing policy (see `switchyard policies`; the oracle references are not available live).")
+    var policy: String?
+
+    @Flag(help: "Also open the operator console on this gateway (logs go to --log-file).")
+    var console = false
+
+    @Option(help: "Theme for --console.")
+    var theme: String?
+
+    @Option(help: "Write logs to this file instead of stderr (always, with --console).")
+    var logFile: String?
+
+    func run() async throws {
+        let config: GatewayConfiguration
+        do { config = try gateway.configuration(policy: policy) } catch let error as GatewayConfigError {
+            throw ValidationError(error.description)
+        }
+        let logger = try makeLogger(file: logFile, quiet: console)
+        let server: SwitchyardGateway
+        do { server = try SwitchyardGateway(configuration: config, logger: logger) } catch {
+            throw ValidationError("\(error)")
+        }
+        if console {
+            try await runWithConsole(server, theme: theme)
+        } else {
+            try await server.run { port in
+                let banner =
+                    "Switchyard gateway on http://\(config.host):\(port)/v1 (policy \(config.policy)), \(config.backends.count) backend(s). Ctrl-C stops.\n"
+                FileHandle.standardError.write(Data(banner.utf8))
+            }
+        }
+    }
+}
+
+/// Runs the gateway in the background and the console in front until the operator quits.
+func runWithConsole(_ server: SwitchyardGateway, theme: String?) async throws {
+    let failure = Mutex<(any Error)?>(nil)
+    let serving = Task {
+        do { try await server.run(signals: []) } catch { failure.withLock { $0 = error } }
+    }
+    defer { serving.cancel() }
+    // Wait for the listener (or its failure) before drawing.
+    while server.port == nil {
+        if let error = failure.withLock({ $0 }) { throw ValidationError("The gateway did not start: \(error)") }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    try await ConsoleApp.run(backend: server.liveCluster(), options: ConsoleOptions(theme: theme))
+}
+
+/// Logs to stderr, to a file, or nowhere (when the console owns the terminal).
+func makeLogger(file: String?, quiet: Bool) throws -> Logger {
+    if let file {
+        guard FileManager.default.createFile(atPath: file, contents: nil),
+            let handle = FileHandle(forWritingAtPath: file)
+        else { throw ValidationError("--log-file: cannot write \(file).") }
+        return Logger(label: "switchyard.gateway") { label in FileLogHandler(label: label, handle: handle) }
+    }
+    if quiet { return Logger(label: "switchyard.gateway") { _ in SwiftLogNoOpLogHandler() } }
+    return Logger(label: "switchyard.gateway") { label in StreamLogHandler.standardError(label: label) }
+}
+
+/// One line per message, appended to a file.
+struct FileLogHandler: LogHandler {
+    let label: String
+    let handle: FileHandle
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let stamp = Date().ISO8601Format()
+        handle.write(Data("\(stamp) \(event.level) \(label): \(event.message)\n".utf8))
+    }
+}
