@@ -31,6 +31,7 @@ public final class LoadGenerator: Sendable {
     /// - Parameters:
     ///   - seed: Seeds the burst draws.
     ///   - maxContext: Largest prompt + output tokens per request (the backends' context length), if limited.
+    ///   - logger: Where failed requests are logged, at debug level.
     public init(seed: UInt64, maxContext: Int?, logger: Logger) {
         var config = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(600)))
         config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
@@ -79,7 +80,13 @@ public final class LoadGenerator: Sendable {
                     }
                 }
                 for await ok in group {
-                    state.withLock { ok ? ($0.ok += 1) : ($0.failed += 1) }
+                    state.withLock { state in
+                        if ok {
+                            state.ok += 1
+                        } else {
+                            state.failed += 1
+                        }
+                    }
                 }
             }
         }

@@ -268,6 +268,8 @@ struct ProxyHandler: Sendable {
         }
     }
 
+    // swift-format-ignore: NeverForceUnwrap
+    // A valid literal field name: the initializer fails only for invalid characters.
     static let backendHeader = HTTPField.Name("x-switchyard-backend")!
 
     static func completionTokens(in body: ByteBuffer) -> Int? {

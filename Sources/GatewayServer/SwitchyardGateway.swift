@@ -80,6 +80,7 @@ public final class SwitchyardGateway: Sendable {
     /// - Parameters:
     ///   - signals: Signals that stop it gracefully (none in tests: cancel the task instead).
     ///   - onListening: Called with the bound port once the listener is up.
+    /// - Throws: what the listener throws, for example when the port is taken.
     public func run(
         signals: [UnixSignal] = [.sigterm, .sigint],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }

@@ -118,9 +118,12 @@ public final class LiveRouter: Sendable {
 
     /// Asks the policy where `info` goes, and records it there when routed.
     /// - Parameters:
+    ///   - info: The request, from ``arrive(_:now:)``.
+    ///   - now: The current time.
     ///   - held: True when the request is already in the router's queue from an earlier `.hold`.
     ///   - eligible: The backends that serve the request's model; nil for all.
     ///   - mayHold: False once a held request has waited its limit: a hold then goes to the least-loaded backend.
+    /// - Returns: the backend to send it to, a hold, or `.noBackend` when none is up and eligible.
     public func route(
         _ info: RequestInfo,
         now: Double,

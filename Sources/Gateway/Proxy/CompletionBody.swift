@@ -37,7 +37,11 @@ public struct CompletionBody: Sendable, Equatable {
         } catch let error as CompletionBodyError {
             throw error
         } catch {
-            throw CompletionBodyError(message: "The request body is not valid JSON: \(Self.reason(error)).", field: nil)
+            let detail = Self.reason(error)
+            throw CompletionBodyError(
+                message: "The request body is not valid JSON: \(detail)\(detail.hasSuffix(".") ? "" : ".")",
+                field: nil
+            )
         }
         var body = CompletionBody(
             model: nil,
