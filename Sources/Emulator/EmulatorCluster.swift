@@ -48,7 +48,8 @@ public struct EmulatorCluster: Sendable {
                 router: EmulatorRouter.make(instance: instance),
                 configuration: .init(
                     address: .hostname(host, port: basePort + index),
-                    serverName: "switchyard-emulator"
+                    serverName: "switchyard-emulator",
+                    backlog: 4096
                 ),
                 logger: logger
             )

@@ -22,7 +22,9 @@ struct EmulatorHandler: Sendable {
         } catch {
             return Self.error(.invalidJSON("\(error)"))
         }
-        if parsed.model != modelName { return Self.error(.unknownModel(parsed.model, served: modelName)) }
+        if !parsed.model.isEmpty, parsed.model != modelName {
+            return Self.error(.unknownModel(parsed.model, served: modelName))
+        }
         if faults.stallSeconds > 0 {
             try? await Task.sleep(for: .seconds(faults.stallSeconds))
         }

@@ -94,7 +94,9 @@ public final class SwitchyardGateway: Sendable {
             router: makeRouter(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
-                serverName: "switchyard"
+                serverName: "switchyard",
+                // Bursts of new client connections (a thousand at once in the tests) overflow the default 256.
+                backlog: 4096
             ),
             onServerRunning: { [self] channel in
                 let port = channel.localAddress?.port ?? configuration.port

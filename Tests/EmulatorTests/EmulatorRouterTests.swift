@@ -125,7 +125,7 @@ import Testing
     @Test(arguments: [
         ("/v1/completions", #"{"model":"switchyard-emulated"}"#, "prompt"),
         ("/v1/chat/completions", #"{"model":"switchyard-emulated","prompt":"x"}"#, "messages"),
-        ("/v1/completions", #"{"prompt":"x"}"#, "model"),
+        ("/v1/completions", #"{"model":7,"prompt":"x"}"#, "model"),
         ("/v1/completions", #"{"model":"switchyard-emulated","prompt":"x","max_tokens":"many"}"#, "max_tokens"),
         ("/v1/completions", #"{"model":"switchyard-emulated","prompt":"x","max_tokens":0}"#, "max_tokens"),
     ])

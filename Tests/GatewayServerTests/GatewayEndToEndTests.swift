@@ -1,0 +1,179 @@
+import AsyncHTTPClient
+import Emulator
+import Foundation
+import Gateway
+import GatewayServer
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+import Testing
+
+/// The gateway over real loopback sockets, in front of emulated vLLM instances and small fake engines.
+@Suite(.serialized) struct GatewayEndToEndTests {
+    @Test func streamsThroughAndServesModelsHealthMetricsAndState() async throws {
+        try await Harness.run(instances: try Harness.emulated(2, speed: 50)) { h in
+            let reply = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 5))
+            #expect(reply.status == 200)
+            #expect(reply.headers.first(name: "content-type") == "text/event-stream")
+            let events = reply.body.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: ") }
+            #expect(events.count == 7, "5 tokens, usage, [DONE]: \(events)")
+            #expect(events.last == "data: [DONE]")
+            let whole = try await h.send(
+                "/v1/chat/completions",
+                json: #"{"messages":[{"role":"user","content":"hi"}],"max_tokens":3}"#
+            )
+            #expect(whole.status == 200)
+            #expect(whole.body.contains(#""completion_tokens":3"#))
+            let models = try await h.send("/v1/models", method: .GET)
+            #expect(models.body.contains(EmulatorConfiguration.defaultModelName))
+            let health = try await h.send("/health", method: .GET)
+            #expect(health.status == 200)
+            #expect(health.body.contains(#""backends_up":2"#))
+            let metrics = try await h.send("/metrics", method: .GET)
+            #expect(metrics.body.contains("switchyard_requests_total{"))
+            #expect(metrics.body.contains(#"outcome="ok""#))
+            #expect(metrics.body.contains("switchyard_ttft_seconds_bucket"))
+            #expect(metrics.body.contains("switchyard_routing_decisions_total{"))
+            let state = try await h.state()
+            let totals = try #require(state["totals"] as? [String: Any])
+            #expect(totals["completed"] as? Int == 2)
+            #expect(totals["in_flight"] as? Int == 0)
+            let backends = try #require(state["backends"] as? [[String: Any]])
+            #expect(backends.allSatisfy { $0["engine"] as? String == "vllm" })
+            let snapshot = try #require(state["snapshot"] as? [String: Any])
+            #expect((snapshot["recentDecisions"] as? [Any])?.count == 2)
+        }
+    }
+
+    @Test func passesAStreamThroughByteForByte() async throws {
+        let sample = try Self.fixture("vllm_chat_stream.txt")
+        let fake = Self.fakeEngine(stream: Array(sample.utf8), pieceSize: 37)
+        try await Harness.run(instances: [], extraRouters: [fake]) { h in
+            let reply = try await h.send(
+                "/v1/chat/completions",
+                json: #"{"messages":[{"role":"user","content":"hi"}],"stream":true}"#
+            )
+            #expect(reply.status == 200)
+            #expect(reply.body == sample)
+            let state = try await h.state()
+            let totals = try #require(state["totals"] as? [String: Any])
+            #expect(totals["completed"] as? Int == 1)
+        }
+    }
+
+    @Test func switchesPolicyThroughAdminAndGuardsAdminWithAToken() async throws {
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.adminToken = "s3cret" }
+        try await Harness.run(instances: try Harness.emulated(2, speed: 50), configure: configure) { h in
+            let denied = try await h.send("/admin/policy", json: #"{"policy":"least-requests"}"#)
+            #expect(denied.status == 401)
+            let auth = [("authorization", "Bearer s3cret")]
+            let wrong = try await h.send("/admin/state", method: .GET, headers: [("authorization", "Bearer nope")])
+            #expect(wrong.status == 401)
+            let switched = try await h.send("/admin/policy", json: #"{"policy":"least-requests"}"#, headers: auth)
+            #expect(switched.status == 200)
+            #expect(switched.body.contains(#""policy":"least-requests""#))
+            let unknown = try await h.send("/admin/policy", json: #"{"policy":"oracle"}"#, headers: auth)
+            #expect(unknown.status == 400)
+            let bad = try await h.send("/admin/policy", json: #"{"name":1}"#, headers: auth)
+            #expect(bad.status == 400)
+            _ = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
+            let decisions = h.gateway.router.snapshot(now: h.gateway.clock.now()).recentDecisions
+            #expect(decisions.last?.policy == "least-requests")
+            let burst = try await h.send("/admin/burst", json: #"{"kind":"sideways"}"#, headers: auth)
+            #expect(burst.status == 400)
+        }
+    }
+
+    @Test func refusesToListenBeyondLoopbackWithoutAToken() {
+        #expect(throws: (any Error).self) {
+            _ = try SwitchyardGateway(
+                configuration: GatewayConfiguration(host: "0.0.0.0", backends: [.init(url: "http://127.0.0.1:1")]),
+                logger: Harness.quiet
+            )
+        }
+    }
+
+    @Test func rejectsMalformedOversizedAndUnknownModelRequestsCleanly() async throws {
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.maxBodyBytes = 2048 }
+        try await Harness.run(instances: try Harness.emulated(1, speed: 50), configure: configure) { h in
+            let malformed = try await h.send("/v1/completions", json: "{not json")
+            #expect(malformed.status == 400)
+            #expect(malformed.body.contains("not valid JSON"))
+            let missing = try await h.send("/v1/completions", json: #"{"max_tokens":3}"#)
+            #expect(missing.status == 400)
+            #expect(missing.body.contains(#""param":"prompt""#))
+            let big = try await h.send(
+                "/v1/completions",
+                json: #"{"prompt":"\#(String(repeating: "a ", count: 3000))"}"#
+            )
+            #expect(big.status == 413)
+            let unknown = try await h.send("/v1/completions", json: #"{"model":"gpt-9","prompt":"hi"}"#)
+            #expect(unknown.status == 404)
+            #expect(unknown.body.contains("gpt-9"))
+            let fine = try await h.send("/v1/completions", json: #"{"prompt":"hi","max_tokens":2}"#)
+            #expect(fine.status == 200)
+        }
+    }
+
+    @Test func ignoresGarbageMetricsAndStillRoutes() async throws {
+        let sample = try Self.fixture("vllm_chat_stream.txt")
+        let fake = Self.fakeEngine(
+            stream: Array(sample.utf8),
+            pieceSize: 500,
+            metrics: "garbage {{{ \n\u{0}\u{7}not prometheus"
+        )
+        try await Harness.run(instances: [], extraRouters: [fake]) { h in
+            try await Task.sleep(for: .milliseconds(300))
+            let state = try await h.state()
+            let backend = try #require((state["backends"] as? [[String: Any]])?.first)
+            #expect(backend["up"] as? Bool == true)
+            #expect(backend["metrics"] as? String == "missing")
+            #expect((backend["scrape_error"] as? String)?.isEmpty == false)
+            let reply = try await h.send(
+                "/v1/chat/completions",
+                json: #"{"messages":[{"role":"user","content":"hi"}],"stream":true}"#
+            )
+            #expect(reply.status == 200)
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func fixture(_ name: String) throws -> String {
+        guard let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// A fake engine that streams fixed bytes in pieces and serves the given `/metrics` text.
+    static func fakeEngine(stream: [UInt8], pieceSize: Int, metrics: String = "") -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        router.get("/metrics") { _, _ in metrics }
+        router.get("/v1/models") { _, _ -> Response in
+            let body = #"{"object":"list","data":[{"id":"fake-model","object":"model"}]}"#
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body))
+            )
+        }
+        router.post("/v1/chat/completions") { _, _ -> Response in
+            let body = ResponseBody { writer in
+                var start = 0
+                while start < stream.count {
+                    let end = min(stream.count, start + pieceSize)
+                    try await writer.write(ByteBuffer(bytes: stream[start..<end]))
+                    try await Task.sleep(for: .milliseconds(2))
+                    start = end
+                }
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: body)
+        }
+        return router
+    }
+}

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Emulator
+import Foundation
+import Gateway
+import GatewayServer
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+import Synchronization
+import Testing
+
+/// The reliability figures of issue 5, each printed: concurrency, a backend dying mid-stream, a stalled backend.
+@Suite(.serialized) struct GatewayReliabilityTests {
+    @Test func thousandConcurrentStreamsAllFinishCleanly() async throws {
+        try await Harness.run(instances: try Harness.emulated(4, speed: 50)) { h in
+            let start = ContinuousClock.now
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<1000 {
+                    group.addTask {
+                        do {
+                            let reply = try await h.send(
+                                "/v1/completions",
+                                json: Harness.streamBody(prompt: "request \(index) says hello", maxTokens: 8),
+                                timeout: 120
+                            )
+                            if reply.status == 200, reply.body.hasSuffix("data: [DONE]\n\n") { return "ok" }
+                            return reply.status == 200 ? "stream error" : "status \(reply.status)"
+                        } catch {
+                            return "client error: \(error)"
+                        }
+                    }
+                }
+                var counts: [String: Int] = [:]
+                for try await outcome in group { counts[outcome, default: 0] += 1 }
+                return counts
+            }
+            let elapsed = ContinuousClock.now - start
+            let totals = h.gateway.router.totals
+            print(
+                "reliability: 1000 concurrent streams through the gateway to 4 emulated instances in \(elapsed): \(outcomes); gateway arrived \(totals.arrived), completed \(totals.completed), failed \(totals.failed), in flight \(totals.inFlight)"
+            )
+            #expect(outcomes["ok"] == 1000)
+            #expect(totals.arrived == 1000)
+            #expect(totals.completed == 1000)
+            #expect(totals.inFlight == 0)
+        }
+    }
+
+    @Test func aBackendKilledMidStreamFailsOnlyItsStreamsAndIsReadmitted() async throws {
+        let instances = try Harness.emulated(2, speed: 1)
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.idleTimeout = 2 }
+        try await Harness.run(instances: instances, configure: configure) { h in
+            // Four long streams, two per instance (round-robin).
+            let replies = try await withThrowingTaskGroup(of: (status: Int, body: String).self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        let reply = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 60))
+                        return (reply.status, reply.body)
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                // Once tokens flow, instance 1 dies: its streams stop and it refuses everything, /health included.
+                try await Task.sleep(for: .milliseconds(300))
+                let killedAt = ContinuousClock.now
+                await instances[1].setFaults(FaultSettings(refuse: true, dieMidStream: true, dieAfterTokens: 0))
+                var replies: [(status: Int, body: String)] = []
+                for try await reply in group {
+                    replies.append(reply)
+                    if reply.body.contains("BadGatewayError") {
+                        print(
+                            "reliability: kill mid-stream: a broken stream ended \(ContinuousClock.now - killedAt) after the kill"
+                        )
+                    }
+                }
+                return replies
+            }
+            let completed = replies.filter { $0.body.hasSuffix("data: [DONE]\n\n") }
+            let broken = replies.filter { $0.body.contains("BadGatewayError") }
+            #expect(completed.count == 2, "the other instance's streams are untouched")
+            #expect(broken.count == 2, "the killed instance's clients get a clean error event")
+            #expect(broken.allSatisfy { !$0.body.contains("data: [DONE]\n") })
+            #expect(try await h.upFlags() == [true, false])
+            // New requests avoid it while it is down.
+            for _ in 0..<4 {
+                let reply = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
+                #expect(reply.headers.first(name: "x-switchyard-backend") == h.gateway.router.descriptors[0].name)
+            }
+            // It comes back: /health passes again and it is re-admitted.
+            await instances[1].setFaults(FaultSettings())
+            let back = ContinuousClock.now
+            #expect(try await h.eventually(5) { try await h.upFlags() == [true, true] })
+            print("reliability: re-admitted \(ContinuousClock.now - back) after /health passed again")
+        }
+    }
+
+    @Test func aStalledBackendTripsTheFirstByteTimeout() async throws {
+        let instances = try Harness.emulated(2, speed: 50)
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.firstByteTimeout = 0.5 }
+        try await Harness.run(instances: instances, configure: configure) { h in
+            await instances[0].setFaults(FaultSettings(stallSeconds: 5))
+            let start = ContinuousClock.now
+            let reply = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
+            let elapsed = ContinuousClock.now - start
+            print("reliability: stalled backend answered 504 after \(elapsed) (first-byte timeout 0.5 s)")
+            #expect(reply.status == 504)
+            #expect(reply.body.contains("first-byte timeout"))
+            #expect(elapsed < .seconds(2))
+            let next = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
+            #expect(next.status == 200)
+            #expect(next.headers.first(name: "x-switchyard-backend") == h.gateway.router.descriptors[1].name)
+        }
+    }
+
+    @Test func aDeadBackendAtStartIsNeverSentRequests() async throws {
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = {
+            $0.backends.append(.init(url: "http://127.0.0.1:9"))
+        }
+        try await Harness.run(instances: try Harness.emulated(1, speed: 50), configure: configure) { h in
+            #expect(try await h.upFlags() == [true, false])
+            for _ in 0..<5 {
+                let reply = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 1))
+                #expect(reply.status == 200)
+            }
+            let state = try await h.state()
+            let backends = try #require(state["backends"] as? [[String: Any]])
+            #expect(backends[1]["completed"] as? Int == 0)
+            #expect(backends[1]["failed"] as? Int == 0)
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Routing
+import SwitchyardCore
+import Testing
+
+@testable import Gateway
+
+/// A predictor with a fixed answer, so the ledger's sums are exact.
+struct FixedPredictor: LengthPredictor {
+    var name: String { "fixed" }
+    var buckets: BucketScheme { .paper }
+    func predict(_ features: PromptFeatures) -> LengthPrediction { LengthPrediction(bucket: 1, tokens: 300) }
+}
+
+/// A policy that always holds, to exercise the router's queue.
+struct AlwaysHold: RoutingPolicy {
+    var name: String { "always-hold" }
+    mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
+        RoutingDecision(target: .hold, reason: "test hold")
+    }
+}
+
+@Suite struct LiveRouterTests {
+    func makeRouter(backends: Int = 3, policy: String = "round-robin") throws -> LiveRouter {
+        try LiveRouter(
+            backends: (0..<backends).map { BackendDescriptor(url: "http://127.0.0.1:\(9000 + $0)") },
+            policy: policy,
+            policyNames: ["round-robin", "least-requests", "workload-aware", "always-hold"],
+            makePolicy: { name in
+                name == "always-hold" ? AlwaysHold() : try PolicyCatalog.make(name, seed: 1, instances: backends)
+            },
+            predictor: FixedPredictor()
+        )
+    }
+
+    func admit(_ router: LiveRouter, prompt: Int = 100, now: Double = 0) throws -> LiveRouter.Ticket {
+        let info = router.arrive(PromptFeatures(promptTokens: prompt, text: "x"), now: now)
+        guard case .routed(let ticket) = router.route(info, now: now) else {
+            Issue.record("not routed")
+            throw CancellationError()
+        }
+        return ticket
+    }
+
+    @Test func ledgerFollowsARequestThroughItsLife() throws {
+        let router = try makeRouter(backends: 1)
+        let ticket = try admit(router, prompt: 120)
+        var load = router.view(now: 0).instances[0]
+        #expect(load.outstanding == 1)
+        #expect(load.prefillCount == 1)
+        #expect(load.prefillPromptTokens == 120)
+        #expect(load.predictedDecodeTokens == 300)
+        #expect(load.prefillByBucket == [0, 1, 0])
+        router.firstToken(ticket, now: 0.5)
+        router.streamed(ticket, tokens: 10, now: 0.6)
+        load = router.view(now: 0.6).instances[0]
+        #expect(load.prefillCount == 0)
+        #expect(load.decodeByBucket == [0, 1, 0])
+        #expect(load.streamedTokens == 10)
+        #expect(load.decodeContextTokens == 130)
+        router.finish(ticket, outcome: .completed(completionTokens: 10), now: 1.5)
+        load = router.view(now: 1.5).instances[0]
+        #expect(load.outstanding == 0)
+        #expect(load.streamedTokens == 0)
+        #expect(load.decodeContextTokens == 0)
+        #expect(load.decodeByBucket == [0, 0, 0])
+        let snapshot = router.snapshot(now: 2)
+        #expect(snapshot.completed == 1)
+        #expect(snapshot.e2e.count == 1)
+        #expect(abs(snapshot.e2e.mean - 1.5) < 1e-9)
+        #expect(abs(snapshot.ttft.mean - 0.5) < 1e-9)
+        #expect(snapshot.mode == .live)
+        #expect(snapshot.instances[0].completed == 1)
+    }
+
+    @Test func neverRoutesToADownBackendAndReadmits() throws {
+        let router = try makeRouter()
+        #expect(router.markDown(1, reason: "test", now: 0))
+        var chosen: [Int] = []
+        for step in 0..<9 { chosen.append(try admit(router, now: Double(step)).backend) }
+        #expect(!chosen.contains(1))
+        #expect(Set(chosen) == [0, 2])
+        #expect(router.snapshot(now: 9).instances[1].health == .down)
+        #expect(router.markUp(1, now: 10))
+        var after: [Int] = []
+        for step in 0..<6 { after.append(try admit(router, now: 10 + Double(step)).backend) }
+        #expect(after.contains(1))
+    }
+
+    @Test func noBackendWhenAllAreDownOrIneligible() throws {
+        let router = try makeRouter(backends: 2)
+        let info = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        #expect(router.route(info, now: 0, eligible: []) == .noBackend)
+        guard case .routed(let ticket) = router.route(info, now: 0, eligible: [1]) else {
+            Issue.record("not routed")
+            return
+        }
+        #expect(ticket.backend == 1)
+        router.markDown(0, reason: "a", now: 0)
+        router.markDown(1, reason: "b", now: 0)
+        let next = router.arrive(PromptFeatures(promptTokens: 10), now: 1)
+        #expect(router.route(next, now: 1) == .noBackend)
+    }
+
+    @Test func holdsInTheRouterQueueThenGoesToTheLeastLoaded() throws {
+        let router = try makeRouter(backends: 2, policy: "always-hold")
+        let info = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        #expect(router.route(info, now: 0) == .hold)
+        #expect(router.snapshot(now: 0).routerQueue == 1)
+        #expect(router.route(info, now: 0.1, held: true) == .hold)
+        #expect(router.snapshot(now: 0.1).routerQueue == 1)
+        guard case .routed(let ticket) = router.route(info, now: 5, held: true, mayHold: false) else {
+            Issue.record("not routed after the hold limit")
+            return
+        }
+        #expect(ticket.backend == 0)
+        #expect(router.snapshot(now: 5).routerQueue == 0)
+        #expect(router.totals.inFlight == 1)
+    }
+
+    @Test func switchesPoliciesAndRejectsUnknownOnes() throws {
+        let router = try makeRouter()
+        #expect(throws: ClusterBackendError.self) { try router.setPolicy("oracle", now: 0) }
+        try router.setPolicy("least-requests", now: 1)
+        _ = try admit(router, now: 2)
+        let snapshot = router.snapshot(now: 3)
+        #expect(snapshot.policy == "least-requests")
+        #expect(snapshot.recentDecisions.last?.policy == "least-requests")
+        #expect(snapshot.markers.contains { $0.kind == .policy && $0.label == "least-requests" })
+    }
+
+    @Test func freshMetricsWinAndStaleOnesAreMarked() throws {
+        let router = try makeRouter(backends: 1)
+        router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 4, running: 7, kvUsage: 0.5), now: 10)
+        var snapshot = router.snapshot(now: 10.5)
+        #expect(snapshot.instances[0].health == .up)
+        #expect(snapshot.instances[0].prefillQueue == 4)
+        #expect(snapshot.instances[0].kvUsage == 0.5)
+        #expect(router.view(now: 10.5).instances[0].running == 7)
+        snapshot = router.snapshot(now: 20)
+        #expect(snapshot.instances[0].health == .stale)
+        #expect(router.view(now: 20).instances[0].running == 0)
+        #expect(router.backendStatus(now: 20)[0].metrics == "stale")
+    }
+
+    @Test func failuresAndAbandonsAreCountedApartFromCompletions() throws {
+        let router = try makeRouter(backends: 1)
+        let a = try admit(router)
+        let b = try admit(router)
+        let c = try admit(router)
+        router.finish(a, outcome: .backendFailed("boom"), now: 1)
+        router.finish(b, outcome: .abandoned, now: 1)
+        router.finish(c, outcome: .rerouted, now: 1)
+        let totals = router.totals
+        #expect(totals.arrived == 3)
+        #expect(totals.completed == 0)
+        #expect(totals.failed == 1)
+        #expect(totals.abandoned == 1)
+        #expect(totals.inFlight == 0)
+        #expect(router.view(now: 1).instances[0].outstanding == 0)
+    }
+}
