@@ -33,10 +33,12 @@ struct Harness: Sendable {
         }
     }
 
-    /// Runs `body` with the backends (emulated `instances` first, then `extraRouters`) and a gateway in front.
+    /// Runs `body` with the backends (`externalURLs` first, then emulated `instances`, then `extraRouters`) and a
+    /// gateway in front.
     static func run(
         instances: [EmulatedInstance],
         extraRouters: [Router<BasicRequestContext>] = [],
+        externalURLs: [String] = [],
         configure: @Sendable (inout GatewayConfiguration) -> Void = { _ in },
         _ body: @Sendable (Harness) async throws -> Void
     ) async throws {
@@ -55,7 +57,9 @@ struct Harness: Sendable {
                 try await ServiceGroup(services: apps, gracefulShutdownSignals: [], logger: quiet).run()
             }
             while ports.withLock({ $0.count }) < routers.count { try await Task.sleep(for: .milliseconds(10)) }
-            let urls = (0..<routers.count).map { index in "http://127.0.0.1:\(ports.withLock { $0[index] ?? 0 })" }
+            let urls =
+                externalURLs
+                + (0..<routers.count).map { index in "http://127.0.0.1:\(ports.withLock { $0[index] ?? 0 })" }
             var config = GatewayConfiguration(
                 port: 0,
                 backends: urls.map { BackendDescriptor(url: $0) },

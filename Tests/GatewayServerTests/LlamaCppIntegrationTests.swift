@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Foundation
+import Gateway
+import GatewayServer
+import NIOCore
+import NIOHTTP1
+import SwitchyardCore
+import Testing
+
+/// Real llama.cpp servers behind the gateway. Needs the server and model that `Scripts/llamacpp-servers.sh build`
+/// puts in `.llamacpp/` (about 20 minutes to compile once); without them the test is skipped, and says so.
+@Suite(.serialized) struct LlamaCppIntegrationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let server = root.appendingPathComponent(".llamacpp/build/bin/llama-server").path
+    static let model = root.appendingPathComponent(".llamacpp/gemma-3-270m-q4_k_m.gguf").path
+    static let available =
+        FileManager.default.isExecutableFile(atPath: server) && FileManager.default.fileExists(atPath: model)
+
+    @Test(
+        .enabled(
+            if: available,
+            "skipped: no llama.cpp server in .llamacpp/ (run Scripts/llamacpp-servers.sh build to enable this test)"
+        ),
+        .timeLimit(.minutes(5))
+    )
+    func routesRealStreamsThroughTwoLlamaCppServers() async throws {
+        let ports = [18281, 18282]
+        let processes = try ports.map { port in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.server)
+            process.arguments = [
+                "-m", Self.model, "--host", "127.0.0.1", "--port", "\(port)", "-c", "4096", "-np", "2", "-t", "1",
+                "--metrics", "--slots",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        defer {
+            for process in processes { process.terminate() }
+        }
+        let urls = ports.map { "http://127.0.0.1:\($0)" }
+        try await Self.waitForHealth(urls)
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.policy = "workload-aware" }
+        try await Harness.run(instances: [], externalURLs: urls, configure: configure) { h in
+            let start = ContinuousClock.now
+            let replies = try await withThrowingTaskGroup(of: (Int, String, String?).self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        let body =
+                            #"{"prompt":"Request \#(index): write a short note about trains.","max_tokens":24,"ignore_eos":true,"stream":true,"stream_options":{"include_usage":true}}"#
+                        let reply = try await h.send("/v1/completions", json: body, timeout: 120)
+                        return (reply.status, reply.body, reply.headers.first(name: "x-switchyard-backend"))
+                    }
+                }
+                var replies: [(Int, String, String?)] = []
+                for try await reply in group { replies.append(reply) }
+                return replies
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(replies.allSatisfy { $0.0 == 200 && $0.1.hasSuffix("data: [DONE]\n\n") })
+            #expect(replies.allSatisfy { $0.1.contains(#""completion_tokens":24"#) })
+            #expect(Set(replies.compactMap(\.2)).count == 2, "both servers got requests")
+            let state = try await h.state()
+            let backends = try #require(state["backends"] as? [[String: Any]])
+            #expect(
+                backends.allSatisfy { $0["engine"] as? String == "llamacpp" && $0["metrics"] as? String == "trusted" }
+            )
+            let snapshot = h.gateway.router.snapshot(now: h.gateway.clock.now())
+            #expect(snapshot.recentDecisions.count == 8)
+            #expect(snapshot.recentDecisions.allSatisfy { $0.policy == "workload-aware" && $0.instance != nil })
+            #expect(snapshot.completed == 8)
+            print(
+                "llama.cpp e2e: 8 streams of 24 tokens through the gateway to 2 llama.cpp servers in \(elapsed); mean E2E \(snapshot.e2e.mean) s, mean TTFT \(snapshot.ttft.mean) s, mean TBT \(snapshot.tbt.mean) s; per backend \(backends.map { "\($0["name"] ?? "?"): \($0["completed"] ?? 0)" })"
+            )
+        }
+    }
+
+    static func waitForHealth(_ urls: [String]) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        for url in urls {
+            while true {
+                let request = HTTPClientRequest(url: url + "/health")
+                if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)),
+                    response.status == .ok
+                {
+                    break
+                }
+                if ContinuousClock.now > deadline { throw CancellationError() }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+}
