@@ -53,6 +53,12 @@ PY
 start() {
     [ -x "$server" ] && [ -f "$model" ] || { echo "not built: run $0 build first" >&2; exit 1; }
     for port in "${ports[@]}"; do
+        if curl -sf "http://127.0.0.1:$port/health" >/dev/null; then
+            echo "port $port already answers: run $0 stop first" >&2
+            exit 1
+        fi
+    done
+    for port in "${ports[@]}"; do
         "$server" -m "$model" --host 127.0.0.1 --port "$port" -c 4096 -np 2 -t 1 --metrics --slots \
             >"$dir/server-$port.log" 2>&1 &
         echo $! >"$dir/server-$port.pid"
@@ -70,7 +76,11 @@ start() {
 stop() {
     for port in "${ports[@]}"; do
         if [ -f "$dir/server-$port.pid" ]; then
-            kill "$(cat "$dir/server-$port.pid")" 2>/dev/null || true
+            pid="$(cat "$dir/server-$port.pid")"
+            kill "$pid" 2>/dev/null || true
+            # Wait for it to exit and free its port, so that a following start does not find it still answering.
+            for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+            kill -9 "$pid" 2>/dev/null || true
             rm -f "$dir/server-$port.pid"
         fi
     done

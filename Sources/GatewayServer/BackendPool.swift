@@ -207,6 +207,24 @@ public final class BackendPool: Sendable {
             return ModelCard(id: id, json: object)
         }
         models.withLock { $0[index] = cards }
+        if descriptors[index].kind == .llamacpp || cards.contains(where: { $0.json["owned_by"] == .string("llamacpp") })
+        {
+            await readSlots(index)
+        }
+    }
+
+    /// llama.cpp publishes no KV gauge; the sum of its slots' context sizes is its KV capacity in tokens.
+    private func readSlots(_ index: Int) async {
+        var request = HTTPClientRequest(url: descriptors[index].url + "/slots")
+        request.method = .GET
+        guard
+            let response = try? await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000))),
+            response.status.code == 200,
+            let body = try? await response.body.collect(upTo: 4 << 20),
+            let slots = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]]
+        else { return }
+        let capacity = slots.compactMap { ($0["n_ctx"] as? NSNumber)?.intValue }.reduce(0, +)
+        router.setKVCapacity(index, tokens: capacity)
     }
 
     /// The models every backend serves, merged by id in backend order.

@@ -255,6 +255,16 @@ public final class LiveRouter: Sendable {
         }
     }
 
+    /// Sets a backend's KV capacity in tokens when its metrics do not publish it (llama.cpp: the sum of its slots'
+    /// `n_ctx` from `/slots`). KV usage is then estimated from the router's ledger.
+    public func setKVCapacity(_ backend: Int, tokens: Int) {
+        guard tokens > 0 else { return }
+        state.withLock { state in
+            guard state.backends.indices.contains(backend) else { return }
+            state.backends[backend].ledger.kvCapacityTokens = tokens
+        }
+    }
+
     /// A scrape failed or was unusable; the last good metrics age and become stale.
     public func recordScrapeFailure(_ backend: Int, reason: String) {
         state.withLock { state in

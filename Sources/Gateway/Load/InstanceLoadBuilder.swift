@@ -56,7 +56,11 @@ public enum InstanceLoadBuilder {
             load.kvUsage = fraction(used, of: capacity)
             source = .engineTokens
         } else if capacity > 0 {
-            load.kvUsage = fraction(ledgerTokens, of: capacity)
+            // Requests the engine says are waiting hold no KV (llama.cpp's deferred requests). The ledger does not
+            // know which of its not-yet-streaming requests those are, so it takes their share of the prompt tokens.
+            let waitingShare = min(1, Double(metrics.waiting) / Double(max(1, ledger.prefillCount)))
+            let held = Double(ledgerTokens) - Double(ledger.prefillPromptTokens) * waitingShare
+            load.kvUsage = fraction(Int(held.rounded()), of: capacity)
             source = .ledger
         } else {
             load.kvUsage = 0
