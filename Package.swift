@@ -115,6 +115,16 @@ let package = Package(
             dependencies: ["SwitchyardCore", "Engine", "Workload", "Routing", "Simulator"],
             swiftSettings: swiftSettings
         ),
+        // Gateway overhead against calling an emulated instance directly, on loopback.
+        .executableTarget(
+            name: "GatewayBenchmark",
+            dependencies: [
+                "Gateway", "GatewayServer", "Emulator", "Engine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: swiftSettings),

@@ -155,7 +155,9 @@ extension LiveRouter {
                     generatedTokens: record.streamed,
                     predictedTokens: Int(record.info.predictedOutputTokens + 0.5),
                     predictedBucket: record.info.predictedBucket,
-                    kvBlocks: (record.info.promptTokens + record.streamed + blockSize - 1) / max(1, blockSize)
+                    // Until its first token the router cannot tell queued (no KV) from prefilling; it shows none.
+                    kvBlocks: record.firstToken == nil
+                        ? 0 : (record.info.promptTokens + record.streamed + blockSize - 1) / max(1, blockSize)
                 )
             }
             return InstanceSnapshot(

@@ -1,0 +1,166 @@
+import AsyncHTTPClient
+import Emulator
+import Engine
+import Foundation
+import Gateway
+import GatewayServer
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+
+// The gateway's overhead: the same requests sent straight to an emulated vLLM instance and through the gateway,
+// on loopback, open loop at fixed rates, then closed loop for the peak rate. Prints its figures; not a test.
+//
+//   swift run -c release GatewayBenchmark [--rates 200,1000] [--seconds 5] [--concurrency 64] [--stream]
+//
+// Added latency at percentile p is p(gateway) − p(direct). The emulator runs at 1000× real time so that its
+// engine time is small and the same on both paths. Everything (client, gateway, emulator) shares this machine's
+// cores, so the figures are an upper bound on what the gateway adds on a separate host.
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+let rates = (option("--rates") ?? "200,1000").split(separator: ",").compactMap { Double($0) }
+let seconds = Double(option("--seconds") ?? "5") ?? 5
+let concurrency = Int(option("--concurrency") ?? "64") ?? 64
+let streaming = arguments.contains("--stream")
+let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+
+let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
+let instance = try EmulatedInstance(configuration: EmulatorConfiguration(profile: profile, speed: 1000))
+let emulatorPort = Mutex<Int?>(nil)
+let emulator = Application(
+    router: EmulatorRouter.make(instance: instance),
+    configuration: .init(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
+    onServerRunning: { channel in emulatorPort.withLock { $0 = channel.localAddress?.port } },
+    logger: quiet
+)
+let emulatorTask = Task {
+    try await ServiceGroup(services: [emulator], gracefulShutdownSignals: [], logger: quiet).run()
+}
+while emulatorPort.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+let direct = "http://127.0.0.1:\(emulatorPort.withLock { $0 } ?? 0)"
+
+let gateway = try SwitchyardGateway(
+    configuration: GatewayConfiguration(port: 0, backends: [BackendDescriptor(url: direct)], policy: "workload-aware"),
+    logger: quiet
+)
+let gatewayTask = Task { try await gateway.run(signals: []) }
+while gateway.port == nil { try await Task.sleep(for: .milliseconds(10)) }
+let viaGateway = "http://127.0.0.1:\(gateway.port ?? 0)"
+
+var clientConfig = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(60)))
+clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
+let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfig)
+
+let body: String =
+    streaming
+    ? #"{"prompt":"Tell me about routers","max_tokens":4,"stream":true}"#
+    : #"{"prompt":"Tell me about routers","max_tokens":4}"#
+
+/// One request; its latency in seconds, or nil when it failed.
+@Sendable func once(_ base: String) async -> Double? {
+    var request = HTTPClientRequest(url: base + "/v1/completions")
+    request.method = .POST
+    request.headers.add(name: "content-type", value: "application/json")
+    request.body = .bytes(ByteBuffer(string: body))
+    let start = ContinuousClock.now
+    do {
+        let response = try await client.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        guard response.status == .ok else { return nil }
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    } catch {
+        return nil
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(p * Double(sorted.count - 1) + 0.5))]
+}
+
+/// Open loop: requests sent at `rate` per second for `seconds`, whatever the replies do.
+func openLoop(_ base: String, rate: Double) async -> (latencies: [Double], failed: Int) {
+    let count = Int(rate * seconds)
+    let start = ContinuousClock.now
+    return await withTaskGroup(of: Double?.self) { group in
+        for index in 0..<count {
+            group.addTask {
+                try? await Task.sleep(until: start + .seconds(Double(index) / rate), clock: .continuous)
+                return await once(base)
+            }
+        }
+        var latencies: [Double] = []
+        var failed = 0
+        for await latency in group {
+            if let latency { latencies.append(latency) } else { failed += 1 }
+        }
+        return (latencies.sorted(), failed)
+    }
+}
+
+/// Closed loop: `concurrency` clients back to back for `seconds`; requests per second completed.
+func peak(_ base: String) async -> Double {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    let done = await withTaskGroup(of: Int.self) { group in
+        for _ in 0..<concurrency {
+            group.addTask {
+                var count = 0
+                while ContinuousClock.now < deadline {
+                    if await once(base) != nil { count += 1 }
+                }
+                return count
+            }
+        }
+        return await group.reduce(0, +)
+    }
+    return Double(done) / seconds
+}
+
+func shutDown(_ client: HTTPClient) async { try? await client.shutdown() }
+
+func ms(_ value: Double) -> String { String(format: "%.3f", value * 1000) }
+
+// Warm up connections and code paths on both.
+_ = await openLoop(direct, rate: 100)
+_ = await openLoop(viaGateway, rate: 100)
+
+print(
+    "gateway overhead (\(streaming ? "streaming" : "non-streaming"), max_tokens 4, emulator at 1000x, \(seconds) s per point)"
+)
+print("rate/s  path     n      failed  p50 ms   p99 ms")
+var rows: [(Double, Double, Double)] = []
+for rate in rates {
+    let a = await openLoop(direct, rate: rate)
+    let b = await openLoop(viaGateway, rate: rate)
+    for (name, run) in [("direct", a), ("gateway", b)] {
+        print(
+            String(rate).padding(toLength: 8, withPad: " ", startingAt: 0)
+                + name.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + "\(run.latencies.count)".padding(toLength: 7, withPad: " ", startingAt: 0)
+                + "\(run.failed)".padding(toLength: 8, withPad: " ", startingAt: 0)
+                + ms(percentile(run.latencies, 0.5)).padding(toLength: 9, withPad: " ", startingAt: 0)
+                + ms(percentile(run.latencies, 0.99))
+        )
+    }
+    let added50 = percentile(b.latencies, 0.5) - percentile(a.latencies, 0.5)
+    let added99 = percentile(b.latencies, 0.99) - percentile(a.latencies, 0.99)
+    rows.append((rate, added50, added99))
+}
+for (rate, added50, added99) in rows {
+    print("added latency at \(Int(rate))/s: p50 \(ms(added50)) ms, p99 \(ms(added99)) ms")
+}
+let peakDirect = await peak(direct)
+let peakGateway = await peak(viaGateway)
+print(
+    "peak (closed loop, \(concurrency) clients): direct \(Int(peakDirect)) req/s, through the gateway \(Int(peakGateway)) req/s"
+)
+
+await shutDown(client)
+gatewayTask.cancel()
+emulatorTask.cancel()
+_ = await gatewayTask.result
+_ = await emulatorTask.result
