@@ -77,23 +77,43 @@ struct AdminHandler: Sendable {
     func policy() -> Response {
         SwitchyardGateway.json([
             "policy": .string(gateway.router.policyName),
+            "compare": gateway.router.comparisonName.map { JSONValue.string($0) } ?? .null,
             "policies": JSONValue.array(gateway.router.policyNames.map { .string($0) }),
         ])
     }
 
-    /// `{"policy": "NAME"}` switches the policy.
+    /// `{"policy": "NAME"}` switches the policy; `{"compare": "NAME"}` starts a live A/B split against NAME
+    /// (every other request), `{"compare": null}` stops it. Both may come in one body.
     func setPolicy(_ request: Request) async -> Response {
-        let name: String
-        switch await field("policy", of: request) {
-        case .success(let value): name = value
-        case .failure(let error): return error.response
+        var request = request
+        guard let buffer = try? await request.collectBody(upTo: 64 << 10),
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+        else {
+            return GatewayError.badRequest(#"The body must be a JSON object like {"policy": "least-requests"}."#)
+                .response
+        }
+        let name = object["policy"]
+        let compare = object["compare"]
+        if name == nil, compare == nil {
+            return GatewayError.badRequest("The body needs 'policy' or 'compare'.", param: "policy").response
+        }
+        if let name, !(name is String) {
+            return GatewayError.badRequest("The field 'policy' must be a string.", param: "policy").response
+        }
+        if let compare, !(compare is String || compare is NSNull) {
+            return GatewayError.badRequest("The field 'compare' must be a string or null.", param: "compare").response
         }
         do {
-            try gateway.router.setPolicy(name, now: gateway.clock.now())
+            if let name = name as? String {
+                try gateway.router.setPolicy(name, now: gateway.clock.now())
+                gateway.logger.info("policy switched to \(name) via /admin/policy")
+            }
+            if let compare {
+                try gateway.router.setComparison(compare as? String, now: gateway.clock.now())
+            }
         } catch {
-            return GatewayError.badRequest("\(error)", param: "policy").response
+            return GatewayError.badRequest("\(error)", param: name != nil ? "policy" : "compare").response
         }
-        gateway.logger.info("policy switched to \(name) via /admin/policy")
         return policy()
     }
 

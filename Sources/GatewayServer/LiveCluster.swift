@@ -34,6 +34,13 @@ public final class LiveCluster: ClusterBackend {
         }
     }
 
+    /// A live A/B split: every other request is routed by `policy` on the same real cluster, and the console
+    /// shows each arm's requests and latencies. (A real cluster has no twin to copy; splitting the traffic is how
+    /// two policies are compared on it.)
+    public func setComparison(_ policy: String?) async throws {
+        try gateway.router.setComparison(policy, now: gateway.clock.now())
+    }
+
     public func setPaused(_ paused: Bool) async {}
 
     public func setSpeed(_ speed: Double) async {}

@@ -83,6 +83,17 @@ import Testing
             #expect(decisions.last?.policy == "least-requests")
             let burst = try await h.send("/admin/burst", json: #"{"kind":"sideways"}"#, headers: auth)
             #expect(burst.status == 400)
+            // A live A/B split: every other request goes by the B policy.
+            let ab = try await h.send("/admin/policy", json: #"{"compare":"round-robin"}"#, headers: auth)
+            #expect(ab.status == 200)
+            #expect(ab.body.contains(#""compare":"round-robin""#))
+            for _ in 0..<4 { _ = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2)) }
+            let split = h.gateway.router.snapshot(now: h.gateway.clock.now())
+            #expect(split.twin?.policy == "round-robin")
+            #expect(split.completed == 2)
+            #expect(split.twin?.completed == 2)
+            let off = try await h.send("/admin/policy", json: #"{"compare":null}"#, headers: auth)
+            #expect(off.body.contains(#""compare":null"#))
         }
     }
 

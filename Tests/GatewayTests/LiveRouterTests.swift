@@ -158,4 +158,37 @@ struct AlwaysHold: RoutingPolicy {
         #expect(totals.inFlight == 0)
         #expect(router.view(now: 1).instances[0].outstanding == 0)
     }
+
+    @Test func abSplitRoutesEveryOtherRequestByBAndCountsEachArm() throws {
+        let router = try makeRouter(backends: 2, policy: "round-robin")
+        #expect(throws: ClusterBackendError.self) { try router.setComparison("oracle", now: 0) }
+        try router.setComparison("least-requests", now: 0)
+        var tickets: [LiveRouter.Ticket] = []
+        for step in 0..<6 { tickets.append(try admit(router, now: Double(step))) }
+        #expect(
+            tickets.map(\.policy) == [
+                "round-robin", "least-requests", "round-robin", "least-requests", "round-robin", "least-requests",
+            ]
+        )
+        // Finish the A requests fast and the B requests slowly: each arm's latency is its own.
+        for ticket in tickets {
+            let slow = ticket.policy == "least-requests"
+            router.firstToken(ticket, now: ticket.info.arrival + 0.1)
+            router.finish(ticket, outcome: .completed(completionTokens: 5), now: ticket.info.arrival + (slow ? 3 : 1))
+        }
+        let snapshot = router.snapshot(now: 10)
+        let twin = try #require(snapshot.twin)
+        #expect(twin.policy == "least-requests")
+        #expect(snapshot.completed == 3)
+        #expect(twin.completed == 3)
+        #expect(abs(snapshot.e2e.mean - 1) < 1e-9)
+        #expect(abs(twin.e2e.mean - 3) < 1e-9)
+        #expect(twin.recentDecisions.allSatisfy { $0.policy == "least-requests" })
+        #expect(twin.recentDecisions.count == 3)
+        #expect(snapshot.instances.map(\.completed).reduce(0, +) == 3)
+        #expect(twin.instances.map(\.completed).reduce(0, +) == 3)
+        try router.setComparison(nil, now: 11)
+        #expect(router.snapshot(now: 11).twin == nil)
+        #expect(router.snapshot(now: 11).completed == 6)
+    }
 }

@@ -10,6 +10,21 @@ struct LiveRecord: Sendable {
     var promptBucket: Int
     var firstToken: Double?
     var streamed = 0
+    /// The A/B arm that routed it (0 = A, the main policy; 1 = B), tagged with the comparison it belongs to.
+    var arm = 0
+    var comparison = 0
+}
+
+/// A live A/B split: every other request is routed by the B policy on the same cluster.
+struct Comparison: Sendable {
+    var name: String
+    var policy: any RoutingPolicy
+    /// Numbers this comparison, so requests routed under an earlier one are not counted in it.
+    var generation: Int
+    /// Completed requests' latencies per arm.
+    var windows = [RecentWindow(), RecentWindow()]
+    /// Completions per arm and backend.
+    var completed: [[Int]]
 }
 
 /// What the router knows about one backend.
@@ -78,6 +93,8 @@ extension LiveRouter {
         var abandoned = 0
         var routerQueue = 0
         var window = RecentWindow()
+        var comparison: Comparison? = nil
+        var comparisons = 0
         var decisions: Deque<DecisionRecord> = []
         var markers: [TimelineMarker] = []
         var nextSubscriber = 0
@@ -90,8 +107,10 @@ extension LiveRouter {
             self.policy = policy
         }
 
-        mutating func admit(_ info: RequestInfo, to backend: Int, buckets: BucketScheme) {
-            let record = LiveRecord(info: info, backend: backend, promptBucket: buckets.bucket(of: info.promptTokens))
+        mutating func admit(_ info: RequestInfo, to backend: Int, arm: Int, buckets: BucketScheme) {
+            var record = LiveRecord(info: info, backend: backend, promptBucket: buckets.bucket(of: info.promptTokens))
+            record.arm = arm
+            record.comparison = comparison?.generation ?? 0
             requests[info.id.rawValue] = record
             backends[backend].admit(record)
         }
@@ -126,6 +145,28 @@ extension LiveRouter {
                 buckets: buckets,
                 completedRequests: completed
             )
+        }
+
+        /// One backend as one A/B arm sees it: the arm's own requests there (queued, decoding, predicted buckets,
+        /// completions), with the cluster-wide health and KV usage.
+        func armSnapshot(_ index: Int, arm: Int, now: Double, buckets: BucketScheme) -> InstanceSnapshot {
+            var snapshot = instanceSnapshot(index, now: now, buckets: buckets)
+            guard let comparison else { return snapshot }
+            let mine = requests.values.filter {
+                $0.backend == index && $0.arm == arm && $0.comparison == comparison.generation
+            }
+            let waiting = mine.filter { $0.firstToken == nil }
+            snapshot.prefillQueue = waiting.count
+            snapshot.prefillQueueTokens = waiting.reduce(0) { $0 + $1.info.promptTokens }
+            snapshot.prefilling = 0
+            snapshot.decoding = mine.count - waiting.count
+            var predicted = Array(repeating: 0, count: buckets.count)
+            for record in mine { predicted[record.info.predictedBucket] += 1 }
+            snapshot.predictedBuckets = predicted
+            snapshot.completed = comparison.completed[arm][index]
+            let ids = Set(mine.map { $0.info.id.rawValue })
+            snapshot.requests = snapshot.requests.filter { ids.contains($0.id) }
+            return snapshot
         }
 
         func instanceSnapshot(_ index: Int, now: Double, buckets: BucketScheme) -> InstanceSnapshot {

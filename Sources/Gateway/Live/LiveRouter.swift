@@ -143,7 +143,18 @@ public final class LiveRouter: Sendable {
                     view.instances[index].healthy = false
                 }
             }
-            var decision = state.policy.route(info, in: view)
+            // A/B split: odd-numbered requests go to the B policy, even ones to A, on the same cluster.
+            let arm = state.comparison != nil && info.id.rawValue % 2 == 1 ? 1 : 0
+            var decision: RoutingDecision
+            let policyName: String
+            if arm == 1, var comparison = state.comparison {
+                decision = comparison.policy.route(info, in: view)
+                policyName = comparison.name
+                state.comparison = comparison
+            } else {
+                decision = state.policy.route(info, in: view)
+                policyName = state.policyName
+            }
             var target: Int
             switch decision.target {
             case .hold where !mayHold:
@@ -153,7 +164,7 @@ public final class LiveRouter: Sendable {
                 if !held {
                     state.routerQueue += 1
                     state.emit(.held(info.id, time: now))
-                    state.record(DecisionRecord(time: now, request: info, decision: decision, policy: state.policyName))
+                    state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
                 }
                 return .hold
             case .instance(let id):
@@ -170,10 +181,10 @@ public final class LiveRouter: Sendable {
                 decision.target = .instance(InstanceID(target))
             }
             if held { state.routerQueue -= 1 }
-            state.admit(info, to: target, buckets: buckets)
-            state.record(DecisionRecord(time: now, request: info, decision: decision, policy: state.policyName))
+            state.admit(info, to: target, arm: arm, buckets: buckets)
+            state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
             state.emit(.routed(info.id, InstanceID(target), time: now))
-            return .routed(Ticket(info: info, backend: target, policy: state.policyName))
+            return .routed(Ticket(info: info, backend: target, policy: policyName))
         }
     }
 
@@ -230,6 +241,17 @@ public final class LiveRouter: Sendable {
                 )
                 state.completed += 1
                 state.backends[ticket.backend].completed += 1
+                if var comparison = state.comparison, comparison.generation == record.comparison {
+                    comparison.windows[record.arm].add(
+                        finished: now,
+                        e2e: now - record.info.arrival,
+                        ttft: first - record.info.arrival,
+                        firstToken: first,
+                        outputTokens: max(tokens, record.firstToken == nil ? 0 : 1)
+                    )
+                    comparison.completed[record.arm][ticket.backend] += 1
+                    state.comparison = comparison
+                }
             case .backendFailed:
                 state.failed += 1
                 state.backends[ticket.backend].failed += 1
@@ -319,6 +341,31 @@ public final class LiveRouter: Sendable {
         }
     }
 
+    /// The B policy of the live A/B split, or nil.
+    public var comparisonName: String? { state.withLock { $0.comparison?.name } }
+
+    /// Starts a live A/B split against `name` (every other request is routed by it, on the same cluster), or
+    /// stops it (nil). Latencies and completions are counted per arm from the moment it starts.
+    /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)``, or what building the policy throws.
+    public func setComparison(_ name: String?, now: Double) throws {
+        guard let name else {
+            state.withLock { $0.comparison = nil }
+            return
+        }
+        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
+        let policy = try makePolicy(name)
+        state.withLock { state in
+            state.comparisons += 1
+            state.comparison = Comparison(
+                name: name,
+                policy: policy,
+                generation: state.comparisons,
+                completed: Array(repeating: Array(repeating: 0, count: state.backends.count), count: 2)
+            )
+            state.markers.append(TimelineMarker(time: now, kind: .policy, label: "A/B vs \(name)"))
+        }
+    }
+
     /// Notes a burst the load generator started, for the console's markers.
     public func noteBurst(_ kind: BurstKind, requests: Int, now: Double) {
         state.withLock { state in
@@ -334,10 +381,32 @@ public final class LiveRouter: Sendable {
         state.withLock { state in
             state.window.trim(now: now)
             let rates = state.window.rates(now: now)
+            let comparing = state.comparison != nil
             let instances = state.backends.indices.map { index in
-                state.instanceSnapshot(index, now: now, buckets: buckets)
+                comparing
+                    ? state.armSnapshot(index, arm: 0, now: now, buckets: buckets)
+                    : state.instanceSnapshot(index, now: now, buckets: buckets)
             }
             state.markers.removeAll { $0.time < now - 60 }
+            var twin: TwinSnapshot? = nil
+            var windowA = state.window
+            if var comparison = state.comparison {
+                for arm in 0..<2 { comparison.windows[arm].trim(now: now) }
+                state.comparison = comparison
+                windowA = comparison.windows[0]
+                let windowB = comparison.windows[1]
+                twin = TwinSnapshot(
+                    policy: comparison.name,
+                    instances: state.backends.indices.map { state.armSnapshot($0, arm: 1, now: now, buckets: buckets) },
+                    routerQueue: state.routerQueue,
+                    completed: comparison.completed[1].reduce(0, +),
+                    e2e: windowB.e2e(),
+                    ttft: windowB.ttft(),
+                    tbt: windowB.tbt(),
+                    history: windowB.history(now: now),
+                    recentDecisions: Array(state.decisions.filter { $0.policy == comparison.name }.suffix(32))
+                )
+            }
             return ClusterSnapshot(
                 mode: .live,
                 workload: workload,
@@ -351,14 +420,15 @@ public final class LiveRouter: Sendable {
                 completionsPerSecond: rates.completions,
                 tokensPerSecond: rates.tokens,
                 arrived: state.arrived,
-                completed: state.completed,
-                e2e: state.window.e2e(),
-                ttft: state.window.ttft(),
-                tbt: state.window.tbt(),
-                history: state.window.history(now: now),
+                completed: twin == nil ? state.completed : (state.comparison?.completed[0].reduce(0, +) ?? 0),
+                e2e: windowA.e2e(),
+                ttft: windowA.ttft(),
+                tbt: windowA.tbt(),
+                history: windowA.history(now: now),
                 markers: state.markers,
                 recentDecisions: Array(state.decisions.suffix(32)),
-                bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) }
+                bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) },
+                twin: twin
             )
         }
     }
