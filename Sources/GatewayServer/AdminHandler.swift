@@ -103,6 +103,11 @@ struct AdminHandler: Sendable {
         if let compare, !(compare is String || compare is NSNull) {
             return GatewayError.badRequest("The field 'compare' must be a string or null.", param: "compare").response
         }
+        // Both names are checked before either takes effect.
+        for case let wanted as String in [name, compare] where !gateway.router.policyNames.contains(wanted) {
+            let error = ClusterBackendError.unknownPolicy(wanted, known: gateway.router.policyNames)
+            return GatewayError.badRequest("\(error)", param: wanted == name as? String ? "policy" : "compare").response
+        }
         do {
             if let name = name as? String {
                 try gateway.router.setPolicy(name, now: gateway.clock.now())

@@ -14,7 +14,7 @@ public final class BackendPool: Sendable {
     let clock: GatewayClock
     let metrics: GatewayMetrics
     let logger: Logger
-    /// For streams: the read timeout is the idle timeout between chunks.
+    /// For streams: no read timeout; the proxy's watchdog applies the first-byte and idle timeouts.
     let streamClient: HTTPClient
     /// For whole replies, scrapes and probes: the read timeout is the request timeout.
     let wholeClient: HTTPClient
@@ -40,18 +40,21 @@ public final class BackendPool: Sendable {
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
-        func client(read: Double) -> HTTPClient {
+        func client(read: Double?) -> HTTPClient {
             var config = HTTPClient.Configuration(
                 timeout: .init(
                     connect: .milliseconds(Int64(configuration.connectTimeout * 1000)),
-                    read: .milliseconds(Int64(read * 1000))
+                    read: read.map { .milliseconds(Int64($0 * 1000)) }
                 )
             )
-            config.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
+            // Below the 5 s keep-alive of uvicorn (vLLM, SGLang) and llama.cpp, so the pool rarely sends on a
+            // connection the server is closing.
+            config.connectionPool = .init(idleTimeout: .seconds(4), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
             config.decompression = .disabled
             return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
         }
-        self.streamClient = client(read: configuration.idleTimeout)
+        // Streams are timed by the proxy's watchdog, which counts only waits on the backend.
+        self.streamClient = client(read: nil)
         self.wholeClient = client(read: configuration.requestTimeout)
         self.models = Mutex([:])
     }
@@ -165,9 +168,9 @@ public final class BackendPool: Sendable {
                 router.recordScrapeFailure(index, reason: "/metrics answered \(response.status.code)")
                 return
             }
-        } catch let error as HTTPClientError where Self.isConnectionFailure(error) {
+        } catch  where ProxyHandler.neverDelivered(error) {
             router.recordScrapeFailure(index, reason: "\(error)")
-            markDown(index, reason: "/metrics: \(error)")
+            markDown(index, reason: "/metrics: \(ProxyHandler.describe(error))")
             return
         } catch {
             router.recordScrapeFailure(index, reason: "/metrics: \(error)")
@@ -186,11 +189,6 @@ public final class BackendPool: Sendable {
             router.recordScrapeFailure(index, reason: "\(error)")
             logger.debug("backend \(descriptors[index].name): unusable /metrics: \(error)")
         }
-    }
-
-    static func isConnectionFailure(_ error: HTTPClientError) -> Bool {
-        error == .connectTimeout || error == .remoteConnectionClosed || error == .alreadyShutdown
-            || "\(error)".contains("connect")
     }
 
     func refreshModels(_ index: Int) async {

@@ -100,11 +100,12 @@ public final class LoadGenerator: Sendable {
         request.body = .bytes(body)
         do {
             let response = try await client.execute(request, timeout: .seconds(600))
-            var tail = ByteBuffer()
+            var scanner = SSEScanner()
             for try await chunk in response.body {
-                tail = chunk
+                scanner.feed(chunk.readableBytesView)
             }
-            return response.status.code == 200 && String(buffer: tail).contains("[DONE]")
+            scanner.finish()
+            return response.status.code == 200 && scanner.done && !scanner.sawError
         } catch {
             logger.debug("load generator: \(error)")
             return false

@@ -8,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import Routing
 import SwitchyardCore
+import Synchronization
 import Workload
 
 /// Forwards one completion request: reads and checks the body, asks the ``LiveRouter`` where it goes (waiting while
@@ -133,7 +134,18 @@ struct ProxyHandler: Sendable {
                 )
             }
         } catch {
+            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
+                end(ticket, outcome: .abandoned)
+                return .reply(GatewayError.badGateway(backend.name, "the request was cancelled").response)
+            }
             if Self.neverDelivered(error) { return .notDelivered("\(endpoint.rawValue): \(Self.describe(error))") }
+            if (error as? HTTPClientError) == .remoteConnectionClosed {
+                // Most often a kept-alive connection the server closed as the request went out: not a sign that
+                // the backend is down, and not safe to resend (it may have started), so only this request fails.
+                let reason = "the backend closed the connection before answering"
+                end(ticket, outcome: .backendFailed(reason))
+                return .reply(GatewayError.badGateway(backend.name, reason).response)
+            }
             let timedOut = (error as? HTTPClientError) == .deadlineExceeded
             let limit = body.stream ? configuration.firstByteTimeout : configuration.requestTimeout
             let reason =
@@ -156,6 +168,10 @@ struct ProxyHandler: Sendable {
         let body: ByteBuffer
         do {
             body = try await response.body.collect(upTo: 64 << 20)
+        } catch is NIOTooManyBytesError {
+            let reason = "the reply is larger than the gateway's 64 MiB limit for whole replies"
+            end(ticket, outcome: .backendFailed(reason))
+            return GatewayError.badGateway(backend.name, reason).response
         } catch {
             let reason = "reading the reply: \(Self.describe(error))"
             pool.markDown(ticket.backend, reason: reason)
@@ -171,7 +187,8 @@ struct ProxyHandler: Sendable {
         } else if status >= 500 {
             end(ticket, outcome: .backendFailed("status \(status)"))
         } else {
-            end(ticket, outcome: .abandoned)
+            // 4xx: the backend refused the request itself (too long a prompt, a bad parameter, 429).
+            end(ticket, outcome: .abandoned, label: "rejected")
         }
         var headers = HTTPFields()
         headers[.contentType] = response.headers.first(name: "content-type") ?? "application/json"
@@ -180,17 +197,55 @@ struct ProxyHandler: Sendable {
     }
 
     /// A streaming reply: each chunk is written to the client as it arrives, unchanged, while an ``SSEScanner``
-    /// watches it for tokens, usage and `[DONE]`. A stream that breaks, idles past the idle timeout, or ends
-    /// without `[DONE]` gets a final SSE error event, and the backend is taken out until `/health` passes.
+    /// watches it for tokens, usage and `[DONE]`.
+    ///
+    /// A pump task reads the backend and a watchdog times only the waits on the backend: the first-byte timeout
+    /// until the body's first byte, then the idle timeout between chunks. A slow client therefore never gets the
+    /// backend blamed. A stream that breaks, idles, or ends without `[DONE]` gets a final SSE error event, and the
+    /// backend is taken out until `/health` passes. If the client is gone before the body starts, the ticket's
+    /// owner ends the request when the response is dropped, so the ledger never leaks.
     private func stream(_ ticket: LiveRouter.Ticket, _ response: HTTPClientResponse) -> Response {
         let backend = router.descriptors[ticket.backend]
         let handler = self
+        let owner = TicketOwner(ticket: ticket, handler: self)
+        let firstByte = configuration.firstByteTimeout
+        let idle = configuration.idleTimeout
         let body = ResponseBody { writer in
+            let watch = StreamWatch()
+            let (chunks, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+            let pump = Task {
+                do {
+                    for try await chunk in response.body {
+                        watch.touch()
+                        continuation.yield(chunk)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            let watchdog = Task {
+                // Sleeps until the current deadline, then checks whether a byte moved it.
+                while !Task.isCancelled {
+                    let (deadline, reason) = watch.deadline(firstByte: firstByte, idle: idle)
+                    if ContinuousClock.now >= deadline {
+                        watch.timeOut(reason)
+                        pump.cancel()
+                        return
+                    }
+                    // The first byte moves the deadline earlier (idle < first-byte), so wake at least every idle.
+                    let wake = min(deadline, ContinuousClock.now + .milliseconds(Int64(idle * 1000)))
+                    try? await Task.sleep(until: wake, clock: .continuous)
+                }
+            }
+            defer {
+                watchdog.cancel()
+                pump.cancel()
+            }
             var scanner = SSEScanner()
             var failure: String? = nil
-            var clientGone = false
             do {
-                for try await chunk in response.body {
+                for try await chunk in chunks {
                     let before = scanner.textChunks
                     let new = scanner.feed(chunk.readableBytesView)
                     if new > 0 {
@@ -201,34 +256,36 @@ struct ProxyHandler: Sendable {
                     do {
                         try await writer.write(chunk)
                     } catch {
-                        clientGone = true
-                        break
+                        owner.end(.abandoned)
+                        return
                     }
                 }
+                let new = scanner.finish()
+                if new > 0 { handler.router.streamed(ticket, tokens: new, now: handler.clock.now()) }
             } catch {
-                failure =
-                    (error as? HTTPClientError) == .readTimeout
-                    ? "no byte for \(Self.seconds(handler.configuration.idleTimeout)) mid-stream (idle timeout)"
-                    : "the stream broke: \(Self.describe(error))"
-            }
-            if clientGone {
-                handler.end(ticket, outcome: .abandoned)
-                return
+                if let reason = watch.timedOut {
+                    failure = reason
+                } else if Task.isCancelled || error is CancellationError {
+                    owner.end(.abandoned)
+                    return
+                } else {
+                    failure = "the stream broke: \(Self.describe(error))"
+                }
             }
             if failure == nil, !scanner.done, !scanner.sawError {
                 failure = "the stream ended before data: [DONE]"
             }
             if let failure {
                 handler.pool.markDown(ticket.backend, reason: failure)
-                handler.end(ticket, outcome: .backendFailed(failure))
+                owner.end(.backendFailed(failure))
                 try? await writer.write(GatewayError.badGateway(backend.name, failure).sseEvent)
                 try? await writer.finish(nil)
                 return
             }
             if scanner.sawError {
-                handler.end(ticket, outcome: .backendFailed("error event in the stream"))
+                owner.end(.backendFailed("error event in the stream"))
             } else {
-                handler.end(ticket, outcome: .completed(completionTokens: scanner.completionTokens))
+                owner.end(.completed(completionTokens: scanner.completionTokens))
             }
             try await writer.finish(nil)
         }
@@ -240,7 +297,8 @@ struct ProxyHandler: Sendable {
     }
 
     /// Ends the request in the router and the metrics.
-    func end(_ ticket: LiveRouter.Ticket, outcome: LiveRouter.Outcome) {
+    /// - Parameter label: The metrics outcome, when not the default for `outcome`.
+    func end(_ ticket: LiveRouter.Ticket, outcome: LiveRouter.Outcome, label: String? = nil) {
         let now = clock.now()
         let name = router.descriptors[ticket.backend].name
         let timing = router.timing(of: ticket)
@@ -262,7 +320,7 @@ struct ProxyHandler: Sendable {
         case .backendFailed:
             metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "backend_error")
         case .abandoned:
-            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "client_gone")
+            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: label ?? "client_gone")
         case .rerouted:
             break
         }
@@ -308,4 +366,60 @@ struct ProxyHandler: Sendable {
 
 extension ProxyHandler {
     static func amount(_ seconds: Double) -> TimeAmount { .milliseconds(Int64(seconds * 1000)) }
+}
+
+/// Ends a streamed request exactly once: by the body when it runs, or, when the client was gone before the body
+/// could start (so Hummingbird never runs it), when the response and this owner are dropped.
+final class TicketOwner: Sendable {
+    private let ticket: LiveRouter.Ticket
+    private let handler: ProxyHandler
+    private let ended = Mutex(false)
+
+    init(ticket: LiveRouter.Ticket, handler: ProxyHandler) {
+        self.ticket = ticket
+        self.handler = handler
+    }
+
+    func end(_ outcome: LiveRouter.Outcome) {
+        let first = ended.withLock { ended in
+            defer { ended = true }
+            return !ended
+        }
+        if first { handler.end(ticket, outcome: outcome) }
+    }
+
+    deinit { end(.abandoned) }
+}
+
+/// When the backend last sent a byte, and whether the watchdog gave up on it.
+final class StreamWatch: Sendable {
+    private struct State {
+        var start = ContinuousClock.now
+        var last: ContinuousClock.Instant? = nil
+        var timedOut: String? = nil
+    }
+    private let state = Mutex(State())
+
+    func touch() { state.withLock { $0.last = .now } }
+
+    /// When the backend must next send a byte, and what it means if it does not: the first-byte timeout before
+    /// any byte, the idle timeout after.
+    func deadline(firstByte: Double, idle: Double) -> (ContinuousClock.Instant, String) {
+        state.withLock { state in
+            if let last = state.last {
+                return (
+                    last + .milliseconds(Int64(idle * 1000)),
+                    "no byte for \(ProxyHandler.seconds(idle)) mid-stream (idle timeout)"
+                )
+            }
+            return (
+                state.start + .milliseconds(Int64(firstByte * 1000)),
+                "no body byte within \(ProxyHandler.seconds(firstByte)) (first-byte timeout)"
+            )
+        }
+    }
+
+    func timeOut(_ reason: String) { state.withLock { $0.timedOut = reason } }
+
+    var timedOut: String? { state.withLock { $0.timedOut } }
 }

@@ -150,6 +150,26 @@ import Testing
         }
     }
 
+    @Test func aStreamThatGoesQuietTripsTheIdleTimeoutAndNotBefore() async throws {
+        // Two chunks, then silence: the client gets them, then a clean error event once the idle timeout passes.
+        let head = Array("data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: {\"choices\":[{\"text\":\"b\"}]}\n\n".utf8)
+        let quiet = Self.fakeEngine(stream: head, pieceSize: head.count, silenceAfter: 10)
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.idleTimeout = 0.5 }
+        try await Harness.run(instances: [], extraRouters: [quiet], configure: configure) { h in
+            let start = ContinuousClock.now
+            let reply = try await h.send(
+                "/v1/chat/completions",
+                json: #"{"messages":[{"role":"user","content":"hi"}],"stream":true}"#
+            )
+            let elapsed = ContinuousClock.now - start
+            #expect(reply.body.hasPrefix(String(decoding: head, as: UTF8.self)))
+            #expect(reply.body.contains("idle timeout"))
+            #expect(elapsed > .milliseconds(450) && elapsed < .seconds(3))
+            #expect(try await h.upFlags() == [false] || h.gateway.router.totals.failed == 1)
+            #expect(h.gateway.router.totals.inFlight == 0)
+        }
+    }
+
     // MARK: - Helpers
 
     static func fixture(_ name: String) throws -> String {
@@ -160,7 +180,12 @@ import Testing
     }
 
     /// A fake engine that streams fixed bytes in pieces and serves the given `/metrics` text.
-    static func fakeEngine(stream: [UInt8], pieceSize: Int, metrics: String = "") -> Router<BasicRequestContext> {
+    static func fakeEngine(
+        stream: [UInt8],
+        pieceSize: Int,
+        metrics: String = "",
+        silenceAfter: Double = 0
+    ) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("/health") { _, _ in "ok" }
         router.get("/metrics") { _, _ in metrics }
@@ -181,6 +206,7 @@ import Testing
                     try await Task.sleep(for: .milliseconds(2))
                     start = end
                 }
+                if silenceAfter > 0 { try await Task.sleep(for: .seconds(silenceAfter)) }
                 try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: body)

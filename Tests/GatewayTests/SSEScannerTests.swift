@@ -77,4 +77,23 @@ import Testing
         #expect(!scanner.done)
         #expect(scanner.completionTokens == nil)
     }
+
+    @Test func aLastLineWithoutNewlineIsHandledAtFinish() {
+        var scanner = SSEScanner()
+        scanner.feed(Array("data: {\"choices\":[{\"text\":\"a\"}]}\n\ndata: [DONE]".utf8))
+        #expect(!scanner.done)
+        scanner.finish()
+        #expect(scanner.done)
+        #expect(scanner.textChunks == 1)
+    }
+
+    @Test func reasoningAndToolCallChunksAreTokens() {
+        var scanner = SSEScanner()
+        scanner.feed(Array(#"data: {"choices":[{"delta":{"reasoning_content":"hmm"}}]}"#.utf8) + [10])
+        scanner.feed(
+            Array(#"data: {"choices":[{"delta":{"tool_calls":[{"function":{"arguments":"{\"x"}}]}}]}"#.utf8) + [10]
+        )
+        scanner.feed(Array(#"data: {"choices":[{"delta":{"reasoning_content":null,"content":""}}]}"#.utf8) + [10])
+        #expect(scanner.textChunks == 2)
+    }
 }

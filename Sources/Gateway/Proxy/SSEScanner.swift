@@ -45,6 +45,17 @@ public struct SSEScanner: Sendable {
         return textChunks - before
     }
 
+    /// Handles a last line that came without its newline, at the end of the stream.
+    /// - Returns: how many text chunks it completed.
+    @discardableResult
+    public mutating func finish() -> Int {
+        let before = textChunks
+        if !overlong, !line.isEmpty { handle(line) }
+        line.removeAll()
+        overlong = false
+        return textChunks - before
+    }
+
     private mutating func handle(_ raw: [UInt8]) {
         var line = raw[...]
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
@@ -63,7 +74,7 @@ public struct SSEScanner: Sendable {
             sawError = true
             return
         }
-        if Self.hasNonEmptyString(payload, key: Self.textKey) || Self.hasNonEmptyString(payload, key: Self.contentKey) {
+        if Self.tokenKeys.contains(where: { Self.hasNonEmptyString(payload, key: $0) }) {
             textChunks += 1
         }
         if Self.hasObject(payload, key: Self.usageKey) { readUsage(Data(payload)) }
@@ -132,5 +143,11 @@ public struct SSEScanner: Sendable {
     private static let doneMarker = Array("[DONE]".utf8)
     private static let textKey = Array("\"text\":".utf8)
     private static let contentKey = Array("\"content\":".utf8)
+    /// Generated text in a chunk: completions `text`, chat `content`, reasoning models' `reasoning_content` (vLLM,
+    /// SGLang) or `reasoning`, and tool calls' `arguments`.
+    private static let tokenKeys = [
+        textKey, contentKey, Array("\"reasoning_content\":".utf8), Array("\"reasoning\":".utf8),
+        Array("\"arguments\":".utf8),
+    ]
     private static let usageKey = Array("\"usage\":".utf8)
 }
