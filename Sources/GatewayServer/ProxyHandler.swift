@@ -51,6 +51,7 @@ struct ProxyHandler: Sendable {
             now: clock.now()
         )
         var excluded = Set<Int>()
+        var busyRetries = 0
         while true {
             var allowed = eligible ?? Set(router.descriptors.indices)
             allowed.subtract(excluded)
@@ -68,6 +69,15 @@ struct ProxyHandler: Sendable {
                 pool.markDown(ticket.backend, reason: reason)
                 router.finish(ticket, outcome: .rerouted, now: clock.now())
                 excluded.insert(ticket.backend)
+            case .poolBusy(let reason):
+                // No connection could be had in time (a loaded machine, or a server slow to accept): the request
+                // never left, and the backend is not known to be down. Route it again, a few times at most.
+                busyRetries += 1
+                if busyRetries > 3 {
+                    end(ticket, outcome: .backendFailed(reason))
+                    return GatewayError.badGateway(name, reason).response
+                }
+                router.finish(ticket, outcome: .rerouted, now: clock.now())
             }
         }
     }
@@ -102,6 +112,7 @@ struct ProxyHandler: Sendable {
     private enum Forwarded {
         case reply(Response)
         case notDelivered(String)
+        case poolBusy(String)
     }
 
     private func forward(
@@ -137,6 +148,9 @@ struct ProxyHandler: Sendable {
             if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
                 end(ticket, outcome: .abandoned)
                 return .reply(GatewayError.badGateway(backend.name, "the request was cancelled").response)
+            }
+            if (error as? HTTPClientError) == .getConnectionFromPoolTimeout {
+                return .poolBusy("no connection to the backend within the connect timeout")
             }
             if Self.neverDelivered(error) { return .notDelivered("\(endpoint.rawValue): \(Self.describe(error))") }
             if (error as? HTTPClientError) == .remoteConnectionClosed {
@@ -297,7 +311,10 @@ struct ProxyHandler: Sendable {
     }
 
     /// Ends the request in the router and the metrics.
-    /// - Parameter label: The metrics outcome, when not the default for `outcome`.
+    /// - Parameters:
+    ///   - ticket: The routed request.
+    ///   - outcome: How it ended.
+    ///   - label: The metrics outcome, when not the default for `outcome`.
     func end(_ ticket: LiveRouter.Ticket, outcome: LiveRouter.Outcome, label: String? = nil) {
         let now = clock.now()
         let name = router.descriptors[ticket.backend].name

@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    /// Runs `operation` until it succeeds, while the servers start (at most about 5 s).
+    /// Runs `operation` until it succeeds, while the servers start (at most about 20 s on a loaded machine).
     static func retrying<Value: Sendable>(
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
@@ -54,7 +54,7 @@ import Testing
                 return try await operation()
             } catch {
                 attempt += 1
-                if attempt >= 100 { throw error }
+                if attempt >= 400 { throw error }
                 try await Task.sleep(for: .milliseconds(50))
             }
         }

@@ -24,7 +24,8 @@ import Testing
                                 timeout: 120
                             )
                             if reply.status == 200, reply.body.hasSuffix("data: [DONE]\n\n") { return "ok" }
-                            return reply.status == 200 ? "stream error" : "status \(reply.status)"
+                            return reply.status == 200
+                                ? "stream error: \(reply.body.suffix(300))" : "status \(reply.status): \(reply.body)"
                         } catch {
                             return "client error: \(error)"
                         }

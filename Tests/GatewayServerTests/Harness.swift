@@ -64,7 +64,7 @@ struct Harness: Sendable {
                 port: 0,
                 backends: urls.map { BackendDescriptor(url: $0) },
                 policy: "round-robin",
-                connectTimeout: 1,
+                connectTimeout: 2,
                 scrapeInterval: 0.1,
                 healthInterval: 0.1
             )
@@ -72,6 +72,13 @@ struct Harness: Sendable {
             let gateway = try SwitchyardGateway(configuration: config, logger: quiet)
             group.addTask { try await gateway.run(signals: []) }
             while gateway.port == nil { try await Task.sleep(for: .milliseconds(10)) }
+            // The servers this harness started are up; on a loaded machine the first probe may have timed out, and
+            // the health loop re-admits them within a moment.
+            let own = externalURLs.count..<urls.count
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !own.allSatisfy({ gateway.router.isUp($0) }), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             var clientConfig = HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(60)))
             clientConfig.connectionPool = .init(
                 idleTimeout: .seconds(30),

@@ -60,7 +60,8 @@ import Testing
                 return replies
             }
             let elapsed = ContinuousClock.now - start
-            #expect(replies.allSatisfy { $0.0 == 200 && $0.1.hasSuffix("data: [DONE]\n\n") })
+            let bad = replies.filter { !($0.0 == 200 && $0.1.hasSuffix("data: [DONE]\n\n")) }
+            #expect(bad.isEmpty, "failed replies: \(bad.map { "\($0.0) \($0.1.suffix(400))" })")
             #expect(replies.allSatisfy { $0.1.contains(#""completion_tokens":24"#) })
             #expect(Set(replies.compactMap(\.2)).count == 2, "both servers got requests")
             let state = try await h.state()

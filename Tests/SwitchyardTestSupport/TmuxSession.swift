@@ -43,7 +43,7 @@ public struct TmuxSession: Sendable {
     public func capture() throws -> String { try run(["capture-pane", "-p", "-t", "0"]) }
 
     /// Polls the screen until `condition` holds, or throws after `seconds`.
-    public func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) async throws -> String {
+    public func waitFor(seconds: Double = 45, _ condition: (String) -> Bool) async throws -> String {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var screen = ""
         while ContinuousClock.now < deadline {
