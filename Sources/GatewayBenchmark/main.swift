@@ -14,9 +14,11 @@ import Synchronization
 // The gateway's overhead: the same requests sent straight to an emulated vLLM instance and through the gateway,
 // on loopback, open loop at fixed rates, then closed loop for the peak rate. Prints its figures; not a test.
 //
-//   swift run -c release GatewayBenchmark [--rates 200,1000] [--seconds 5] [--concurrency 64] [--stream]
+//   swift run -c release GatewayBenchmark [--rates 200,1000] [--seconds 5] [--repetitions 3] [--concurrency 64]
+//                                         [--stream]
 //
-// Added latency at percentile p is p(gateway) − p(direct). The emulator runs at 1000× real time so that its
+// Added latency at percentile p is p(gateway) − p(direct), each path run alone at the rate, alternating which goes
+// first; the median over the repetitions is reported. The emulator runs at 1000× real time so that its
 // engine time is small and the same on both paths. Everything (client, gateway, emulator) shares this machine's
 // cores, so the figures are an upper bound on what the gateway adds on a separate host.
 
@@ -24,6 +26,7 @@ let arguments = CommandLine.arguments
 func option(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
 let rates = (option("--rates") ?? "200,1000").split(separator: ",").compactMap { Double($0) }
 let seconds = Double(option("--seconds") ?? "5") ?? 5
+let repetitions = max(1, Int(option("--repetitions") ?? "3") ?? 3)
 let concurrency = Int(option("--concurrency") ?? "64") ?? 64
 let streaming = arguments.contains("--stream")
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
@@ -82,7 +85,7 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(p * Double(sorted.count - 1) + 0.5))]
 }
 
-/// Open loop: requests sent at `rate` per second for `seconds`, whatever the replies do.
+/// Open loop: requests sent at `rate` per second to one path for `seconds`, whatever the replies do.
 func openLoop(_ base: String, rate: Double) async -> (latencies: [Double], failed: Int) {
     let count = Int(rate * seconds)
     let start = ContinuousClock.now
@@ -129,29 +132,42 @@ _ = await openLoop(direct, rate: 100)
 _ = await openLoop(viaGateway, rate: 100)
 
 print(
-    "gateway overhead (\(streaming ? "streaming" : "non-streaming"), max_tokens 4, emulator at 1000x, \(seconds) s per point)"
+    "gateway overhead (\(streaming ? "streaming" : "non-streaming"), max_tokens 4, emulator at 1000x, \(repetitions) x \(seconds) s per path and rate)"
 )
-print("rate/s  path     n      failed  p50 ms   p99 ms")
-var rows: [(Double, Double, Double)] = []
+print("rate/s  rep  direct p50/p99 ms   gateway p50/p99 ms   added p50/p99 ms")
+var rows: [(Double, Double, Double, Int)] = []
 for rate in rates {
-    let a = await openLoop(direct, rate: rate)
-    let b = await openLoop(viaGateway, rate: rate)
-    for (name, run) in [("direct", a), ("gateway", b)] {
+    var added50: [Double] = []
+    var added99: [Double] = []
+    var failed = 0
+    for repetition in 0..<repetitions {
+        // Alternate which path goes first, so a drift in the machine's state does not favour one.
+        let first = repetition % 2 == 0 ? direct : viaGateway
+        let second = repetition % 2 == 0 ? viaGateway : direct
+        let runFirst = await openLoop(first, rate: rate)
+        let runSecond = await openLoop(second, rate: rate)
+        let (a, b) = repetition % 2 == 0 ? (runFirst, runSecond) : (runSecond, runFirst)
+        failed += a.failed + b.failed
+        let d50 = percentile(a.latencies, 0.5)
+        let d99 = percentile(a.latencies, 0.99)
+        let g50 = percentile(b.latencies, 0.5)
+        let g99 = percentile(b.latencies, 0.99)
+        added50.append(g50 - d50)
+        added99.append(g99 - d99)
         print(
-            String(rate).padding(toLength: 8, withPad: " ", startingAt: 0)
-                + name.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + "\(run.latencies.count)".padding(toLength: 7, withPad: " ", startingAt: 0)
-                + "\(run.failed)".padding(toLength: 8, withPad: " ", startingAt: 0)
-                + ms(percentile(run.latencies, 0.5)).padding(toLength: 9, withPad: " ", startingAt: 0)
-                + ms(percentile(run.latencies, 0.99))
+            "\(Int(rate))".padding(toLength: 8, withPad: " ", startingAt: 0)
+                + "\(repetition + 1)".padding(toLength: 5, withPad: " ", startingAt: 0)
+                + "\(ms(d50)) / \(ms(d99))".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "\(ms(g50)) / \(ms(g99))".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "\(ms(g50 - d50)) / \(ms(g99 - d99))"
         )
     }
-    let added50 = percentile(b.latencies, 0.5) - percentile(a.latencies, 0.5)
-    let added99 = percentile(b.latencies, 0.99) - percentile(a.latencies, 0.99)
-    rows.append((rate, added50, added99))
+    rows.append((rate, added50.sorted()[added50.count / 2], added99.sorted()[added99.count / 2], failed))
 }
-for (rate, added50, added99) in rows {
-    print("added latency at \(Int(rate))/s: p50 \(ms(added50)) ms, p99 \(ms(added99)) ms")
+for (rate, added50, added99, failed) in rows {
+    print(
+        "added latency at \(Int(rate))/s (median of \(repetitions)): p50 \(ms(added50)) ms, p99 \(ms(added99)) ms (\(failed) failed)"
+    )
 }
 let peakDirect = await peak(direct)
 let peakGateway = await peak(viaGateway)

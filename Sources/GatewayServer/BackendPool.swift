@@ -19,6 +19,8 @@ public final class BackendPool: Sendable {
     /// For whole replies, scrapes and probes: the read timeout is the request timeout.
     let wholeClient: HTTPClient
     private let models: Mutex<[Int: [ModelCard]]>
+    /// Times the open streams' waits on their backends.
+    let watchdog = StreamWatchdog()
     private let parser = PrometheusTextParser()
 
     /// One entry of a backend's `/v1/models`.
@@ -60,6 +62,7 @@ public final class BackendPool: Sendable {
     }
 
     public func shutdown() async {
+        watchdog.stop()
         try? await streamClient.shutdown()
         try? await wholeClient.shutdown()
     }

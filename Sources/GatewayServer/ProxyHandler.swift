@@ -238,22 +238,9 @@ struct ProxyHandler: Sendable {
                     continuation.finish(throwing: error)
                 }
             }
-            let watchdog = Task {
-                // Sleeps until the current deadline, then checks whether a byte moved it.
-                while !Task.isCancelled {
-                    let (deadline, reason) = watch.deadline(firstByte: firstByte, idle: idle)
-                    if ContinuousClock.now >= deadline {
-                        watch.timeOut(reason)
-                        pump.cancel()
-                        return
-                    }
-                    // The first byte moves the deadline earlier (idle < first-byte), so wake at least every idle.
-                    let wake = min(deadline, ContinuousClock.now + .milliseconds(Int64(idle * 1000)))
-                    try? await Task.sleep(until: wake, clock: .continuous)
-                }
-            }
+            let key = handler.pool.watchdog.watch(watch, firstByte: firstByte, idle: idle) { pump.cancel() }
             defer {
-                watchdog.cancel()
+                handler.pool.watchdog.forget(key)
                 pump.cancel()
             }
             var scanner = SSEScanner()
@@ -439,4 +426,74 @@ final class StreamWatch: Sendable {
     func timeOut(_ reason: String) { state.withLock { $0.timedOut = reason } }
 
     var timedOut: String? { state.withLock { $0.timedOut } }
+}
+
+/// One timer for every open stream: ten times a second it checks each stream's deadline and cancels the pump of
+/// any whose backend has gone quiet for too long. Cheaper than a sleeping task per stream at thousands of streams.
+final class StreamWatchdog: Sendable {
+    private struct Entry: Sendable {
+        var watch: StreamWatch
+        var firstByte: Double
+        var idle: Double
+        var cancel: @Sendable () -> Void
+    }
+    private struct State {
+        var entries: [Int: Entry] = [:]
+        var next = 0
+        var ticker: Task<Void, Never>? = nil
+    }
+    private let state = Mutex(State())
+
+    /// Watches one stream until ``forget(_:)``; `cancel` stops its pump when a deadline passes.
+    func watch(
+        _ watch: StreamWatch,
+        firstByte: Double,
+        idle: Double,
+        cancel: @escaping @Sendable () -> Void
+    ) -> Int {
+        state.withLock { state in
+            let key = state.next
+            state.next += 1
+            state.entries[key] = Entry(watch: watch, firstByte: firstByte, idle: idle, cancel: cancel)
+            if state.ticker == nil {
+                state.ticker = Task { [weak self] in
+                    while !Task.isCancelled, let self {
+                        try? await Task.sleep(for: .milliseconds(100))
+                        self.tick()
+                    }
+                }
+            }
+            return key
+        }
+    }
+
+    func forget(_ key: Int) {
+        state.withLock { _ = $0.entries.removeValue(forKey: key) }
+    }
+
+    func stop() {
+        state.withLock { state in
+            state.ticker?.cancel()
+            state.ticker = nil
+        }
+    }
+
+    private func tick() {
+        let now = ContinuousClock.now
+        let expired = state.withLock { state in
+            var expired: [(Entry, String)] = []
+            for (key, entry) in state.entries {
+                let (deadline, reason) = entry.watch.deadline(firstByte: entry.firstByte, idle: entry.idle)
+                if now >= deadline {
+                    expired.append((entry, reason))
+                    state.entries.removeValue(forKey: key)
+                }
+            }
+            return expired
+        }
+        for (entry, reason) in expired {
+            entry.watch.timeOut(reason)
+            entry.cancel()
+        }
+    }
 }

@@ -26,6 +26,16 @@ import Testing
     )
     func routesRealStreamsThroughTwoLlamaCppServers() async throws {
         let ports = [18281, 18282]
+        // Another server already there would be tested instead of ours.
+        for port in ports {
+            let probe = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+            if (try? await HTTPClient.shared.execute(probe, timeout: .seconds(1))) != nil {
+                Issue.record(
+                    "port \(port) is already in use; stop what listens there (Scripts/llamacpp-servers.sh stop)"
+                )
+                return
+            }
+        }
         let processes = try ports.map { port in
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Self.server)
@@ -39,7 +49,12 @@ import Testing
             return process
         }
         defer {
+            // llama-server shuts down slowly on SIGTERM (it cancels its tasks); make sure it is gone.
             for process in processes { process.terminate() }
+            for process in processes {
+                for _ in 0..<50 where process.isRunning { usleep(100_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            }
         }
         let urls = ports.map { "http://127.0.0.1:\($0)" }
         try await Self.waitForHealth(urls)
