@@ -26,25 +26,25 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Bearer token for /admin/*; required beyond loopback. Also read from SWITCHYARD_ADMIN_TOKEN.")
     var adminToken: String?
 
-    @Option(help: "Seconds to connect to a backend.")
+    @Option(help: "Seconds to connect to a backend (default 2).")
     var connectTimeout: Double?
 
-    @Option(help: "Seconds to a streaming reply's response head.")
+    @Option(help: "Seconds to a stream's first byte: its response head, then its first body byte (default 60).")
     var firstByteTimeout: Double?
 
-    @Option(help: "Seconds a stream may go without a byte.")
+    @Option(help: "Seconds a stream may go without a byte from its backend (default 30).")
     var idleTimeout: Double?
 
-    @Option(help: "Seconds a non-streaming request may take.")
+    @Option(help: "Seconds a non-streaming request may take (default 600).")
     var requestTimeout: Double?
 
-    @Option(help: "Seconds between /metrics scrapes of each backend.")
+    @Option(help: "Seconds between /metrics scrapes of each backend (default 0.25).")
     var scrapeInterval: Double?
 
-    @Option(help: "Seconds after which scraped metrics are stale and not trusted.")
+    @Option(help: "Seconds after which scraped metrics are stale and not trusted (default 2).")
     var staleness: Double?
 
-    @Option(help: "Largest request body, in bytes (413 beyond).")
+    @Option(help: "Largest request body, in bytes; 413 beyond (default 4194304).")
     var maxBodyBytes: Int?
 
     @Option(help: "Cap on prompt + output tokens of load-generator requests (the backends' context length).")
