@@ -113,6 +113,15 @@ public actor EmulatedInstance {
         return Generation(id: id, promptTokens: prompt, outputTokens: output, finishReason: reason, tokens: stream)
     }
 
+    /// Drops a request whose client went away, freeing its place in the engine, as vLLM aborts on a disconnect.
+    /// Its token stream ends; it counts as `finished_reason="abort"`.
+    public func abort(_ id: RequestID) {
+        guard let tracker = trackers.removeValue(forKey: id) else { return }
+        engine.abort(id)
+        tracker.continuation.finish()
+        successTotal[.abort, default: 0] += 1
+    }
+
     /// Replaces the injected faults.
     public func setFaults(_ faults: FaultSettings) {
         self.faults = faults

@@ -71,7 +71,13 @@ struct EmulatorHandler: Sendable {
                     generation: generation,
                     index: index
                 )
-                try await writer.write(Self.event(chunk))
+                do {
+                    try await writer.write(Self.event(chunk))
+                } catch {
+                    // The client went away: free the engine, as vLLM does.
+                    await instance.abort(generation.id)
+                    throw error
+                }
                 sent += 1
             }
             if includeUsage {

@@ -8,6 +8,8 @@ public struct Generation: Sendable {
         case length
         /// It ended on its own (a trace-drawn length shorter than `max_tokens`).
         case stop
+        /// Its client went away and the engine dropped it.
+        case abort
     }
 
     public var id: RequestID

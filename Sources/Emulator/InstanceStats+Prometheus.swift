@@ -56,7 +56,7 @@ extension InstanceStats {
         let reasons: [(String, Int)] = [
             ("stop", finishedByReason[.stop] ?? 0),
             ("length", finishedByReason[.length] ?? 0),
-            ("abort", 0),
+            ("abort", finishedByReason[.abort] ?? 0),
         ]
         metric(
             "vllm:request_success_total",

@@ -74,3 +74,11 @@ extension Engine {
         precondition(crossing.reduce(0, +) == decodingCount, "residue counts \(crossing) != \(decodingCount)")
     }
 }
+
+extension Engine {
+    /// The phase of a request on the instance, or nil when it is not there (finished, aborted or never submitted).
+    /// - Complexity: O(*n*) in the slots.
+    public func phase(of id: RequestID) -> Phase? {
+        slots.first { $0.request == id && $0.phase != .finished }?.phase
+    }
+}

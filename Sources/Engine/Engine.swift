@@ -241,6 +241,46 @@ public struct Engine: Sendable {
         return IterationSummary(duration: duration, prefillTokens: prefillTokens, decodeTokens: decodeSequences)
     }
 
+    /// Removes a request wherever it is (waiting, prefilling or decoding) and frees its KV blocks, as vLLM does
+    /// when its client disconnects. Call it between iterations. No event is emitted and `completed` is unchanged.
+    ///
+    /// - Returns: true when the request was on the instance.
+    /// - Complexity: O(*n*) in the slots and the waiting queue: a scan, which suits the rare abort and keeps the
+    ///   simulator's per-request work free of a lookup table.
+    @discardableResult
+    public mutating func abort(_ id: RequestID) -> Bool {
+        guard let index = slots.indices.first(where: { slots[$0].request == id && slots[$0].phase != .finished })
+        else { return false }
+        let s = Int32(index)
+        switch slots[index].phase {
+        case .waiting:
+            guard let position = waitingQueue.firstIndex(of: s) else { return false }
+            waitingQueue.remove(at: position)
+            waitingCount -= 1
+            waitingPromptTokens -= slots[index].prompt
+            idleGenerated -= slots[index].generatedBase
+        case .prefill:
+            usedBlocks -= slots[index].heldBlocks
+            if let position = prefillingQueue.firstIndex(of: s) { prefillingQueue.remove(at: position) }
+            if let position = scratch.firstIndex(of: s) { scratch.remove(at: position) }
+            // A request resuming after a preemption still counts its earlier tokens as idle.
+            idleGenerated -= slots[index].generatedBase
+            unlinkRunning(s)
+            runningCount -= 1
+        case .decode:
+            leaveDecode(s)
+            unlinkRunning(s)
+            runningCount -= 1
+        case .held, .finished:
+            return false
+        }
+        slots[index].heldBlocks = 0
+        slots[index].generation &+= 1  // invalidates a finish-heap entry
+        slots[index].phase = .finished
+        freeSlots.append(s)
+        return true
+    }
+
     /// A convenience form of ``step(now:events:)`` that returns the duration and the events.
     public mutating func step(now: Double) -> (duration: Double, events: [EngineEvent])? {
         var events: [EngineEvent] = []

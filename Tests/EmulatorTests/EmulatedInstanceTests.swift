@@ -113,3 +113,23 @@ import Testing
         #expect(lines.contains { $0.contains(#"num_gpu_blocks="1660""#) })
     }
 }
+
+@Suite struct EmulatedInstanceAbortTests {
+    @Test func abortFreesTheEngineEndsTheStreamAndCountsAsAbort() async throws {
+        let instance = try Fixture.instance(speed: 1)
+        let generation = try await instance.submit(promptTokens: 200, maxTokens: 500)
+        var iterator = generation.tokens.makeAsyncIterator()
+        _ = await iterator.next()
+        #expect(await instance.stats().running == 1)
+        await instance.abort(generation.id)
+        var rest = 0
+        while await iterator.next() != nil { rest += 1 }
+        #expect(rest < 5, "the stream ends at once, not after 500 tokens")
+        let stats = await instance.stats()
+        #expect(stats.running == 0)
+        #expect(stats.waiting == 0)
+        #expect(stats.kvUsage == 0)
+        #expect(stats.finishedByReason[.abort] == 1)
+        #expect(stats.prometheusText(modelName: "m").contains(#"finished_reason="abort",model_name="m"} 1.0"#))
+    }
+}

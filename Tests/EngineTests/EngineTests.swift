@@ -227,3 +227,65 @@ func randomWorkloadsKeepTheInvariants(chunked: Bool) {
         #expect(preempted.isSubset(of: resumed.union(Set(events.filter { $0.kind == .finished }.map(\.request)))))
     }
 }
+
+/// Aborts at random moments, in every phase (waiting, prefilling, decoding, after a preemption): the invariants
+/// hold after each, every request either finishes once or is aborted once, and the cache ends empty.
+@Test(arguments: [false, true])
+func abortsAnywhereKeepTheInvariants(chunked: Bool) {
+    var rng = SplitMix64(seed: chunked ? 17 : 18)
+    var phasesAborted: Set<String> = []
+    for trial in 0..<20 {
+        var engine = Engine(
+            config: smallConfig(
+                blocks: 20 + Int(rng.next() % 40),
+                batch: 1 + Int(rng.next() % 8),
+                budget: 64 + Int(rng.next() % 300),
+                chunked: chunked
+            )
+        )
+        let count = 10 + Int(rng.next() % 30)
+        var now = 0.0
+        var events: [EngineEvent] = []
+        var submitted = 0
+        var aborted = Set<Int>()
+        var steps = 0
+        while submitted < count || !engine.isIdle {
+            if submitted < count, rng.next() % 3 == 0 {
+                engine.submit(
+                    request(submitted, prompt: 1 + Int(rng.next() % 300), output: 1 + Int(rng.next() % 200)),
+                    now: now
+                )
+                submitted += 1
+            }
+            if submitted > 0, rng.next() % 5 == 0 {
+                let victim = Int(rng.next() % UInt64(submitted))
+                let phase = engine.phase(of: RequestID(victim)).map { "\($0)" } ?? "gone"
+                if engine.abort(RequestID(victim)) {
+                    #expect(!aborted.contains(victim))
+                    aborted.insert(victim)
+                    phasesAborted.insert(phase)
+                }
+                engine.checkInvariants()
+            }
+            if let summary = engine.step(now: now, events: &events) {
+                now += summary.duration
+                engine.checkInvariants()
+            } else {
+                now += 0.01
+            }
+            steps += 1
+            if steps > 200_000 {
+                Issue.record("trial \(trial) did not drain")
+                break
+            }
+        }
+        let finished = Set(events.filter { $0.kind == .finished }.map(\.request.rawValue))
+        #expect(finished.isDisjoint(with: aborted), "an aborted request never finishes (trial \(trial))")
+        #expect(finished.count + aborted.count == count, "trial \(trial)")
+        #expect(engine.usedBlocks == 0)
+        #expect(engine.generatedTokens == 0)
+        let unknown = engine.abort(RequestID(count + 1))
+        #expect(!unknown)
+    }
+    #expect(phasesAborted.isSuperset(of: ["waiting", "decode"]), "aborted in: \(phasesAborted)")
+}

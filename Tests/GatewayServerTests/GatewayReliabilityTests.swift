@@ -129,3 +129,31 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct GatewayDisconnectTests {
+    @Test func aClientThatLeavesMidStreamAbortsTheEngineRequest() async throws {
+        let instances = try Harness.emulated(1, speed: 1)
+        try await Harness.run(instances: instances) { h in
+            var request = HTTPClientRequest(url: h.base + "/v1/completions")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: Harness.streamBody(maxTokens: 400)))
+            let reader = Task {
+                let response = try await h.client.execute(request, timeout: .seconds(10))
+                var iterator = response.body.makeAsyncIterator()
+                _ = try await iterator.next()
+                // The client leaves after its first chunk: dropping the body closes the connection.
+            }
+            _ = try await reader.value
+            let aborted = try await h.eventually(10) {
+                await instances[0].stats().finishedByReason[.abort] == 1
+            }
+            #expect(aborted, "the emulated engine dropped the request")
+            #expect(await instances[0].stats().running == 0)
+            #expect(try await h.eventually(5) { h.gateway.router.totals.inFlight == 0 })
+            #expect(h.gateway.router.totals.abandoned == 1)
+            #expect(h.gateway.router.totals.failed == 0)
+            #expect(try await h.upFlags() == [true], "a client leaving is not the backend's fault")
+        }
+    }
+}
