@@ -102,7 +102,7 @@ struct ProxyHandler: Sendable {
                 do {
                     try await Task.sleep(for: .milliseconds(10))
                 } catch {
-                    router.leaveQueue()
+                    router.leaveQueue(info)
                     return nil
                 }
             }

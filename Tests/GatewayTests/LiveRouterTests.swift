@@ -19,14 +19,27 @@ struct AlwaysHold: RoutingPolicy {
     }
 }
 
+/// Holds request 0 until t = 5 and routes everything else to instance 0 at once.
+struct HoldFirstUntilFive: RoutingPolicy {
+    var name: String { "hold-first" }
+    mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
+        if request.id.rawValue == 0, view.now < 5 { return RoutingDecision(target: .hold, reason: "wait") }
+        return .pick(InstanceID(0), reason: "go")
+    }
+}
+
 @Suite struct LiveRouterTests {
     func makeRouter(backends: Int = 3, policy: String = "round-robin") throws -> LiveRouter {
         try LiveRouter(
             backends: (0..<backends).map { BackendDescriptor(url: "http://127.0.0.1:\(9000 + $0)") },
             policy: policy,
-            policyNames: ["round-robin", "least-requests", "workload-aware", "always-hold"],
+            policyNames: ["round-robin", "least-requests", "workload-aware", "always-hold", "hold-first"],
             makePolicy: { name in
-                name == "always-hold" ? AlwaysHold() : try PolicyCatalog.make(name, seed: 1, instances: backends)
+                switch name {
+                case "always-hold": AlwaysHold()
+                case "hold-first": HoldFirstUntilFive()
+                default: try PolicyCatalog.make(name, seed: 1, instances: backends)
+                }
             },
             predictor: FixedPredictor()
         )
@@ -190,5 +203,32 @@ struct AlwaysHold: RoutingPolicy {
         try router.setComparison(nil, now: 11)
         #expect(router.snapshot(now: 11).twin == nil)
         #expect(router.snapshot(now: 11).completed == 6)
+    }
+
+    @Test func theRouterQueueIsFirstInFirstOut() throws {
+        let router = try makeRouter(backends: 2, policy: "hold-first")
+        let first = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        let second = router.arrive(PromptFeatures(promptTokens: 10), now: 1)
+        #expect(router.route(first, now: 0) == .hold)
+        // The policy would route the second at once, but it queues behind the first.
+        #expect(router.route(second, now: 1) == .hold)
+        #expect(router.snapshot(now: 1).routerQueue == 2)
+        #expect(router.route(second, now: 2, held: true) == .hold)
+        guard case .routed = router.route(first, now: 6, held: true) else {
+            Issue.record("the head was not routed once the policy let it go")
+            return
+        }
+        #expect(router.snapshot(now: 6).routerQueue == 1)
+        guard case .routed = router.route(second, now: 6, held: true) else {
+            Issue.record("the second was not routed after the head")
+            return
+        }
+        #expect(router.snapshot(now: 6).routerQueue == 0)
+        // A request that gives up leaves the queue.
+        let third = router.arrive(PromptFeatures(promptTokens: 10), now: 7)
+        try router.setPolicy("always-hold", now: 7)
+        #expect(router.route(third, now: 7) == .hold)
+        router.leaveQueue(third)
+        #expect(router.snapshot(now: 8).routerQueue == 0)
     }
 }

@@ -91,7 +91,10 @@ extension LiveRouter {
         var completed = 0
         var failed = 0
         var abandoned = 0
-        var routerQueue = 0
+        /// The router's central queue: requests the policy held, oldest first. Only the oldest asks the policy
+        /// again; newer arrivals queue behind it, as in the simulator.
+        var heldQueue: Deque<Int> = []
+        var routerQueue: Int { heldQueue.count }
         var window = RecentWindow()
         var comparison: Comparison? = nil
         var comparisons = 0
@@ -136,11 +139,12 @@ extension LiveRouter {
             )
         }
 
-        func view(now: Double, cost: CostModel, buckets: BucketScheme) -> ClusterView {
+        /// - Parameter excludingHeld: 1 when the request being routed is itself in the queue (it does not count).
+        func view(now: Double, cost: CostModel, buckets: BucketScheme, excludingHeld: Int = 0) -> ClusterView {
             ClusterView(
                 now: now,
                 instances: backends.indices.map { observed($0, now: now).load },
-                routerQueueLength: routerQueue,
+                routerQueueLength: max(0, routerQueue - excludingHeld),
                 cost: cost,
                 buckets: buckets,
                 completedRequests: completed

@@ -132,12 +132,21 @@ public final class LiveRouter: Sendable {
         mayHold: Bool = true
     ) -> Admission {
         state.withLock { state in
+            let id = info.id.rawValue
             let healthy = state.backends.indices.filter { state.backends[$0].up && (eligible?.contains($0) ?? true) }
             guard !healthy.isEmpty else {
-                if held { state.routerQueue -= 1 }
+                if held { state.heldQueue.removeAll { $0 == id } }
                 return .noBackend
             }
-            var view = state.view(now: now, cost: cost, buckets: buckets)
+            // First in, first out: while requests are held, a newer one waits behind them without asking the policy.
+            if mayHold, let head = state.heldQueue.first, head != id {
+                if !held {
+                    state.heldQueue.append(id)
+                    state.emit(.held(info.id, time: now))
+                }
+                return .hold
+            }
+            var view = state.view(now: now, cost: cost, buckets: buckets, excludingHeld: held ? 1 : 0)
             if let eligible {
                 for index in view.instances.indices where !eligible.contains(index) {
                     view.instances[index].healthy = false
@@ -162,7 +171,7 @@ public final class LiveRouter: Sendable {
                 decision.reason += "; held past the limit"
             case .hold:
                 if !held {
-                    state.routerQueue += 1
+                    state.heldQueue.append(id)
                     state.emit(.held(info.id, time: now))
                     state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
                 }
@@ -180,7 +189,7 @@ public final class LiveRouter: Sendable {
                 decision.reason += "; sent to \(target), the least-loaded instance up"
                 decision.target = .instance(InstanceID(target))
             }
-            if held { state.routerQueue -= 1 }
+            if held { state.heldQueue.removeAll { $0 == id } }
             state.admit(info, to: target, arm: arm, buckets: buckets)
             state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
             state.emit(.routed(info.id, InstanceID(target), time: now))
@@ -188,9 +197,9 @@ public final class LiveRouter: Sendable {
         }
     }
 
-    /// A held request gave up waiting (its client left, or the hold limit passed).
-    public func leaveQueue() {
-        state.withLock { $0.routerQueue = max(0, $0.routerQueue - 1) }
+    /// A held request gave up waiting (its client left).
+    public func leaveQueue(_ info: RequestInfo) {
+        state.withLock { state in state.heldQueue.removeAll { $0 == info.id.rawValue } }
     }
 
     /// The request's first token arrived.
