@@ -139,7 +139,13 @@ extension LiveRouter {
             )
         }
 
-        /// - Parameter excludingHeld: 1 when the request being routed is itself in the queue (it does not count).
+        /// The view a policy sees.
+        /// - Parameters:
+        ///   - now: The current time.
+        ///   - cost: The latency coefficients.
+        ///   - buckets: The length buckets.
+        ///   - excludingHeld: 1 when the request being routed is itself in the queue (it does not count).
+        /// - Returns: every backend's load, the router queue and the totals.
         func view(now: Double, cost: CostModel, buckets: BucketScheme, excludingHeld: Int = 0) -> ClusterView {
             ClusterView(
                 now: now,
