@@ -118,6 +118,20 @@ import Testing
         #expect(state.inputMode == .normal)
     }
 
+    @Test func liveClustersDoNotPauseOrChangeSpeedAndSaySo() {
+        var state = ConsoleState(policyNames: SnapshotFixture.policies)
+        var live = SnapshotFixture.snapshot(instances: 2)
+        live.mode = .live
+        state.sync(with: live)
+        #expect(state.isLive)
+        for action in [ConsoleAction.togglePause, .faster, .slower, .setSpeed(5)] {
+            #expect(step(&state, action) == [])
+            #expect(state.status?.hasPrefix("LIVE: a real cluster runs in real time") == true)
+        }
+        #expect(!state.paused)
+        #expect(step(&state, .nextPolicy) != [])
+    }
+
     @Test func pauseAndSpeed() {
         var state = fresh()
         #expect(step(&state, .togglePause) == [.pause(true)])

@@ -16,6 +16,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var comparison: String?
     public var paused: Bool
     public var speed: Double
+    /// True on a real cluster (the snapshot's mode is LIVE), which cannot pause or change speed.
+    public var isLive = false
     public var instanceCount: Int
     /// The focused instance's index, or nil.
     public var focus: Int?
@@ -78,6 +80,7 @@ public struct ConsoleState: Sendable, Equatable {
         comparison = snapshot.twin?.policy
         paused = snapshot.paused
         speed = snapshot.speed
+        isLive = snapshot.mode == .live
         instanceCount = snapshot.instances.count
         if let current = focus, current >= instanceCount { focus = instanceCount > 0 ? instanceCount - 1 : nil }
         if overlay == .detail, focus == nil { overlay = .none }
@@ -124,6 +127,20 @@ public struct ConsoleState: Sendable, Equatable {
             return [.burst(kind)]
         case .toggleCompare:
             return toggleCompare()
+        case .togglePause, .faster, .slower, .setSpeed:
+            if isLive {
+                show(status: "LIVE: a real cluster runs in real time; pause and speed act on simulations")
+                return []
+            }
+            return handleRest(action)
+        default:
+            return handleRest(action)
+        }
+    }
+
+    /// Time control, navigation, theme, help, captions and quit.
+    private mutating func handleRest(_ action: ConsoleAction) -> [ConsoleCommand] {
+        switch action {
         case .togglePause:
             paused.toggle()
             show(status: paused ? "paused" : "running")
@@ -150,6 +167,8 @@ public struct ConsoleState: Sendable, Equatable {
         case .quit:
             isQuitting = true
             return [.quit]
+        case .nextPolicy, .choosePolicy, .selectPolicy, .openBurstMenu, .burst, .toggleCompare:
+            return []  // handled by handle(_:)
         }
     }
 
