@@ -117,9 +117,10 @@ public actor EmulatedInstance {
     /// Its token stream ends; it counts as `finished_reason="abort"`.
     public func abort(_ id: RequestID) {
         guard let tracker = trackers.removeValue(forKey: id) else { return }
-        engine.abort(id)
+        // The engine may have finished it in the iteration whose tokens are still being delivered.
+        let aborted = engine.abort(id)
         tracker.continuation.finish()
-        successTotal[.abort, default: 0] += 1
+        successTotal[aborted ? .abort : tracker.reason, default: 0] += 1
     }
 
     /// Replaces the injected faults.

@@ -72,6 +72,22 @@ extension Engine {
             precondition(slots[Int(w)].phase == .waiting, "waiting slot \(w) in phase \(slots[Int(w)].phase)")
         }
         precondition(crossing.reduce(0, +) == decodingCount, "residue counts \(crossing) != \(decodingCount)")
+        var generatedSum = 0
+        var waitingPrompts = 0
+        s = runHead
+        while s >= 0 {
+            generatedSum += generated(s)
+            s = slots[Int(s)].next
+        }
+        for w in waitingQueue {
+            generatedSum += generated(w)
+            waitingPrompts += slots[Int(w)].prompt
+        }
+        precondition(generatedSum == generatedTokens, "requests generated \(generatedSum) != \(generatedTokens)")
+        precondition(
+            waitingPrompts == waitingPromptTokens,
+            "waiting prompts \(waitingPrompts) != \(waitingPromptTokens)"
+        )
     }
 }
 

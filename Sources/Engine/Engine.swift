@@ -378,6 +378,9 @@ public struct Engine: Sendable {
             leaveDecode(s)
             slots[i].generatedBase = done
             slots[i].generation &+= 1  // invalidates its finish-heap entry
+            // Its tokens now count as idle until it resumes. (A request preempted again while re-prefilling
+            // already counts there.)
+            idleGenerated += done
         case .prefill:
             usedBlocks -= slots[i].heldBlocks
             if let position = prefillingQueue.firstIndex(of: s) { prefillingQueue.remove(at: position) }
@@ -385,7 +388,6 @@ public struct Engine: Sendable {
         default:
             preconditionFailure("preempting a request in phase \(slots[i].phase)")
         }
-        idleGenerated += slots[i].generatedBase
         slots[i].heldBlocks = 0
         slots[i].phase = .waiting
         slots[i].prefilled = 0

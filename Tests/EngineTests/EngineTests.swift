@@ -289,3 +289,31 @@ func abortsAnywhereKeepTheInvariants(chunked: Bool) {
     }
     #expect(phasesAborted.isSuperset(of: ["waiting", "decode"]), "aborted in: \(phasesAborted)")
 }
+
+/// Chunked prefill on a cache so tight that requests are preempted again while they re-prefill after an earlier
+/// preemption: every request's generated tokens still add up to the engine's total after each iteration.
+@Test func repeatedPreemptionsKeepTheGeneratedCount() {
+    var rng = SplitMix64(seed: 99)
+    var repreempted = 0
+    for _ in 0..<200 {
+        var engine = Engine(
+            config: smallConfig(blocks: 12 + Int(rng.next() % 10), batch: 6, budget: 32, chunked: true)
+        )
+        var now = 0.0
+        var events: [EngineEvent] = []
+        for index in 0..<12 {
+            engine.submit(request(index, prompt: 20 + Int(rng.next() % 60), output: 20 + Int(rng.next() % 60)), now: 0)
+        }
+        var steps = 0
+        while !engine.isIdle, steps < 100_000 {
+            events.removeAll(keepingCapacity: true)
+            if let summary = engine.step(now: now, events: &events) { now += summary.duration }
+            engine.checkInvariants()
+            steps += 1
+        }
+        #expect(engine.isIdle)
+        #expect(engine.generatedTokens == 0)
+        repreempted += engine.preemptions
+    }
+    #expect(repreempted > 0)
+}

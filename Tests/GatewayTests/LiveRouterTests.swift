@@ -231,4 +231,17 @@ struct HoldFirstUntilFive: RoutingPolicy {
         router.leaveQueue(third)
         #expect(router.snapshot(now: 8).routerQueue == 0)
     }
+
+    @Test func aHeldRequestDoesNotBlockRequestsForOtherBackends() throws {
+        let router = try makeRouter(backends: 2, policy: "hold-first")
+        let first = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        let other = router.arrive(PromptFeatures(promptTokens: 10), now: 1)
+        #expect(router.route(first, now: 0, eligible: [0]) == .hold)
+        // A request for another model (served by backend 1 only) does not queue behind it.
+        guard case .routed = router.route(other, now: 1, eligible: [1]) else {
+            Issue.record("a request for other backends waited behind the held one")
+            return
+        }
+        #expect(router.snapshot(now: 1).routerQueue == 1)
+    }
 }

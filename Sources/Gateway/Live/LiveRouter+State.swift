@@ -15,6 +15,13 @@ struct LiveRecord: Sendable {
     var comparison = 0
 }
 
+/// One request in the router's central queue.
+struct HeldEntry: Sendable {
+    var id: Int
+    var arm: Int
+    var eligible: Set<Int>?
+}
+
 /// A live A/B split: every other request is routed by the B policy on the same cluster.
 struct Comparison: Sendable {
     var name: String
@@ -93,8 +100,25 @@ extension LiveRouter {
         var abandoned = 0
         /// The router's central queue: requests the policy held, oldest first. Only the oldest asks the policy
         /// again; newer arrivals queue behind it, as in the simulator.
-        var heldQueue: Deque<Int> = []
+        var heldQueue: Deque<HeldEntry> = []
         var routerQueue: Int { heldQueue.count }
+
+        /// Held requests of one A/B arm (0 when there is no split).
+        func queued(arm: Int) -> Int { heldQueue.reduce(0) { $0 + ($1.arm == arm ? 1 : 0) } }
+
+        /// True when an earlier held request of the same arm could go where `eligible` allows: then this one
+        /// waits behind it. Requests for other models (disjoint backends) or of the other arm do not wait.
+        func waitsBehind(_ id: Int, arm: Int, eligible: Set<Int>?) -> Bool {
+            for entry in heldQueue {
+                if entry.id == id { return false }
+                guard entry.arm == arm else { continue }
+                switch (entry.eligible, eligible) {
+                case (nil, _), (_, nil): return true
+                case (let a?, let b?): if !a.isDisjoint(with: b) { return true }
+                }
+            }
+            return false
+        }
         var window = RecentWindow()
         var comparison: Comparison? = nil
         var comparisons = 0
@@ -144,13 +168,22 @@ extension LiveRouter {
         ///   - now: The current time.
         ///   - cost: The latency coefficients.
         ///   - buckets: The length buckets.
+        ///   - arm: The A/B arm whose queue the policy sees (0 when there is no split).
         ///   - excludingHeld: 1 when the request being routed is itself in the queue (it does not count).
         /// - Returns: every backend's load, the router queue and the totals.
-        func view(now: Double, cost: CostModel, buckets: BucketScheme, excludingHeld: Int = 0) -> ClusterView {
+        func view(
+            now: Double,
+            cost: CostModel,
+            buckets: BucketScheme,
+            arm: Int = 0,
+            excludingHeld: Int = 0
+        )
+            -> ClusterView
+        {
             ClusterView(
                 now: now,
                 instances: backends.indices.map { observed($0, now: now).load },
-                routerQueueLength: max(0, routerQueue - excludingHeld),
+                routerQueueLength: max(0, queued(arm: arm) - excludingHeld),
                 cost: cost,
                 buckets: buckets,
                 completedRequests: completed

@@ -135,31 +135,33 @@ public final class LiveRouter: Sendable {
             let id = info.id.rawValue
             let healthy = state.backends.indices.filter { state.backends[$0].up && (eligible?.contains($0) ?? true) }
             guard !healthy.isEmpty else {
-                if held { state.heldQueue.removeAll { $0 == id } }
+                if held { state.heldQueue.removeAll { $0.id == id } }
                 return .noBackend
             }
-            // First in, first out: while requests are held, a newer one waits behind them without asking the policy.
-            if mayHold, let head = state.heldQueue.first, head != id {
+            // A/B split: odd-numbered requests go to the B policy, even ones to A, on the same cluster.
+            let arm = state.comparison != nil && id % 2 == 1 ? 1 : 0
+            // First in, first out: while earlier requests of this arm that could use the same backends are held, a
+            // newer one waits behind them without asking the policy.
+            if mayHold, state.waitsBehind(id, arm: arm, eligible: eligible) {
                 if !held {
-                    state.heldQueue.append(id)
+                    state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
                     state.emit(.held(info.id, time: now))
                 }
                 return .hold
             }
-            var view = state.view(now: now, cost: cost, buckets: buckets, excludingHeld: held ? 1 : 0)
+            var view = state.view(now: now, cost: cost, buckets: buckets, arm: arm, excludingHeld: held ? 1 : 0)
             if let eligible {
                 for index in view.instances.indices where !eligible.contains(index) {
                     view.instances[index].healthy = false
                 }
             }
-            // A/B split: odd-numbered requests go to the B policy, even ones to A, on the same cluster.
-            let arm = state.comparison != nil && info.id.rawValue % 2 == 1 ? 1 : 0
             var decision: RoutingDecision
             let policyName: String
-            if arm == 1, var comparison = state.comparison {
-                decision = comparison.policy.route(info, in: view)
-                policyName = comparison.name
-                state.comparison = comparison
+            // In place (optional chaining), so the comparison's windows are not copied under the lock.
+            if arm == 1, let routed = state.comparison?.policy.route(info, in: view), let name = state.comparison?.name
+            {
+                decision = routed
+                policyName = name
             } else {
                 decision = state.policy.route(info, in: view)
                 policyName = state.policyName
@@ -171,7 +173,7 @@ public final class LiveRouter: Sendable {
                 decision.reason += "; held past the limit"
             case .hold:
                 if !held {
-                    state.heldQueue.append(id)
+                    state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
                     state.emit(.held(info.id, time: now))
                     state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
                 }
@@ -189,7 +191,7 @@ public final class LiveRouter: Sendable {
                 decision.reason += "; sent to \(target), the least-loaded instance up"
                 decision.target = .instance(InstanceID(target))
             }
-            if held { state.heldQueue.removeAll { $0 == id } }
+            if held { state.heldQueue.removeAll { $0.id == id } }
             state.admit(info, to: target, arm: arm, buckets: buckets)
             state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
             state.emit(.routed(info.id, InstanceID(target), time: now))
@@ -199,7 +201,7 @@ public final class LiveRouter: Sendable {
 
     /// A held request gave up waiting (its client left).
     public func leaveQueue(_ info: RequestInfo) {
-        state.withLock { state in state.heldQueue.removeAll { $0 == info.id.rawValue } }
+        state.withLock { state in state.heldQueue.removeAll { $0.id == info.id.rawValue } }
     }
 
     /// The request's first token arrived.
@@ -250,16 +252,16 @@ public final class LiveRouter: Sendable {
                 )
                 state.completed += 1
                 state.backends[ticket.backend].completed += 1
-                if var comparison = state.comparison, comparison.generation == record.comparison {
-                    comparison.windows[record.arm].add(
+                if state.comparison?.generation == record.comparison {
+                    // In place (optional chaining): copying the comparison would copy its windows under the lock.
+                    state.comparison?.windows[record.arm].add(
                         finished: now,
                         e2e: now - record.info.arrival,
                         ttft: first - record.info.arrival,
                         firstToken: first,
                         outputTokens: max(tokens, record.firstToken == nil ? 0 : 1)
                     )
-                    comparison.completed[record.arm][ticket.backend] += 1
-                    state.comparison = comparison
+                    state.comparison?.completed[record.arm][ticket.backend] += 1
                 }
             case .backendFailed:
                 state.failed += 1
@@ -399,15 +401,14 @@ public final class LiveRouter: Sendable {
             state.markers.removeAll { $0.time < now - 60 }
             var twin: TwinSnapshot? = nil
             var windowA = state.window
-            if var comparison = state.comparison {
-                for arm in 0..<2 { comparison.windows[arm].trim(now: now) }
-                state.comparison = comparison
+            for arm in 0..<2 { state.comparison?.windows[arm].trim(now: now) }
+            if let comparison = state.comparison {
                 windowA = comparison.windows[0]
                 let windowB = comparison.windows[1]
                 twin = TwinSnapshot(
                     policy: comparison.name,
                     instances: state.backends.indices.map { state.armSnapshot($0, arm: 1, now: now, buckets: buckets) },
-                    routerQueue: state.routerQueue,
+                    routerQueue: state.queued(arm: 1),
                     completed: comparison.completed[1].reduce(0, +),
                     e2e: windowB.e2e(),
                     ttft: windowB.ttft(),
@@ -424,7 +425,7 @@ public final class LiveRouter: Sendable {
                 speed: 1,
                 paused: false,
                 instances: instances,
-                routerQueue: state.routerQueue,
+                routerQueue: twin == nil ? state.routerQueue : state.queued(arm: 0),
                 arrivalsPerSecond: rates.arrivals,
                 completionsPerSecond: rates.completions,
                 tokensPerSecond: rates.tokens,
