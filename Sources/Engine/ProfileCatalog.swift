@@ -72,6 +72,15 @@ public enum ProfileCatalog {
             ("cost.per_context_token_s", profile.cost.perContextToken >= 0),
         ]
         for (field, ok) in checks where !ok { throw ProfileError.invalid(file, field: field, "must be positive") }
+        // A request of the full context must fit the KV cache, or once preempted it could never be admitted again.
+        let capacity = profile.kvBlocks.multipliedReportingOverflow(by: profile.blockSize)
+        if !capacity.overflow, profile.maxModelLen + 1 > capacity.partialValue {
+            throw ProfileError.invalid(
+                file,
+                field: "max_model_len",
+                "must fit the KV cache: \(profile.maxModelLen) tokens, but kv_blocks × block_size is \(capacity.partialValue)"
+            )
+        }
         return profile
     }
 }

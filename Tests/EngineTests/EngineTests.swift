@@ -176,6 +176,15 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
         #expect("\(error)".contains("summary"))
     }
     #expect(throws: ProfileError.self) { try ProfileCatalog.profile(named: "no-such-gpu") }
+    let tooLong =
+        #"{"name":"x","summary":"","source":"","derivation":[],"cost":{"fixed_s":0.01,"per_prefill_token_s":1e-4,"per_decode_sequence_s":1e-5,"per_context_token_s":0},"max_batch_size":8,"max_batched_tokens":10,"block_size":16,"kv_blocks":10,"max_model_len":1000,"chunk_size":10}"#
+    do {
+        _ = try ProfileCatalog.decode(Array(tooLong.utf8), file: "z.json")
+        Issue.record("expected an error")
+    } catch {
+        #expect("\(error)".contains("max_model_len"))
+        #expect("\(error)".contains("160"))
+    }
 }
 
 /// Random workloads on small caches, with and without chunked prefill: the invariants hold after every iteration,
