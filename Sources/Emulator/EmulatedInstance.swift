@@ -154,8 +154,7 @@ public actor EmulatedInstance {
     /// While idle the emulated clock follows the wall clock, so event times stay meaningful after a pause.
     private func advanceIdleClock() {
         guard driver == nil else { return }
-        let elapsed = ContinuousClock.now - start
-        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let wall = (ContinuousClock.now - start).inSeconds
         now = max(now, wall * configuration.speed)
     }
 

@@ -9,6 +9,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
+import SwitchyardCore
 import Synchronization
 
 // The gateway's overhead: the same requests sent straight to an emulated vLLM instance and through the gateway,
@@ -74,8 +75,7 @@ let body: String =
         let response = try await client.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 1 << 20)
         guard response.status == .ok else { return nil }
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return (ContinuousClock.now - start).inSeconds
     } catch {
         return nil
     }

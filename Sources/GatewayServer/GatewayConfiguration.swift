@@ -1,4 +1,5 @@
 import Gateway
+import SwitchyardCore
 
 /// Everything `switchyard serve` is told: where to listen, the backends, the policy and the limits.
 public struct GatewayConfiguration: Sendable {
@@ -112,7 +113,6 @@ public struct GatewayClock: Sendable {
     public init() {}
 
     public func now() -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        (ContinuousClock.now - start).inSeconds
     }
 }

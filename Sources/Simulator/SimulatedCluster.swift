@@ -114,7 +114,7 @@ public final class SimulatedCluster: ClusterBackend {
             let now = clock.now
             let elapsed = last.duration(to: now)
             last = now
-            advance(wallSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            advance(wallSeconds: elapsed.inSeconds)
         }
         state.withLock { state in
             for continuation in state.eventContinuations.values { continuation.finish() }

@@ -84,9 +84,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
         let trained = clock.now
         let lengthOnly = PredictorTrainer(features: .promptLengthOnly, buckets: buckets, epochs: epochs, seed: seed)
             .train(split.train)
-        let seconds =
-            Double((trained - start).components.attoseconds) * 1e-18
-            + Double((trained - start).components.seconds)
+        let seconds = (trained - start).inSeconds
         print(
             String(
                 format: "trained ngram-logreg (%d epochs) in %.2f s, and the prompt-length-only model",
@@ -234,7 +232,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
             let elapsed = clock.measure {
                 for _ in 0..<repeats { for prompt in sample { checksum &+= model.predict(prompt).bucket } }
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.inSeconds
             let bytes = sample.reduce(0) { $0 + ($1.text?.utf8.count ?? 0) } / sample.count
             precondition(checksum >= 0, "unreachable: \(checksum)")
             return (seconds * 1e6 / Double(repeats * sample.count), Double(bytes))

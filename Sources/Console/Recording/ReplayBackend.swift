@@ -58,7 +58,7 @@ public final class ReplayBackend: ClusterBackend {
             state.last = now
             if !state.paused {
                 state.position +=
-                    (Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18) * state.speed
+                    d.inSeconds * state.speed
             }
             return state.position
         }

@@ -28,8 +28,7 @@ public final class SessionRecorder: Sendable {
     }
 
     var elapsed: Double {
-        let d = start.duration(to: ContinuousClock.now)
-        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        start.duration(to: ContinuousClock.now).inSeconds
     }
 
     public func record(_ snapshot: ClusterSnapshot) {
