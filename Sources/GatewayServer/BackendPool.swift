@@ -145,10 +145,8 @@ public final class BackendPool: Sendable {
     // MARK: - One backend
 
     func probe(_ index: Int) async -> Bool {
-        var request = HTTPClientRequest(url: descriptors[index].url + "/health")
-        request.method = .GET
         do {
-            let response = try await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000)))
+            let response = try await get(index, "/health")
             _ = try? await response.body.collect(upTo: 64 << 10)
             return response.status.code == 200
         } catch {
@@ -158,13 +156,18 @@ public final class BackendPool: Sendable {
 
     private var probeTimeout: Double { max(0.5, min(5, configuration.connectTimeout + 1)) }
 
-    func scrape(_ index: Int) async {
-        var request = HTTPClientRequest(url: descriptors[index].url + "/metrics")
+    /// `GET path` on backend `index`, with the probe timeout: for health, metrics, models and slots.
+    private func get(_ index: Int, _ path: String) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: descriptors[index].url + path)
         request.method = .GET
+        return try await wholeClient.execute(request, timeout: ProxyHandler.amount(probeTimeout))
+    }
+
+    func scrape(_ index: Int) async {
         let now: Double
         let body: ByteBuffer
         do {
-            let response = try await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000)))
+            let response = try await get(index, "/metrics")
             body = try await response.body.collect(upTo: 16 << 20)
             now = clock.now()
             guard response.status.code == 200 else {
@@ -195,10 +198,8 @@ public final class BackendPool: Sendable {
     }
 
     func refreshModels(_ index: Int) async {
-        var request = HTTPClientRequest(url: descriptors[index].url + "/v1/models")
-        request.method = .GET
         guard
-            let response = try? await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000))),
+            let response = try? await get(index, "/v1/models"),
             response.status.code == 200,
             let body = try? await response.body.collect(upTo: 4 << 20),
             let list = try? JSONDecoder().decode(ModelListReply.self, from: Data(body.readableBytesView))
@@ -216,10 +217,8 @@ public final class BackendPool: Sendable {
 
     /// llama.cpp publishes no KV gauge; the sum of its slots' context sizes is its KV capacity in tokens.
     private func readSlots(_ index: Int) async {
-        var request = HTTPClientRequest(url: descriptors[index].url + "/slots")
-        request.method = .GET
         guard
-            let response = try? await wholeClient.execute(request, timeout: .milliseconds(Int64(probeTimeout * 1000))),
+            let response = try? await get(index, "/slots"),
             response.status.code == 200,
             let body = try? await response.body.collect(upTo: 4 << 20),
             let slots = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [[String: Any]]

@@ -2,8 +2,6 @@ import ArgumentParser
 import Console
 import Engine
 import Foundation
-import Gateway
-import GatewayServer
 import Routing
 import Simulator
 import SwitchyardCore
@@ -124,15 +122,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
 extension ConsoleSubcommand {
     /// The console on a real cluster: the gateway in the background, its LIVE view in front.
     func runLive() async throws {
-        let config: GatewayConfiguration
-        do { config = try gateway.configuration(policy: policy) } catch let error as GatewayConfigError {
-            throw ValidationError(error.description)
-        }
-        let logger = try makeLogger(file: logFile, quiet: true)
-        let server: SwitchyardGateway
-        do { server = try SwitchyardGateway(configuration: config, logger: logger) } catch {
-            throw ValidationError("\(error)")
-        }
+        let server = try gateway.makeGateway(policy: policy, logFile: logFile, quiet: true)
         try await runWithConsole(server, theme: theme)
     }
 }

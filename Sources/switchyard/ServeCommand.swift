@@ -50,6 +50,19 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Cap on prompt + output tokens of load-generator requests (the backends' context length).")
     var burstMaxContext: Int?
 
+    /// The gateway these options describe, logging to `logFile`, or nowhere when `quiet` and no file is given.
+    /// - Throws: `ValidationError` naming what is wrong with the options, the file or the policy.
+    func makeGateway(policy: String?, logFile: String?, quiet: Bool) throws -> SwitchyardGateway {
+        let config: GatewayConfiguration
+        do { config = try configuration(policy: policy) } catch let error as GatewayConfigError {
+            throw ValidationError(error.description)
+        }
+        let logger = try makeLogger(file: logFile, quiet: quiet)
+        do { return try SwitchyardGateway(configuration: config, logger: logger) } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// The configuration: the file's, with the flags on top.
     func configuration(policy: String?) throws -> GatewayConfiguration {
         var config = try config.map { try GatewayConfigFile.load(path: $0) } ?? GatewayConfiguration(backends: [])
@@ -103,15 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logFile: String?
 
     func run() async throws {
-        let config: GatewayConfiguration
-        do { config = try gateway.configuration(policy: policy) } catch let error as GatewayConfigError {
-            throw ValidationError(error.description)
-        }
-        let logger = try makeLogger(file: logFile, quiet: console)
-        let server: SwitchyardGateway
-        do { server = try SwitchyardGateway(configuration: config, logger: logger) } catch {
-            throw ValidationError("\(error)")
-        }
+        let server = try gateway.makeGateway(policy: policy, logFile: logFile, quiet: console)
+        let config = server.configuration
         if console {
             try await runWithConsole(server, theme: theme)
         } else {

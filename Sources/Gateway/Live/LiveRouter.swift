@@ -476,30 +476,29 @@ public final class LiveRouter: Sendable {
 
     /// A stream of every routing decision from now on.
     public func decisions() -> AsyncStream<DecisionRecord> {
-        let (stream, continuation) = AsyncStream<DecisionRecord>.makeStream(bufferingPolicy: .bufferingNewest(256))
-        let key = state.withLock { state in
-            let key = state.nextSubscriber
-            state.nextSubscriber += 1
-            state.decisionSubscribers[key] = continuation
-            return key
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.decisionSubscribers.removeValue(forKey: key) }
-        }
-        return stream
+        subscribe(\.decisionSubscribers, buffering: 256)
     }
 
     /// A stream of every cluster event from now on.
     public func events() -> AsyncStream<ClusterEvent> {
-        let (stream, continuation) = AsyncStream<ClusterEvent>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        subscribe(\.eventSubscribers, buffering: 1024)
+    }
+
+    /// A new stream registered in `subscribers` (keeping the newest `buffering` elements when its reader lags),
+    /// removed again when the reader stops.
+    private func subscribe<Element: Sendable>(
+        _ subscribers: any WritableKeyPath<State, [Int: AsyncStream<Element>.Continuation]> & Sendable,
+        buffering: Int
+    ) -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .bufferingNewest(buffering))
         let key = state.withLock { state in
             let key = state.nextSubscriber
             state.nextSubscriber += 1
-            state.eventSubscribers[key] = continuation
+            state[keyPath: subscribers][key] = continuation
             return key
         }
         continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.eventSubscribers.removeValue(forKey: key) }
+            self?.state.withLock { _ = $0[keyPath: subscribers].removeValue(forKey: key) }
         }
         return stream
     }
