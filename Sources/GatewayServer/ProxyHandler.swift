@@ -305,8 +305,7 @@ struct ProxyHandler: Sendable {
     func end(_ ticket: LiveRouter.Ticket, outcome: LiveRouter.Outcome, label: String? = nil) {
         let now = clock.now()
         let name = router.descriptors[ticket.backend].name
-        let timing = router.timing(of: ticket)
-        router.finish(ticket, outcome: outcome, now: now)
+        let timing = router.finish(ticket, outcome: outcome, now: now)
         switch outcome {
         case .completed(let tokens):
             metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "ok")

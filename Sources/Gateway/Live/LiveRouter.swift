@@ -227,39 +227,30 @@ public final class LiveRouter: Sendable {
         }
     }
 
-    /// When the request's first token came and how many it streamed, while it is in flight.
-    public func timing(of ticket: Ticket) -> (firstToken: Double?, streamed: Int)? {
-        state.withLock { state in
-            state.requests[ticket.info.id.rawValue].map { ($0.firstToken, $0.streamed) }
-        }
-    }
-
     /// The request ended; removes it from the ledger and records its latencies when it completed.
-    public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) {
+    /// - Returns: when its first token came and how many tokens it streamed, or nil when it had already ended.
+    @discardableResult
+    public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) -> (firstToken: Double?, streamed: Int)? {
         state.withLock { state in
-            guard let record = state.requests.removeValue(forKey: ticket.info.id.rawValue) else { return }
+            guard let record = state.requests.removeValue(forKey: ticket.info.id.rawValue) else { return nil }
             state.backends[ticket.backend].remove(record, buckets: buckets)
             switch outcome {
             case .completed(let completionTokens):
-                let tokens = completionTokens ?? record.streamed
                 let first = record.firstToken ?? now
-                state.window.add(
-                    finished: now,
-                    e2e: now - record.info.arrival,
-                    ttft: first - record.info.arrival,
-                    firstToken: first,
-                    outputTokens: max(tokens, record.firstToken == nil ? 0 : 1)
-                )
+                let e2e = now - record.info.arrival
+                let ttft = first - record.info.arrival
+                let tokens = max(completionTokens ?? record.streamed, record.firstToken == nil ? 0 : 1)
+                state.window.add(finished: now, e2e: e2e, ttft: ttft, firstToken: first, outputTokens: tokens)
                 state.completed += 1
                 state.backends[ticket.backend].completed += 1
                 if state.comparison?.generation == record.comparison {
                     // In place (optional chaining): copying the comparison would copy its windows under the lock.
                     state.comparison?.windows[record.arm].add(
                         finished: now,
-                        e2e: now - record.info.arrival,
-                        ttft: first - record.info.arrival,
+                        e2e: e2e,
+                        ttft: ttft,
                         firstToken: first,
-                        outputTokens: max(tokens, record.firstToken == nil ? 0 : 1)
+                        outputTokens: tokens
                     )
                     state.comparison?.completed[record.arm][ticket.backend] += 1
                 }
@@ -273,6 +264,7 @@ public final class LiveRouter: Sendable {
             }
             state.emit(.finished(ticket.info.id, InstanceID(ticket.backend), time: now))
             state.window.trim(now: now)
+            return (record.firstToken, record.streamed)
         }
     }
 
