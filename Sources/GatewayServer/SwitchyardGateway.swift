@@ -65,9 +65,7 @@ public final class SwitchyardGateway: Sendable {
     /// The policies real mode offers for `instances` backends: every policy except the oracle references (a live
     /// gateway cannot know true lengths), and the DQN routers only where a trained network ships for that size.
     public static func policyNames(instances: Int) -> [String] {
-        PolicyCatalog.entries.filter { !$0.isReference }.map(\.name).filter { name in
-            (try? PolicyCatalog.make(name, seed: 0, instances: instances)) != nil
-        }
+        PolicyCatalog.available(instances: instances, includeReferences: false)
     }
 
     /// The port it listens on, once it does.

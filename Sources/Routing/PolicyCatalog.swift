@@ -69,6 +69,14 @@ public enum PolicyCatalog {
 
     public static var names: [String] { entries.map(\.name) }
 
+    /// The policies that can be built for a cluster of `instances`: the DQN routers only where a network for that
+    /// size ships (or `rlModel` holds one). With `includeReferences` false, the oracle references are left out.
+    public static func available(instances: Int, rlModel: String? = nil, includeReferences: Bool = true) -> [String] {
+        entries.filter { includeReferences || !$0.isReference }.map(\.name).filter { name in
+            (try? make(name, seed: 0, instances: instances, rlModel: rlModel)) != nil
+        }
+    }
+
     /// Builds the policy called `name`.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)`` for an unknown name.
     ///   - instances: the cluster size; the DQN routers load the shipped network trained for it.

@@ -66,9 +66,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
         let instances = cluster.instances
         let rlModel = cluster.rlModel
-        let names = PolicyCatalog.names.filter {
-            (try? PolicyCatalog.make($0, seed: seed, instances: instances, rlModel: rlModel)) != nil
-        }
+        let names = PolicyCatalog.available(instances: instances, rlModel: rlModel)
         guard names.contains(policy) else {
             if PolicyCatalog.names.contains(policy) {
                 do { _ = try PolicyCatalog.make(policy, seed: seed, instances: instances, rlModel: rlModel) } catch {
