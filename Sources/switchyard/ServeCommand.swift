@@ -136,7 +136,10 @@ func runWithConsole(_ server: SwitchyardGateway, theme: String?) async throws {
     let serving = Task {
         do { try await server.run(signals: []) } catch { failure.withLock { $0 = error } }
     }
-    defer { serving.cancel() }
+    // Not cancelled when the console quits: the process ends right after, and cancelling Hummingbird's listener
+    // while the load generator's connections are still being accepted trips NIO's "Deinited NIOAsyncWriter without
+    // calling finish()" precondition, so quitting mid-burst would crash.
+    _ = serving
     // Wait for the listener (or its failure) before drawing.
     while server.port == nil {
         if let error = failure.withLock({ $0 }) { throw ValidationError("The gateway did not start: \(error)") }
