@@ -48,10 +48,16 @@ let package = Package(
             resources: [.copy("Models")],
             swiftSettings: swiftSettings
         ),
+        // Pure: the router's own bookkeeping, shared by the simulator and the live gateway.
+        .target(
+            name: "RouterCore",
+            dependencies: ["SwitchyardCore", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Simulator",
             dependencies: [
-                "SwitchyardCore", "Engine", "Routing", "Workload",
+                "SwitchyardCore", "Engine", "Routing", "Workload", "RouterCore",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
@@ -62,7 +68,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SwitchyardCore", "Routing", "Simulator",
+                "SwitchyardCore", "Routing", "RouterCore",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: swiftSettings
@@ -126,6 +132,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SwitchyardCoreTests", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RouterCoreTests",
+            dependencies: ["RouterCore", "SwitchyardCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: swiftSettings),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: swiftSettings),

@@ -34,6 +34,9 @@ public actor EmulatedInstance {
     private var traceLengths: [Int]
     /// The faults currently injected.
     public private(set) var faults: FaultSettings
+    /// Each `refuse` fault set, as the seconds its listener should stay closed; read by the instance's server.
+    public nonisolated let refusals: AsyncStream<Double>
+    private nonisolated let refusalRequests: AsyncStream<Double>.Continuation
 
     /// Counters published at `/metrics`.
     private(set) var promptTokensTotal = 0
@@ -48,6 +51,8 @@ public actor EmulatedInstance {
         self.engine = Engine(config: configuration.profile.engineConfig())
         self.random = SplitMix64(seed: configuration.seed)
         self.faults = configuration.faults
+        (refusals, refusalRequests) = AsyncStream<Double>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        if configuration.faults.refuse { refusalRequests.yield(configuration.faults.refuseSeconds) }
         if configuration.traceLengths {
             let workload = try WorkloadLoader.load(
                 spec: try WorkloadSpec(parsing: "azure-conv"),
@@ -126,6 +131,12 @@ public actor EmulatedInstance {
     /// Replaces the injected faults.
     public func setFaults(_ faults: FaultSettings) {
         self.faults = faults
+        if faults.refuse { refusalRequests.yield(faults.refuseSeconds) }
+    }
+
+    /// The listener is open again: the `refuse` fault is over.
+    public func refusalEnded() {
+        faults.refuse = false
     }
 
     /// Draws whether the error-rate fault fires for one request.

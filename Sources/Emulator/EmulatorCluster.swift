@@ -44,15 +44,7 @@ public struct EmulatorCluster: Sendable {
         logger: Logger = Logger(label: "switchyard.emulator")
     ) async throws {
         let services: [any Service] = instances.enumerated().map { index, instance in
-            Application(
-                router: EmulatorRouter.make(instance: instance),
-                configuration: .init(
-                    address: .hostname(host, port: basePort + index),
-                    serverName: "switchyard-emulator",
-                    backlog: 4096
-                ),
-                logger: logger
-            )
+            InstanceServer(instance: instance, host: host, port: basePort + index, logger: logger)
         }
         let group = ServiceGroup(
             configuration: .init(

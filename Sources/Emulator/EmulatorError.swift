@@ -58,7 +58,7 @@ public struct EmulatorError: Error, CustomStringConvertible, Sendable {
 
     /// The refuse fault is on.
     static var refusing: EmulatorError {
-        EmulatorError(.unavailable, "Injected fault: this instance is refusing requests (refuse).")
+        EmulatorError(.unavailable, "Injected fault: this instance is unavailable (unavailable).")
     }
 
     /// The HTTP status to answer with.

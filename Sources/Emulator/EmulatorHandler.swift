@@ -12,7 +12,7 @@ struct EmulatorHandler: Sendable {
 
     func complete(_ request: Request, endpoint: CompletionEndpoint) async -> Response {
         let faults = await instance.faults
-        if faults.refuse { return Self.error(.refusing) }
+        if faults.unavailable { return Self.error(.refusing) }
         let parsed: CompletionRequest
         do {
             let data = try await Self.body(of: request, limit: instance.configuration.maxBodyBytes)
@@ -100,7 +100,7 @@ struct EmulatorHandler: Sendable {
     }
 
     func models() async -> Response {
-        if await instance.faults.refuse { return Self.error(.refusing) }
+        if await instance.faults.unavailable { return Self.error(.refusing) }
         let card = ModelList.Card(
             id: modelName,
             created: Int(Date().timeIntervalSince1970),
@@ -111,14 +111,14 @@ struct EmulatorHandler: Sendable {
     }
 
     func health() async -> Response {
-        if await instance.faults.refuse { return Self.error(.refusing) }
+        if await instance.faults.unavailable { return Self.error(.refusing) }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "ok")))
     }
 
     func metrics() async -> Response {
-        if await instance.faults.refuse { return Self.error(.refusing) }
+        if await instance.faults.unavailable { return Self.error(.refusing) }
         let text = await instance.stats().prometheusText(modelName: modelName)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
@@ -132,12 +132,7 @@ struct EmulatorHandler: Sendable {
     func updateFaults(_ request: Request) async -> Response {
         do {
             let data = try await Self.body(of: request, limit: instance.configuration.maxBodyBytes)
-            let update: FaultUpdate
-            do {
-                update = try JSONDecoder().decode(FaultUpdate.self, from: data)
-            } catch let error as DecodingError {
-                throw EmulatorError(decoding: error)
-            }
+            let update = try FaultUpdate.parse(data)
             try update.validate()
             let settings = update.applied(to: await instance.faults)
             await instance.setFaults(settings)
@@ -147,6 +142,11 @@ struct EmulatorHandler: Sendable {
         } catch {
             return Self.error(.invalidJSON("\(error)"))
         }
+    }
+
+    func clearFaults() async -> Response {
+        await instance.setFaults(FaultSettings())
+        return Self.json(FaultSettings())
     }
 
     // MARK: - Helpers

@@ -2,7 +2,7 @@ import Hummingbird
 
 /// Builds the HTTP routes of one emulated instance, the same as a vLLM OpenAI-compatible server's:
 /// `POST /v1/completions`, `POST /v1/chat/completions`, `GET /v1/models`, `GET /health`, `GET /metrics`, and the
-/// fault-injection endpoints `GET`/`POST /admin/faults`.
+/// fault-injection endpoints `GET`/`POST`/`DELETE /admin/faults`.
 public enum EmulatorRouter {
     /// The router for `instance`.
     /// - Parameter instance: the instance that serves the requests.
@@ -17,6 +17,7 @@ public enum EmulatorRouter {
         router.get("/metrics") { _, _ in await handler.metrics() }
         router.get("/admin/faults") { _, _ in await handler.faults() }
         router.post("/admin/faults") { request, _ in await handler.updateFaults(request) }
+        router.delete("/admin/faults") { _, _ in await handler.clearFaults() }
         return router
     }
 }

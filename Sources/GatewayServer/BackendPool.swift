@@ -142,6 +142,14 @@ public final class BackendPool: Sendable {
         }
     }
 
+    /// Counts a reply for outlier detection; logs and counts an ejection.
+    public func noteReply(_ index: Int, serverError: Bool) {
+        guard let reason = router.recordReply(index, serverError: serverError, now: clock.now()) else { return }
+        logger.warning("backend \(descriptors[index].name) \(reason)")
+        metrics.ejected(descriptors[index].name)
+        metrics.backendUp(descriptors[index].name, false)
+    }
+
     // MARK: - One backend
 
     func probe(_ index: Int) async -> Bool {
@@ -171,7 +179,10 @@ public final class BackendPool: Sendable {
             body = try await response.body.collect(upTo: 16 << 20)
             now = clock.now()
             guard response.status.code == 200 else {
-                router.recordScrapeFailure(index, reason: "/metrics answered \(response.status.code)")
+                let reason = "/metrics answered \(response.status.code)"
+                router.recordScrapeFailure(index, reason: reason)
+                // A server answering errors on its metrics may be failing altogether: ask /health.
+                if !(await probe(index)) { markDown(index, reason: "\(reason) and /health fails") }
                 return
             }
         } catch  where ProxyHandler.neverDelivered(error) {

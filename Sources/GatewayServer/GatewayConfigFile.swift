@@ -23,6 +23,11 @@ import TOMLKit
 /// health_interval = 1
 /// staleness = 2
 ///
+/// [outlier]                          # as Envoy's outlier detection
+/// consecutive_5xx = 5                # 0 turns ejection off
+/// ejection_time = 30                 # seconds, longer after each further ejection
+/// max_ejection_time = 300
+///
 /// [[backend]]
 /// url = "http://10.0.0.5:8000"
 /// name = "gpu-a"                     # optional
@@ -51,7 +56,7 @@ public enum GatewayConfigFile {
         var config = GatewayConfiguration(backends: [])
         let known = [
             "listen", "policy", "admin_token", "max_body_bytes", "burst_max_context", "seed", "timeouts", "scrape",
-            "backend",
+            "outlier", "backend",
         ]
         for key in table.keys where !known.contains(key) {
             throw GatewayConfigError(
@@ -83,6 +88,23 @@ public enum GatewayConfigFile {
             }
             if let v = try number(scrape, "staleness", section: "scrape", file: file) { config.stalenessBound = v }
         }
+        if let outlier = try subtable(table, "outlier", file: file) {
+            try checkKeys(
+                outlier,
+                ["consecutive_5xx", "ejection_time", "max_ejection_time"],
+                section: "outlier",
+                file: file
+            )
+            if let v = try int(outlier, "consecutive_5xx", file: file) {
+                config.outlierDetection.consecutiveServerErrors = v
+            }
+            if let v = try number(outlier, "ejection_time", section: "outlier", file: file) {
+                config.outlierDetection.baseEjectionTime = v
+            }
+            if let v = try number(outlier, "max_ejection_time", section: "outlier", file: file) {
+                config.outlierDetection.maxEjectionTime = v
+            }
+        }
         if let value = table["backend"] {
             guard let list = value.array else {
                 throw GatewayConfigError(description: "\(file): 'backend' must be an array of tables ([[backend]]).")
@@ -99,11 +121,19 @@ public enum GatewayConfigFile {
                 var spec = url
                 if let name = entry["name"]?.string { spec = "\(name)=\(url)" }
                 if let engine = entry["engine"]?.string { spec += "#\(engine)" }
+                let backend: BackendDescriptor
                 do {
-                    config.backends.append(try BackendDescriptor.parse(spec))
+                    backend = try BackendDescriptor.parse(spec)
                 } catch {
                     throw GatewayConfigError(description: "\(place): \(error.description)")
                 }
+                if let earlier = config.backends.firstIndex(where: { $0.name == backend.name }) {
+                    throw GatewayConfigError(
+                        description:
+                            "\(place): the name '\(backend.name)' is already backend[\(earlier)]'s; each backend needs its own name (it labels /metrics and x-switchyard-backend)."
+                    )
+                }
+                config.backends.append(backend)
             }
         }
         return config

@@ -34,6 +34,8 @@ public struct GatewayConfiguration: Sendable {
     public var burstMaxContext: Int?
     /// Seed for the load generator's draws and the random policies.
     public var seed: UInt64
+    /// When consecutive 5xx replies take a backend out of rotation.
+    public var outlierDetection: OutlierDetection
 
     public init(
         host: String = "127.0.0.1",
@@ -51,8 +53,10 @@ public struct GatewayConfiguration: Sendable {
         adminToken: String? = nil,
         holdLimit: Double = 5,
         burstMaxContext: Int? = nil,
-        seed: UInt64 = 42
+        seed: UInt64 = 42,
+        outlierDetection: OutlierDetection = OutlierDetection()
     ) {
+        self.outlierDetection = outlierDetection
         self.host = host
         self.port = port
         self.backends = backends
@@ -96,6 +100,28 @@ public struct GatewayConfiguration: Sendable {
         ]
         for (name, value) in positive where !(value > 0 && value.isFinite) {
             throw GatewayConfigError(description: "\(name) must be a positive number of seconds, got \(value).")
+        }
+        var seen: [String: String] = [:]
+        for backend in backends {
+            if let earlier = seen[backend.name] {
+                throw GatewayConfigError(
+                    description:
+                        "Two backends are named '\(backend.name)' (\(earlier) and \(backend.url)): names label the /metrics series and the x-switchyard-backend header, so each must be unique. Name them NAME=URL."
+                )
+            }
+            seen[backend.name] = backend.url
+        }
+        if outlierDetection.consecutiveServerErrors < 0 {
+            throw GatewayConfigError(
+                description:
+                    "--eject-after-5xx must be 0 (off) or a count of replies, got \(outlierDetection.consecutiveServerErrors)."
+            )
+        }
+        if !(outlierDetection.baseEjectionTime > 0 && outlierDetection.baseEjectionTime.isFinite) {
+            throw GatewayConfigError(
+                description:
+                    "--ejection-time must be a positive number of seconds, got \(outlierDetection.baseEjectionTime)."
+            )
         }
         if maxBodyBytes < 1024 {
             throw GatewayConfigError(description: "--max-body-bytes must be at least 1024, got \(maxBodyBytes).")

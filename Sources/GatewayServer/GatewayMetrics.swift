@@ -69,6 +69,17 @@ public struct GatewayMetrics: Sendable {
             .increment(by: count)
     }
 
+    /// Outlier detection took the backend out after consecutive 5xx replies.
+    public func ejected(_ backend: String) {
+        Counter(label: "switchyard_backend_ejections_total", dimensions: [("backend", backend)], factory: factory)
+            .increment()
+    }
+
+    /// A request that got a 5xx before any byte reached the client was retried on another backend.
+    public func retried(backend: String) {
+        Counter(label: "switchyard_retries_total", dimensions: [("backend", backend)], factory: factory).increment()
+    }
+
     /// 1 when the backend is in rotation, 0 when down.
     public func backendUp(_ backend: String, _ up: Bool) {
         Gauge(label: "switchyard_backend_up", dimensions: [("backend", backend)], factory: factory).record(up ? 1 : 0)

@@ -20,10 +20,6 @@ public final class LiveCluster: ClusterBackend {
         return "gateway \(gateway.configuration.host)\(port)"
     }
 
-    public func events() -> AsyncStream<ClusterEvent> { gateway.router.events() }
-
-    public func decisions() -> AsyncStream<DecisionRecord> { gateway.router.decisions() }
-
     public func setPolicy(_ name: String) async throws {
         try gateway.router.setPolicy(name, now: gateway.clock.now())
     }

@@ -52,10 +52,13 @@ struct ProxyHandler: Sendable {
         )
         var excluded = Set<Int>()
         var busyRetries = 0
+        // The 5xx reply of the first backend, kept while the request is retried once elsewhere.
+        var serverError: Response? = nil
         while true {
             var allowed = eligible ?? Set(router.descriptors.indices)
             allowed.subtract(excluded)
             guard let ticket = await admit(info, eligible: allowed) else {
+                if let serverError { return serverError }
                 metrics.rejected(reason: "no_backend")
                 return GatewayError.noBackend.response
             }
@@ -64,6 +67,12 @@ struct ProxyHandler: Sendable {
             switch await forward(ticket, buffer: buffer, body: body, endpoint: endpoint, headers: request.headers) {
             case .reply(let response):
                 return response
+            case .serverError(let response):
+                // Nothing reached the client yet: retry once on another backend, as Envoy's retry on 5xx does.
+                if serverError != nil { return response }
+                serverError = response
+                excluded.insert(ticket.backend)
+                metrics.retried(backend: name)
             case .notDelivered(let reason):
                 // The request never reached the backend: take it out and route again elsewhere.
                 pool.markDown(ticket.backend, reason: reason)
@@ -111,6 +120,8 @@ struct ProxyHandler: Sendable {
 
     private enum Forwarded {
         case reply(Response)
+        /// The backend answered 5xx before any byte went to the client (the request is already ended).
+        case serverError(Response)
         case notDelivered(String)
         case poolBusy(String)
     }
@@ -170,10 +181,13 @@ struct ProxyHandler: Sendable {
             let error: GatewayError = timedOut ? .timeout(backend.name, reason) : .badGateway(backend.name, reason)
             return .reply(error.response)
         }
+        let serverError = response.status.code >= 500
+        pool.noteReply(ticket.backend, serverError: serverError)
         if body.stream, response.status.code == 200 {
             return .reply(stream(ticket, response))
         }
-        return .reply(await whole(ticket, response))
+        let reply = await whole(ticket, response)
+        return serverError ? .serverError(reply) : .reply(reply)
     }
 
     /// A whole (non-streaming) reply, or any error reply: passed back with the backend's status and body.

@@ -49,7 +49,8 @@ public final class SwitchyardGateway: Sendable {
             policyNames: names,
             makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
             predictor: predictor,
-            stalenessBound: configuration.stalenessBound
+            stalenessBound: configuration.stalenessBound,
+            outlierDetection: configuration.outlierDetection
         )
         self.pool = BackendPool(
             router: router,

@@ -1,3 +1,4 @@
+import RouterCore
 import SwitchyardCore
 
 /// The life of one request in a simulation, in seconds of simulated time (NaN until it happens).
@@ -24,4 +25,17 @@ public struct RequestRecord: Sendable, Equatable {
 
     public var e2e: Double { finished - arrival }
     public var ttft: Double { firstToken - arrival }
+}
+
+extension RecentWindow {
+    /// Records one completed simulated request.
+    mutating func add(_ record: RequestRecord) {
+        add(
+            finished: record.finished,
+            e2e: record.e2e,
+            ttft: record.ttft,
+            firstToken: record.firstToken,
+            outputTokens: record.outputTokens
+        )
+    }
 }

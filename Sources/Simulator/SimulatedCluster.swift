@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import RouterCore
 import Routing
 import SwitchyardCore
 import Synchronization
@@ -27,6 +28,9 @@ public final class SimulatedCluster: ClusterBackend {
         var simulation: Simulation
         var window = RecentWindow()
         var decisions: [DecisionRecord] = []
+        /// Completions counted before the A/B split, so that each arm's count starts at the split as its latencies do.
+        var completedBefore = 0
+        var completed: Int { simulation.metrics.completed - completedBefore }
     }
 
     struct State: Sendable {
@@ -40,8 +44,6 @@ public final class SimulatedCluster: ClusterBackend {
         var passOffset = 0.0
         var markers: [TimelineMarker] = []
         var burstRNG: SplitMix64
-        var eventContinuations: [UUID: AsyncStream<ClusterEvent>.Continuation] = [:]
-        var decisionContinuations: [UUID: AsyncStream<DecisionRecord>.Continuation] = [:]
     }
 
     public let policyNames: [String]
@@ -116,10 +118,6 @@ public final class SimulatedCluster: ClusterBackend {
             last = now
             advance(wallSeconds: elapsed.inSeconds)
         }
-        state.withLock { state in
-            for continuation in state.eventContinuations.values { continuation.finish() }
-            for continuation in state.decisionContinuations.values { continuation.finish() }
-        }
     }
 
     /// Injects the trace's arrivals up to `time` into every side, replaying the trace when it runs out.
@@ -145,7 +143,7 @@ public final class SimulatedCluster: ClusterBackend {
     }
 
     func drain(_ state: inout State) {
-        func drainSide(_ side: inout Side) -> [DecisionRecord] {
+        func drainSide(_ side: inout Side) {
             for record in side.simulation.completionLog { side.window.add(record) }
             side.simulation.completionLog.removeAll(keepingCapacity: true)
             let decisions = side.simulation.decisionLog
@@ -155,22 +153,11 @@ public final class SimulatedCluster: ClusterBackend {
             }
             side.simulation.decisionLog.removeAll(keepingCapacity: true)
             side.window.trim(now: side.simulation.now)
-            return decisions
         }
-        let decisions = drainSide(&state.primary)
+        drainSide(&state.primary)
         if var twin = state.twin {
-            _ = drainSide(&twin)
+            drainSide(&twin)
             state.twin = twin
-        }
-        for record in decisions {
-            for continuation in state.decisionContinuations.values { continuation.yield(record) }
-            if !state.eventContinuations.isEmpty {
-                let id = RequestID(record.request)
-                let event: ClusterEvent =
-                    record.instance.map { .routed(id, InstanceID($0), time: record.time) }
-                    ?? .held(id, time: record.time)
-                for continuation in state.eventContinuations.values { continuation.yield(event) }
-            }
         }
     }
 
@@ -188,7 +175,7 @@ public final class SimulatedCluster: ClusterBackend {
                     policy: side.simulation.policy.name,
                     instances: side.simulation.instanceSnapshots(detailLimit: detailLimit),
                     routerQueue: side.simulation.routerQueueLength,
-                    completed: side.simulation.metrics.completed,
+                    completed: side.completed,
                     e2e: side.window.e2e(),
                     ttft: side.window.ttft(),
                     tbt: side.window.tbt(),
@@ -210,7 +197,7 @@ public final class SimulatedCluster: ClusterBackend {
                 completionsPerSecond: rates.completions,
                 tokensPerSecond: rates.tokens,
                 arrived: sim.arrived,
-                completed: sim.metrics.completed,
+                completed: state.primary.completed,
                 e2e: state.primary.window.e2e(),
                 ttft: state.primary.window.ttft(),
                 tbt: state.primary.window.tbt(),
@@ -223,26 +210,6 @@ public final class SimulatedCluster: ClusterBackend {
         }
     }
 
-    public func events() -> AsyncStream<ClusterEvent> {
-        let (stream, continuation) = AsyncStream<ClusterEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
-        let id = UUID()
-        state.withLock { $0.eventContinuations[id] = continuation }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.eventContinuations.removeValue(forKey: id) }
-        }
-        return stream
-    }
-
-    public func decisions() -> AsyncStream<DecisionRecord> {
-        let (stream, continuation) = AsyncStream<DecisionRecord>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
-        let id = UUID()
-        state.withLock { $0.decisionContinuations[id] = continuation }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0.decisionContinuations.removeValue(forKey: id) }
-        }
-        return stream
-    }
-
     public func setPolicy(_ name: String) async throws { try switchPolicy(name) }
 
     /// Switches the primary's policy, synchronously.
@@ -252,7 +219,6 @@ public final class SimulatedCluster: ClusterBackend {
         state.withLock { state in
             state.primary.simulation.setPolicy(policy)
             state.markers.append(TimelineMarker(time: state.clock, kind: .policy, label: name))
-            emit(&state, .policyChanged(name, time: state.clock))
         }
     }
 
@@ -267,7 +233,6 @@ public final class SimulatedCluster: ClusterBackend {
             state.twin?.simulation.inject(requests, measured: true)
             for request in requests { state.primary.window.arrived(at: request.arrival) }
             state.markers.append(TimelineMarker(time: state.clock, kind: .burst, label: kind.rawValue))
-            emit(&state, .burst(kind, requests: requests.count, time: state.clock))
             return requests.count
         }
     }
@@ -281,23 +246,24 @@ public final class SimulatedCluster: ClusterBackend {
     /// Starts (a copy of the primary's current state, routed by `policy`) or stops the A/B twin, synchronously.
     public func compare(_ policy: String?) throws {
         guard let policy else {
-            state.withLock { $0.twin = nil }
+            state.withLock { state in
+                state.twin = nil
+                state.primary.window = RecentWindow(splitFrom: state.primary.window, at: -.infinity)
+                state.primary.completedBefore = 0
+            }
             return
         }
         guard policyNames.contains(policy) else { throw ClusterBackendError.unknownPolicy(policy, known: policyNames) }
         let made = try makePolicy(policy)
         state.withLock { state in
+            // Both arms keep the history before the split and count latencies and completions from it.
+            state.primary.window = RecentWindow(splitFrom: state.primary.window, at: state.primary.simulation.now)
+            state.primary.completedBefore = state.primary.simulation.metrics.completed
             var twin = state.primary
             twin.simulation.setPolicy(made)
-            twin.window = RecentWindow()
             twin.decisions = []
-            state.primary.window.completions.removeAll()
             state.twin = twin
             state.markers.append(TimelineMarker(time: state.clock, kind: .policy, label: "A/B vs \(policy)"))
         }
-    }
-
-    func emit(_ state: inout State, _ event: ClusterEvent) {
-        for continuation in state.eventContinuations.values { continuation.yield(event) }
     }
 }

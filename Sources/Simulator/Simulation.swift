@@ -1,6 +1,7 @@
 import DequeModule
 import Engine
 import HeapModule
+import RouterCore
 import Routing
 import SwitchyardCore
 
@@ -244,14 +245,7 @@ public struct Simulation: Sendable {
         records[index].routed = now
         records[index].instance = instance
         if record.measured { metrics.routerWait.record(now - record.arrival) }
-        let promptBucket = config.buckets.bucket(of: request.promptTokens)
-        loads[instance].outstanding += 1
-        loads[instance].prefillCount += 1
-        loads[instance].prefillPromptTokens += request.promptTokens
-        loads[instance].outstandingPromptTokens += request.promptTokens
-        loads[instance].predictedDecodeTokens += record.predictedTokens
-        loads[instance].prefillByBucket[record.predictedBucket] += 1
-        loads[instance].prefillByPromptBucket[promptBucket] += 1
+        loads[instance].admit(ledgerEntry(record))
         trueOutputOutstanding[instance] += request.outputTokens
         engines[instance].submit(
             request,
@@ -260,6 +254,15 @@ public struct Simulation: Sendable {
             predictedBucket: record.predictedBucket
         )
         if !busy[instance] { startIteration(instance) }
+    }
+
+    func ledgerEntry(_ record: RequestRecord) -> LedgerEntry {
+        LedgerEntry(
+            promptTokens: record.promptTokens,
+            predictedBucket: record.predictedBucket,
+            promptBucket: config.buckets.bucket(of: record.promptTokens),
+            predictedTokens: record.predictedTokens
+        )
     }
 
     // MARK: - Instances
@@ -297,13 +300,8 @@ public struct Simulation: Sendable {
         case .firstToken:
             records[index].firstToken = event.time
             let record = records[index]
-            let promptBucket = config.buckets.bucket(of: record.promptTokens)
-            loads[instance].prefillCount -= 1
-            loads[instance].prefillPromptTokens -= record.promptTokens
-            loads[instance].prefillByBucket[record.predictedBucket] -= 1
-            loads[instance].prefillByPromptBucket[promptBucket] -= 1
-            loads[instance].decodeByBucket[record.predictedBucket] += 1
-            loads[instance].decodeByPromptBucket[promptBucket] += 1
+            // Streamed tokens and decode context are re-read from the engine before each decision.
+            loads[instance].startDecode(ledgerEntry(record), streamed: 0)
             if record.measured { metrics.ttft.record(record.ttft) }
         case .resumed:
             if records[index].measured { metrics.tbt.record(event.value) }
@@ -312,12 +310,7 @@ public struct Simulation: Sendable {
         case .finished:
             records[index].finished = event.time
             let record = records[index]
-            let promptBucket = config.buckets.bucket(of: record.promptTokens)
-            loads[instance].outstanding -= 1
-            loads[instance].outstandingPromptTokens -= record.promptTokens
-            loads[instance].predictedDecodeTokens -= record.predictedTokens
-            loads[instance].decodeByBucket[record.predictedBucket] -= 1
-            loads[instance].decodeByPromptBucket[promptBucket] -= 1
+            loads[instance].remove(ledgerEntry(record), streamed: 0, decoding: true)
             trueOutputOutstanding[instance] -= record.outputTokens
             metrics.completedAll += 1
             if record.measured {

@@ -9,12 +9,6 @@ public protocol ClusterBackend: AnyObject, Sendable {
     /// The current state of the cluster.
     func snapshot() async -> ClusterSnapshot
 
-    /// A stream of every event from now on. Each call returns a new, independent stream.
-    func events() -> AsyncStream<ClusterEvent>
-
-    /// A stream of every routing decision from now on.
-    func decisions() -> AsyncStream<DecisionRecord>
-
     /// Switches the routing policy.
     /// - Throws: ``ClusterBackendError`` when the name is unknown.
     func setPolicy(_ name: String) async throws

@@ -50,6 +50,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Cap on prompt + output tokens of load-generator requests (the backends' context length).")
     var burstMaxContext: Int?
 
+    @Option(
+        name: .customLong("eject-after-5xx"),
+        help: "Consecutive 5xx replies that take a backend out of rotation; 0 turns ejection off (default 5)."
+    )
+    var ejectAfter5xx: Int?
+
+    @Option(help: "Seconds a backend stays out after its first ejection; longer after each further one (default 30).")
+    var ejectionTime: Double?
+
     /// The gateway these options describe, logging to `logFile`, or nowhere when `quiet` and no file is given.
     /// - Throws: `ValidationError` naming what is wrong with the options, the file or the policy.
     func makeGateway(policy: String?, logFile: String?, quiet: Bool) throws -> SwitchyardGateway {
@@ -82,6 +91,11 @@ struct GatewayOptions: ParsableArguments {
         if let staleness { config.stalenessBound = staleness }
         if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
         if let burstMaxContext { config.burstMaxContext = burstMaxContext }
+        if let ejectAfter5xx { config.outlierDetection.consecutiveServerErrors = ejectAfter5xx }
+        if let ejectionTime {
+            config.outlierDetection.baseEjectionTime = ejectionTime
+            config.outlierDetection.maxEjectionTime = max(config.outlierDetection.maxEjectionTime, ejectionTime)
+        }
         try config.validate()
         return config
     }

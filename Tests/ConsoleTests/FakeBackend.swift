@@ -27,8 +27,6 @@ final class FakeBackend: ClusterBackend {
             return $0.snapshot
         }
     }
-    func events() -> AsyncStream<ClusterEvent> { AsyncStream { $0.finish() } }
-    func decisions() -> AsyncStream<DecisionRecord> { AsyncStream { $0.finish() } }
 
     func setPolicy(_ name: String) async throws {
         guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }

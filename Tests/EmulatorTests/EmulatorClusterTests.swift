@@ -44,6 +44,45 @@ import Testing
         }
     }
 
+    @Test func refuseClosesTheListenerForItsSecondsThenListensAgain() async throws {
+        let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
+        let basePort = Int.random(in: 20_000...40_000)
+        let cluster = try EmulatorCluster(
+            count: 1,
+            configuration: EmulatorConfiguration(profile: profile, speed: 50),
+            basePort: basePort
+        )
+        var logger = Logger(label: "emulator-cluster-test")
+        logger.logLevel = .critical
+        let quiet = logger
+        let server = Task { try await cluster.run(gracefulShutdownSignals: [], logger: quiet) }
+        defer { server.cancel() }
+        @Sendable func health() async throws -> HTTPResponse.Status {
+            try await TestClient.withClient(host: "127.0.0.1", port: basePort) { client in
+                try await client.get("/health").status
+            }
+        }
+        #expect(try await Self.retrying { try await health() } == .ok)
+        let set = try await TestClient.withClient(host: "127.0.0.1", port: basePort) { client in
+            try await client.post(
+                "/admin/faults",
+                headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"refuse":true,"refuse_seconds":1.5}"#)
+            ).status
+        }
+        #expect(set == .ok)
+        // The listener closes: a new connection is refused, not answered.
+        var refused = false
+        for _ in 0..<40 where !refused {
+            do { _ = try await health() } catch { refused = true }
+            if !refused { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(refused, "connections are refused while the fault lasts")
+        // Then it listens again, with the fault cleared.
+        #expect(try await Self.retrying { try await health() } == .ok)
+        #expect(await cluster.instances[0].faults.refuse == false)
+    }
+
     /// Runs `operation` until it succeeds, while the servers start (at most about 20 s on a loaded machine).
     static func retrying<Value: Sendable>(
         _ operation: @escaping @Sendable () async throws -> Value

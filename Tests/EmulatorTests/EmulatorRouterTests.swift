@@ -195,14 +195,14 @@ import Testing
         }
     }
 
-    @Test func refuseAnswers503UntilTurnedOff() async throws {
+    @Test func unavailableAnswers503UntilTurnedOff() async throws {
         let app = Fixture.application(try Fixture.instance())
         try await app.test(.router) { client in
             _ = try await client.execute(
                 uri: "/admin/faults",
                 method: .post,
                 headers: Fixture.jsonHeaders,
-                body: Fixture.json(#"{"refuse":true}"#)
+                body: Fixture.json(#"{"unavailable":true}"#)
             )
             let refused = try await client.execute(uri: "/health", method: .get)
             #expect(refused.status == .serviceUnavailable)
@@ -210,10 +210,52 @@ import Testing
                 uri: "/admin/faults",
                 method: .post,
                 headers: Fixture.jsonHeaders,
-                body: Fixture.json(#"{"refuse":false}"#)
+                body: Fixture.json(#"{"unavailable":false}"#)
             )
             let healthy = try await client.execute(uri: "/health", method: .get)
             #expect(healthy.status == .ok)
+        }
+    }
+
+    @Test func anEmptyBodyOrDeleteClearsEveryFault() async throws {
+        let instance = try Fixture.instance()
+        let app = Fixture.application(instance)
+        try await app.test(.router) { client in
+            for clear in [HTTPRequest.Method.post, .delete] {
+                _ = try await client.execute(
+                    uri: "/admin/faults",
+                    method: .post,
+                    headers: Fixture.jsonHeaders,
+                    body: Fixture.json(#"{"unavailable":true,"error_rate":0.5,"stall_seconds":2}"#)
+                )
+                #expect(await instance.faults.isEmpty == false)
+                let response = try await client.execute(
+                    uri: "/admin/faults",
+                    method: clear,
+                    headers: Fixture.jsonHeaders,
+                    body: clear == .post ? Fixture.json("{}") : ByteBuffer()
+                )
+                #expect(response.status == .ok)
+                #expect(await instance.faults == FaultSettings(), "\(clear) clears every fault")
+            }
+        }
+    }
+
+    @Test func unknownFaultKeysAreRefusedByName() async throws {
+        let instance = try Fixture.instance()
+        let app = Fixture.application(instance)
+        try await app.test(.router) { client in
+            let response = try await client.execute(
+                uri: "/admin/faults",
+                method: .post,
+                headers: Fixture.jsonHeaders,
+                body: Fixture.json(#"{"error_rate":0.5,"stall":3,"refused":true}"#)
+            )
+            #expect(response.status == .badRequest)
+            let error = try #require(try Fixture.object(response.body)["error"] as? [String: Any])
+            let message = error["message"] as? String ?? ""
+            #expect(message.contains("refused") && message.contains("stall"))
+            #expect(await instance.faults.isEmpty, "nothing of a refused update is applied")
         }
     }
 

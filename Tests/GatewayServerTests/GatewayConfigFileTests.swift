@@ -57,6 +57,12 @@ import Testing
         ("[[backend]]\nurl = \"ftp://x\"", "expected an http:// or https:// URL"),
         ("listen = \"host:99999\"", "port in 0...65535"),
         ("listen = \"a\"\nlisten = \"b\"", "gw.toml line 2"),
+        (
+            "[[backend]]\nurl = \"http://a:1\"\nname = \"x\"\n[[backend]]\nurl = \"http://b:1\"\nname = \"x\"",
+            "backend[1]: the name 'x' is already backend[0]'s"
+        ),
+        ("[outlier]\nconsecutive_5xx = \"five\"", "consecutive_5xx"),
+        ("[outlier]\nejection = 3", "unknown key 'outlier.ejection'"),
     ])
     func badFilesNameTheKeyOrLine(text: String, words: String) {
         #expect {
@@ -75,5 +81,7 @@ import Testing
         #expect { try config.validate() } throws: { "\($0)".contains("bearer token") }
         config.adminToken = "x"
         #expect(throws: Never.self) { try config.validate() }
+        config.backends.append(BackendDescriptor(url: "http://h:1"))
+        #expect { try config.validate() } throws: { "\($0)".contains("Two backends are named 'h:1'") }
     }
 }

@@ -63,7 +63,7 @@ import Testing
                 // Once tokens flow, instance 1 dies: its streams stop and it refuses everything, /health included.
                 try await Task.sleep(for: .milliseconds(300))
                 let killedAt = ContinuousClock.now
-                await instances[1].setFaults(FaultSettings(refuse: true, dieMidStream: true, dieAfterTokens: 0))
+                await instances[1].setFaults(FaultSettings(unavailable: true, dieMidStream: true, dieAfterTokens: 0))
                 var replies: [(status: Int, body: String)] = []
                 for try await reply in group {
                     replies.append(reply)
@@ -109,6 +109,46 @@ import Testing
             let next = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
             #expect(next.status == 200)
             #expect(next.headers.first(name: "x-switchyard-backend") == h.gateway.router.descriptors[1].name)
+        }
+    }
+
+    @Test func aBackendAnswering503IsRetriedElsewhereThenEjectedAndCounted() async throws {
+        let instances = try Harness.emulated(3, speed: 50)
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = {
+            $0.outlierDetection = OutlierDetection(consecutiveServerErrors: 3, baseEjectionTime: 1, maxEjectionTime: 1)
+        }
+        try await Harness.run(instances: instances, configure: configure) { h in
+            await instances[1].setFaults(FaultSettings(unavailable: true))
+            // Round-robin sends every third request to the failing backend; each is retried on another one.
+            var served: [String] = []
+            for _ in 0..<12 {
+                let reply = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
+                #expect(reply.status == 200, "retried on a healthy backend: \(reply.body)")
+                served.append(reply.headers.first(name: "x-switchyard-backend") ?? "")
+            }
+            let failing = h.gateway.router.descriptors[1].name
+            #expect(!served.contains(failing))
+            let status = try await h.state()["backends"] as? [[String: Any]] ?? []
+            #expect(status[1]["up"] as? Bool == false, "ejected after 3 consecutive 5xx")
+            #expect((status[1]["down_reason"] as? String ?? "").contains("consecutive 5xx"))
+            let metrics = try await h.send("/metrics", method: .GET).body
+            #expect(metrics.contains("switchyard_backend_ejections_total{backend=\"\(failing)\"} 1"))
+            #expect(metrics.contains("switchyard_backend_up{backend=\"\(failing)\"} 0"))
+            #expect(metrics.contains("switchyard_retries_total{backend=\"\(failing)\"} 3"))
+            // Healthy again: after its ejection time and a passing /health it is back.
+            await instances[1].setFaults(FaultSettings())
+            #expect(try await h.eventually(10) { try await h.upFlags() == [true, true, true] })
+        }
+    }
+
+    @Test func aFailing503BackendIsTakenOutByItsHealthEvenWithoutTraffic() async throws {
+        let instances = try Harness.emulated(2, speed: 50)
+        try await Harness.run(instances: instances) { h in
+            await instances[0].setFaults(FaultSettings(unavailable: true))
+            // The scraper sees /metrics answer 503, asks /health, which fails too.
+            #expect(try await h.eventually(5) { try await h.upFlags() == [false, true] })
+            let status = try await h.state()["backends"] as? [[String: Any]] ?? []
+            #expect((status[0]["down_reason"] as? String ?? "").contains("/health fails"))
         }
     }
 

@@ -244,4 +244,52 @@ struct HoldFirstUntilFive: RoutingPolicy {
         }
         #expect(router.snapshot(now: 1).routerQueue == 1)
     }
+
+    @Test func consecutive5xxEjectAForTheEjectionTimeAndASuccessResetsTheRun() throws {
+        let router = try LiveRouter(
+            backends: (0..<2).map { BackendDescriptor(url: "http://127.0.0.1:\(9000 + $0)") },
+            policy: "round-robin",
+            policyNames: ["round-robin"],
+            makePolicy: { try PolicyCatalog.make($0, seed: 1, instances: 2) },
+            predictor: FixedPredictor(),
+            outlierDetection: OutlierDetection(consecutiveServerErrors: 3, baseEjectionTime: 10, maxEjectionTime: 15)
+        )
+        #expect(router.recordReply(0, serverError: true, now: 0) == nil)
+        #expect(router.recordReply(0, serverError: true, now: 0) == nil)
+        #expect(router.recordReply(0, serverError: false, now: 0) == nil, "a success ends the run")
+        #expect(router.recordReply(0, serverError: true, now: 1) == nil)
+        #expect(router.recordReply(0, serverError: true, now: 1) == nil)
+        let reason = try #require(router.recordReply(0, serverError: true, now: 1))
+        #expect(reason.contains("3 consecutive 5xx"))
+        #expect(!router.isUp(0))
+        #expect(router.backendStatus(now: 1)[0].downReason == reason)
+        // /health passing does not bring it back before its ejection time.
+        #expect(!router.markUp(0, now: 5))
+        #expect(router.markUp(0, now: 11))
+        // The second ejection lasts longer (capped at the maximum).
+        for _ in 0..<3 { router.recordReply(0, serverError: true, now: 12) }
+        #expect(!router.markUp(0, now: 26))
+        #expect(router.markUp(0, now: 27.5))
+        // The last backend up is never ejected for 5xx.
+        router.markDown(1, reason: "test", now: 28)
+        for _ in 0..<5 { #expect(router.recordReply(0, serverError: true, now: 28) == nil) }
+        #expect(router.isUp(0))
+    }
+
+    @Test func startingABKeepsTheLatencyHistoryAndCountsFromTheSplit() throws {
+        let router = try makeRouter(backends: 2, policy: "round-robin")
+        for step in 0..<4 {
+            let ticket = try admit(router, now: Double(step))
+            router.firstToken(ticket, now: Double(step) + 0.5)
+            router.finish(ticket, outcome: .completed(completionTokens: 5), now: Double(step) + 2)
+        }
+        let before = router.snapshot(now: 10).history.filter { $0.e2eP50 > 0 }.count
+        #expect(before == 4)
+        try router.setComparison("least-requests", now: 10)
+        let snapshot = router.snapshot(now: 10.5)
+        #expect(snapshot.history.filter { $0.e2eP50 > 0 }.count == before, "A keeps the seconds before the split")
+        #expect(snapshot.twin?.history.filter { $0.e2eP50 > 0 }.count == before)
+        #expect(snapshot.e2e.count == 0, "summaries count from the split")
+        #expect(snapshot.completed == 0)
+    }
 }

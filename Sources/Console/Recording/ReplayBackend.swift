@@ -84,9 +84,6 @@ public final class ReplayBackend: ClusterBackend {
         return snapshot
     }
 
-    public func events() -> AsyncStream<ClusterEvent> { AsyncStream { $0.finish() } }
-    public func decisions() -> AsyncStream<DecisionRecord> { AsyncStream { $0.finish() } }
-
     public func setPolicy(_ name: String) async throws {
         throw ClusterBackendError.unavailable("Switching policy in a replay")
     }

@@ -1,13 +1,13 @@
 import DequeModule
+import RouterCore
 import Routing
-import Simulator
 import SwitchyardCore
 
 /// One request the router sent and has not seen finish.
 struct LiveRecord: Sendable {
     var info: RequestInfo
     var backend: Int
-    var promptBucket: Int
+    var entry: LedgerEntry
     var firstToken: Double?
     var streamed = 0
     /// The A/B arm that routed it (0 = A, the main policy; 1 = B), tagged with the comparison it belongs to.
@@ -28,8 +28,9 @@ struct Comparison: Sendable {
     var policy: any RoutingPolicy
     /// Numbers this comparison, so requests routed under an earlier one are not counted in it.
     var generation: Int
-    /// Completed requests' latencies per arm.
-    var windows = [RecentWindow(), RecentWindow()]
+    /// Completed requests' latencies per arm: each starts as a copy of the router's window, counting from the
+    /// split, so the sparklines keep the seconds before it.
+    var windows: [RecentWindow]
     /// Completions per arm and backend.
     var completed: [[Int]]
 }
@@ -47,43 +48,19 @@ struct BackendState: Sendable {
     var downSince: Double? = nil
     var completed = 0
     var failed = 0
+    /// 5xx replies in a row, for outlier detection.
+    var consecutiveServerErrors = 0
+    /// Times outlier detection took this backend out.
+    var ejections = 0
+    /// While ejected: the time before which `/health` passing does not bring it back.
+    var ejectedUntil: Double? = nil
 
-    mutating func admit(_ record: LiveRecord) {
-        ledger.outstanding += 1
-        ledger.prefillCount += 1
-        ledger.prefillPromptTokens += record.info.promptTokens
-        ledger.outstandingPromptTokens += record.info.promptTokens
-        ledger.predictedDecodeTokens += record.info.predictedOutputTokens
-        ledger.prefillByBucket[record.info.predictedBucket] += 1
-        ledger.prefillByPromptBucket[record.promptBucket] += 1
-    }
+    mutating func admit(_ record: LiveRecord) { ledger.admit(record.entry) }
 
-    mutating func startDecode(_ record: LiveRecord, buckets: BucketScheme) {
-        ledger.prefillCount -= 1
-        ledger.prefillPromptTokens -= record.info.promptTokens
-        ledger.prefillByBucket[record.info.predictedBucket] -= 1
-        ledger.prefillByPromptBucket[record.promptBucket] -= 1
-        ledger.decodeByBucket[record.info.predictedBucket] += 1
-        ledger.decodeByPromptBucket[record.promptBucket] += 1
-        ledger.decodeContextTokens += record.info.promptTokens + record.streamed
-    }
+    mutating func startDecode(_ record: LiveRecord) { ledger.startDecode(record.entry, streamed: record.streamed) }
 
-    mutating func remove(_ record: LiveRecord, buckets: BucketScheme) {
-        ledger.outstanding -= 1
-        ledger.outstandingPromptTokens -= record.info.promptTokens
-        ledger.predictedDecodeTokens -= record.info.predictedOutputTokens
-        ledger.streamedTokens -= record.streamed
-        if record.firstToken == nil {
-            ledger.prefillCount -= 1
-            ledger.prefillPromptTokens -= record.info.promptTokens
-            ledger.prefillByBucket[record.info.predictedBucket] -= 1
-            ledger.prefillByPromptBucket[record.promptBucket] -= 1
-        } else {
-            ledger.decodeByBucket[record.info.predictedBucket] -= 1
-            ledger.decodeByPromptBucket[record.promptBucket] -= 1
-            ledger.decodeContextTokens -= record.info.promptTokens + record.streamed
-        }
-        if ledger.outstanding == 0 { ledger.predictedDecodeTokens = 0 }
+    mutating func remove(_ record: LiveRecord) {
+        ledger.remove(record.entry, streamed: record.streamed, decoding: record.firstToken != nil)
     }
 }
 
@@ -124,9 +101,6 @@ extension LiveRouter {
         var comparisons = 0
         var decisions: Deque<DecisionRecord> = []
         var markers: [TimelineMarker] = []
-        var nextSubscriber = 0
-        var decisionSubscribers: [Int: AsyncStream<DecisionRecord>.Continuation] = [:]
-        var eventSubscribers: [Int: AsyncStream<ClusterEvent>.Continuation] = [:]
 
         init(backends: [BackendState], policyName: String, policy: any RoutingPolicy) {
             self.backends = backends
@@ -135,7 +109,7 @@ extension LiveRouter {
         }
 
         mutating func admit(_ info: RequestInfo, to backend: Int, arm: Int, buckets: BucketScheme) {
-            var record = LiveRecord(info: info, backend: backend, promptBucket: buckets.bucket(of: info.promptTokens))
+            var record = LiveRecord(info: info, backend: backend, entry: LedgerEntry(info, buckets: buckets))
             record.arm = arm
             record.comparison = comparison?.generation ?? 0
             requests[info.id.rawValue] = record
@@ -145,11 +119,6 @@ extension LiveRouter {
         mutating func record(_ decision: DecisionRecord) {
             decisions.append(decision)
             if decisions.count > 256 { decisions.removeFirst() }
-            for continuation in decisionSubscribers.values { continuation.yield(decision) }
-        }
-
-        func emit(_ event: ClusterEvent) {
-            for continuation in eventSubscribers.values { continuation.yield(event) }
         }
 
         func observed(_ index: Int, now: Double) -> ObservedInstanceLoad {
@@ -204,7 +173,7 @@ extension LiveRouter {
             snapshot.prefilling = 0
             snapshot.decoding = mine.count - waiting.count
             var predicted = Array(repeating: 0, count: buckets.count)
-            for record in mine { predicted[record.info.predictedBucket] += 1 }
+            for record in mine { predicted[record.entry.predictedBucket] += 1 }
             snapshot.predictedBuckets = predicted
             snapshot.completed = comparison.completed[arm][index]
             let ids = Set(mine.map { $0.info.id.rawValue })

@@ -1,6 +1,6 @@
 import DequeModule
+import RouterCore
 import Routing
-import Simulator
 import SwitchyardCore
 import Synchronization
 
@@ -48,6 +48,7 @@ public final class LiveRouter: Sendable {
     private let makePolicy: PolicyFactory
     private let predictor: any LengthPredictor
     private let cost: CostModel
+    public let outlierDetection: OutlierDetection
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -59,6 +60,7 @@ public final class LiveRouter: Sendable {
     ///   - cost: The latency coefficients the mixing-impact policies scale by.
     ///   - stalenessBound: Seconds after which scraped metrics are not trusted.
     ///   - maxBatchSize: The engines' batch limit, for policies that read it (vLLM's default `max_num_seqs`).
+    ///   - outlierDetection: When consecutive 5xx replies take a backend out.
     /// - Throws: what `makePolicy` throws for `policy`.
     public init(
         backends: [BackendDescriptor],
@@ -68,8 +70,10 @@ public final class LiveRouter: Sendable {
         predictor: any LengthPredictor,
         cost: CostModel = .paperV100,
         stalenessBound: Double = MetricsFreshness.defaultStalenessBound,
-        maxBatchSize: Int = 256
+        maxBatchSize: Int = 256,
+        outlierDetection: OutlierDetection = OutlierDetection()
     ) throws {
+        self.outlierDetection = outlierDetection
         self.descriptors = backends
         self.buckets = predictor.buckets
         self.policyNames = policyNames
@@ -111,7 +115,6 @@ public final class LiveRouter: Sendable {
                 predictedOutputTokens: prediction.tokens,
                 hint: features.hint
             )
-            state.emit(.arrived(info.id, time: now))
             return info
         }
     }
@@ -145,7 +148,6 @@ public final class LiveRouter: Sendable {
             if mayHold, state.waitsBehind(id, arm: arm, eligible: eligible) {
                 if !held {
                     state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
-                    state.emit(.held(info.id, time: now))
                 }
                 return .hold
             }
@@ -174,7 +176,6 @@ public final class LiveRouter: Sendable {
             case .hold:
                 if !held {
                     state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
-                    state.emit(.held(info.id, time: now))
                     state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
                 }
                 return .hold
@@ -194,7 +195,6 @@ public final class LiveRouter: Sendable {
             if held { state.heldQueue.removeAll { $0.id == id } }
             state.admit(info, to: target, arm: arm, buckets: buckets)
             state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
-            state.emit(.routed(info.id, InstanceID(target), time: now))
             return .routed(Ticket(info: info, backend: target, policy: policyName))
         }
     }
@@ -210,8 +210,7 @@ public final class LiveRouter: Sendable {
             guard var record = state.requests[ticket.info.id.rawValue], record.firstToken == nil else { return }
             record.firstToken = now
             state.requests[ticket.info.id.rawValue] = record
-            state.backends[ticket.backend].startDecode(record, buckets: buckets)
-            state.emit(.firstToken(ticket.info.id, InstanceID(ticket.backend), time: now))
+            state.backends[ticket.backend].startDecode(record)
         }
     }
 
@@ -222,8 +221,7 @@ public final class LiveRouter: Sendable {
             guard var record = state.requests[ticket.info.id.rawValue] else { return }
             record.streamed += tokens
             state.requests[ticket.info.id.rawValue] = record
-            state.backends[ticket.backend].ledger.streamedTokens += tokens
-            if record.firstToken != nil { state.backends[ticket.backend].ledger.decodeContextTokens += tokens }
+            state.backends[ticket.backend].ledger.stream(tokens, decoding: record.firstToken != nil)
         }
     }
 
@@ -233,7 +231,7 @@ public final class LiveRouter: Sendable {
     public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) -> (firstToken: Double?, streamed: Int)? {
         state.withLock { state in
             guard let record = state.requests.removeValue(forKey: ticket.info.id.rawValue) else { return nil }
-            state.backends[ticket.backend].remove(record, buckets: buckets)
+            state.backends[ticket.backend].remove(record)
             switch outcome {
             case .completed(let completionTokens):
                 let first = record.firstToken ?? now
@@ -262,7 +260,6 @@ public final class LiveRouter: Sendable {
             case .rerouted:
                 break
             }
-            state.emit(.finished(ticket.info.id, InstanceID(ticket.backend), time: now))
             state.window.trim(now: now)
             return (record.firstToken, record.streamed)
         }
@@ -311,15 +308,48 @@ public final class LiveRouter: Sendable {
         }
     }
 
-    /// Puts `backend` back after its `/health` passed. Returns true when it was down.
+    /// Puts `backend` back after its `/health` passed. Returns true when it was down and may come back: an
+    /// ejected backend stays out until its ejection time has passed.
     @discardableResult
     public func markUp(_ backend: Int, now: Double) -> Bool {
         state.withLock { state in
             guard state.backends.indices.contains(backend), !state.backends[backend].up else { return false }
+            if let until = state.backends[backend].ejectedUntil, now < until { return false }
             state.backends[backend].up = true
             state.backends[backend].downReason = nil
             state.backends[backend].downSince = nil
+            state.backends[backend].ejectedUntil = nil
+            state.backends[backend].consecutiveServerErrors = 0
             return true
+        }
+    }
+
+    /// Counts a reply of `backend` for outlier detection: a 5xx (`serverError`) adds to its run of failures, any
+    /// other reply ends the run.
+    /// - Returns: the reason when this reply ejected the backend, else nil.
+    @discardableResult
+    public func recordReply(_ backend: Int, serverError: Bool, now: Double) -> String? {
+        state.withLock { state in
+            guard state.backends.indices.contains(backend) else { return nil }
+            guard serverError else {
+                state.backends[backend].consecutiveServerErrors = 0
+                return nil
+            }
+            state.backends[backend].consecutiveServerErrors += 1
+            let limit = outlierDetection.consecutiveServerErrors
+            guard limit > 0, state.backends[backend].up, state.backends[backend].consecutiveServerErrors >= limit,
+                state.backends.indices.contains(where: { $0 != backend && state.backends[$0].up })
+            else { return nil }
+            state.backends[backend].ejections += 1
+            let time = outlierDetection.ejectionTime(ejections: state.backends[backend].ejections)
+            let reason = "ejected for \(Int(time.rounded())) s after \(limit) consecutive 5xx replies"
+            state.backends[backend].up = false
+            state.backends[backend].downReason = reason
+            state.backends[backend].downSince = now
+            state.backends[backend].ejectedUntil = now + time
+            state.backends[backend].consecutiveServerErrors = 0
+            state.markers.append(TimelineMarker(time: now, kind: .burst, label: "\(descriptors[backend].name) ejected"))
+            return reason
         }
     }
 
@@ -340,7 +370,6 @@ public final class LiveRouter: Sendable {
             state.policy = policy
             state.policyName = name
             state.markers.append(TimelineMarker(time: now, kind: .policy, label: name))
-            state.emit(.policyChanged(name, time: now))
         }
     }
 
@@ -363,6 +392,7 @@ public final class LiveRouter: Sendable {
                 name: name,
                 policy: policy,
                 generation: state.comparisons,
+                windows: Array(repeating: RecentWindow(splitFrom: state.window, at: now), count: 2),
                 completed: Array(repeating: Array(repeating: 0, count: state.backends.count), count: 2)
             )
             state.markers.append(TimelineMarker(time: now, kind: .policy, label: "A/B vs \(name)"))
@@ -373,7 +403,6 @@ public final class LiveRouter: Sendable {
     public func noteBurst(_ kind: BurstKind, requests: Int, now: Double) {
         state.withLock { state in
             state.markers.append(TimelineMarker(time: now, kind: .burst, label: kind.rawValue))
-            state.emit(.burst(kind, requests: requests, time: now))
         }
     }
 
@@ -464,35 +493,6 @@ public final class LiveRouter: Sendable {
     /// Counts since start: arrived, completed, failed by a backend, abandoned, and in flight.
     public var totals: (arrived: Int, completed: Int, failed: Int, abandoned: Int, inFlight: Int) {
         state.withLock { ($0.arrived, $0.completed, $0.failed, $0.abandoned, $0.requests.count) }
-    }
-
-    /// A stream of every routing decision from now on.
-    public func decisions() -> AsyncStream<DecisionRecord> {
-        subscribe(\.decisionSubscribers, buffering: 256)
-    }
-
-    /// A stream of every cluster event from now on.
-    public func events() -> AsyncStream<ClusterEvent> {
-        subscribe(\.eventSubscribers, buffering: 1024)
-    }
-
-    /// A new stream registered in `subscribers` (keeping the newest `buffering` elements when its reader lags),
-    /// removed again when the reader stops.
-    private func subscribe<Element: Sendable>(
-        _ subscribers: any WritableKeyPath<State, [Int: AsyncStream<Element>.Continuation]> & Sendable,
-        buffering: Int
-    ) -> AsyncStream<Element> {
-        let (stream, continuation) = AsyncStream<Element>.makeStream(bufferingPolicy: .bufferingNewest(buffering))
-        let key = state.withLock { state in
-            let key = state.nextSubscriber
-            state.nextSubscriber += 1
-            state[keyPath: subscribers][key] = continuation
-            return key
-        }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { _ = $0[keyPath: subscribers].removeValue(forKey: key) }
-        }
-        return stream
     }
 }
 

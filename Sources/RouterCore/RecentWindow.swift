@@ -1,8 +1,10 @@
 import DequeModule
-import Foundation
 import SwitchyardCore
 
 /// Completions over the recent past, for the console's windowed latencies and sparklines.
+///
+/// An A/B arm starts as a copy of the window it splits from, with ``countsFrom`` set to the split: its history
+/// (the sparkline) keeps the seconds before the split, while its summaries count only what finished after it.
 public struct RecentWindow: Sendable {
     struct Completion: Sendable {
         var time: Double
@@ -15,18 +17,19 @@ public struct RecentWindow: Sendable {
     var completions: Deque<Completion> = []
     var arrivals: Deque<Double> = []
     let span: Double
+    /// Completions before this time appear in ``history(now:)`` but not in the summaries.
+    public private(set) var countsFrom = -Double.infinity
 
     public init(span: Double = 60) { self.span = span }
 
-    mutating func add(_ record: RequestRecord) {
-        add(
-            finished: record.finished,
-            e2e: record.e2e,
-            ttft: record.ttft,
-            firstToken: record.firstToken,
-            outputTokens: record.outputTokens
-        )
+    /// A copy of `window` whose summaries count only completions from `time` on; its history is kept.
+    public init(splitFrom window: RecentWindow, at time: Double) {
+        self = window
+        countsFrom = time
     }
+
+    /// Completions the summaries count.
+    var counted: some Sequence<Completion> { completions.lazy.filter { $0.time >= countsFrom } }
 
     /// Records one completed request.
     /// - Parameters:
@@ -60,9 +63,9 @@ public struct RecentWindow: Sendable {
         )
     }
 
-    public func e2e() -> LatencySummary { Self.summary(completions.map(\.e2e)) }
-    public func ttft() -> LatencySummary { Self.summary(completions.map(\.ttft)) }
-    public func tbt() -> LatencySummary { Self.summary(completions.filter { $0.outputTokens > 1 }.map(\.tbt)) }
+    public func e2e() -> LatencySummary { Self.summary(counted.map(\.e2e)) }
+    public func ttft() -> LatencySummary { Self.summary(counted.map(\.ttft)) }
+    public func tbt() -> LatencySummary { Self.summary(counted.filter { $0.outputTokens > 1 }.map(\.tbt)) }
 
     /// Rates over the last `window` seconds: arrivals, completions and output tokens per second.
     public func rates(now: Double, window: Double = 5) -> (arrivals: Double, completions: Double, tokens: Double) {
