@@ -24,10 +24,9 @@ public final class LiveCluster: ClusterBackend {
         try gateway.router.setPolicy(name, now: gateway.clock.now())
     }
 
-    public func injectBurst(_ kind: BurstKind) async {
-        if let count = try? gateway.generator.burst(kind) {
-            gateway.router.noteBurst(kind, requests: count, now: gateway.clock.now())
-        }
+    public func injectBurst(_ kind: BurstKind) async throws {
+        let count = try gateway.generator.burst(kind)
+        gateway.router.noteBurst(kind, requests: count, now: gateway.clock.now())
     }
 
     /// A live A/B split: every other request is routed by `policy` on the same real cluster, and the console

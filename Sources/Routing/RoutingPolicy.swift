@@ -15,23 +15,20 @@ extension RoutingPolicy {
     public var usesTrueLengths: Bool { false }
 }
 
-/// Picks the healthy instance with the least score; ties go to the lowest index.
+/// Picks the healthy instance with the least score; ties go by rotation: the scan starts at
+/// ``ClusterView/tieBreak`` modulo the instance count, so on an idle or evenly loaded cluster consecutive requests
+/// spread over the instances instead of all landing on the first.
 ///
 /// - Returns: the chosen index, or nil when no instance is healthy.
 func argmin(_ scores: [Double], _ view: ClusterView) -> Int? {
+    let count = scores.count
+    guard count > 0 else { return nil }
+    let start = ((view.tieBreak % count) + count) % count
     var best: Int? = nil
-    for index in scores.indices where view.instances[index].healthy {
+    for step in 0..<count {
+        let index = (start + step) % count
+        guard view.instances[index].healthy else { continue }
         if let b = best, scores[b] <= scores[index] { continue }
-        best = index
-    }
-    return best
-}
-
-/// Picks the healthy instance with the greatest score; ties go to the lowest index.
-func argmax(_ scores: [Double], _ view: ClusterView) -> Int? {
-    var best: Int? = nil
-    for index in scores.indices where view.instances[index].healthy {
-        if let b = best, scores[b] >= scores[index] { continue }
         best = index
     }
     return best

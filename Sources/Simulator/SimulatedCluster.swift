@@ -222,7 +222,7 @@ public final class SimulatedCluster: ClusterBackend {
         }
     }
 
-    public func injectBurst(_ kind: BurstKind) async { burst(kind) }
+    public func injectBurst(_ kind: BurstKind) async throws { burst(kind) }
 
     /// Injects a burst into both sides, synchronously. - Returns: the number of requests.
     @discardableResult

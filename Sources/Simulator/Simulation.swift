@@ -217,7 +217,8 @@ public struct Simulation: Sendable {
             routerQueueLength: max(0, routerQueue.count - (routerQueue.first == index ? 1 : 0)),
             cost: config.profile.cost,
             buckets: config.buckets,
-            completedRequests: metrics.completedAll
+            completedRequests: metrics.completedAll,
+            tieBreak: request.id.rawValue
         )
         let decision = policy.route(info, in: view)
         if logging {

@@ -14,7 +14,8 @@ public protocol ClusterBackend: AnyObject, Sendable {
     func setPolicy(_ name: String) async throws
 
     /// Injects a burst of the given kind.
-    func injectBurst(_ kind: BurstKind) async
+    /// - Throws: ``ClusterBackendError`` when this backend cannot (a replay), or what generating the burst throws.
+    func injectBurst(_ kind: BurstKind) async throws
 
     func setPaused(_ paused: Bool) async
 

@@ -125,6 +125,9 @@ public struct ClusterView: Sendable {
     public var buckets: BucketScheme
     /// Requests this router has seen complete since it started.
     public var completedRequests: Int
+    /// Where policies start scanning the instances, so that ties go by rotation; the router sets it to the
+    /// request's id.
+    public var tieBreak: Int
 
     public init(
         now: Double,
@@ -132,9 +135,11 @@ public struct ClusterView: Sendable {
         routerQueueLength: Int,
         cost: CostModel,
         buckets: BucketScheme,
-        completedRequests: Int = 0
+        completedRequests: Int = 0,
+        tieBreak: Int = 0
     ) {
         self.now = now
+        self.tieBreak = tieBreak
         self.completedRequests = completedRequests
         self.instances = instances
         self.routerQueueLength = routerQueueLength

@@ -66,6 +66,35 @@ import Testing
         #expect(!grid.cell(x: x - 1, y: 9).style.attributes.contains(.reverse))
     }
 
+    @Test func theMarkerCaptionSitsBesideTheNewestMarkEvenWhenItMustGoLeft() {
+        var snapshot = SnapshotFixture.snapshot()
+        // The newest mark is at the right edge: its caption has no room on the right and goes left of it, not left
+        // of the oldest mark.
+        snapshot.markers = [
+            TimelineMarker(time: 80, kind: .policy, label: "round-robin"),
+            TimelineMarker(time: 122.9, kind: .burst, label: "prefill-heavy"),
+        ]
+        let grid = render(snapshot, width: 120, height: 40)
+        let markerRow = grid.line(13)
+        #expect(markerRow.filter { $0 == "▲" }.count == 2)
+        #expect(markerRow.contains("burst prefill-heavy ▲"), "\(markerRow)")
+        #expect(!markerRow.contains("policy round-robin"))
+    }
+
+    @Test func anEmptyLatestSecondShowsADashNotZero() {
+        var snapshot = SnapshotFixture.snapshot()
+        snapshot.history[snapshot.history.count - 1] = LatencyPoint(
+            time: snapshot.history[snapshot.history.count - 1].time,
+            e2eP50: 0,
+            e2eP99: 0,
+            ttftP50: 0,
+            ttftP99: 0
+        )
+        let grid = render(snapshot, width: 120, height: 40)
+        #expect(grid.line(9).contains("  – │"), "\(grid.line(9))")
+        #expect(!grid.line(9).contains(" 0s │"))
+    }
+
     @Test func shortHistoryRunsToTheRightEdge() {
         let grid = render(SnapshotFixture.snapshot(history: 10), width: 120, height: 40)
         #expect(grid.line(8).hasPrefix("╭ Latency · last 10s ─"))

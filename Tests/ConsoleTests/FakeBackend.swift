@@ -36,7 +36,7 @@ final class FakeBackend: ClusterBackend {
         }
     }
 
-    func injectBurst(_ kind: BurstKind) async { state.withLock { $0.log.append("burst \(kind.rawValue)") } }
+    func injectBurst(_ kind: BurstKind) async throws { state.withLock { $0.log.append("burst \(kind.rawValue)") } }
 
     func setPaused(_ paused: Bool) async {
         state.withLock {

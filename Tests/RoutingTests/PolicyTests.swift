@@ -152,3 +152,29 @@ func target(_ decision: RoutingDecision) -> Int? {
     #expect(predictor.predict(PromptFeatures(promptTokens: 110, hint: "conv")).bucket == 1)
     #expect(predictor.predict(PromptFeatures(promptTokens: 110)).tokens == 275)
 }
+
+@Test(arguments: ["least-requests", "least-tokens", "least-kv", "min-min", "max-capacity", "workload-aware"])
+func tiesGoByRotationNotToTheFirstInstance(name: String) throws {
+    var policy = try PolicyCatalog.make(name, seed: 1, instances: 4)
+    // An idle cluster: every instance ties. The router sets the tie-break to the request's id.
+    var picks: [Int?] = []
+    for id in 0..<8 {
+        var idle = view(4) { $0[2].healthy = false }
+        idle.tieBreak = id
+        picks.append(target(policy.route(info, in: idle)))
+    }
+    #expect(picks == [0, 1, 3, 3, 0, 1, 3, 3], "rotation skips the down instance")
+    // A strict minimum still wins whatever the rotation.
+    var loaded = view(4) {
+        for index in 0..<4 where index != 3 { $0[index].outstanding = 2 }
+        for index in 0..<4 where index != 3 { $0[index].outstandingPromptTokens = 900 }
+        for index in 0..<4 where index != 3 { $0[index].kvUsage = 0.5 }
+        for index in 0..<4 where index != 3 { $0[index].prefillCount = 2 }
+        for index in 0..<4 where index != 3 { $0[index].prefillPromptTokens = 900 }
+        for index in 0..<4 where index != 3 { $0[index].prefillByBucket[1] = 2 }
+        for index in 0..<4 where index != 3 { $0[index].prefillByPromptBucket[1] = 2 }
+        for index in 0..<4 where index != 3 { $0[index].predictedDecodeTokens = 600 }
+    }
+    loaded.tieBreak = 1
+    #expect(target(policy.route(info, in: loaded)) == 3)
+}

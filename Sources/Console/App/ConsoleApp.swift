@@ -121,7 +121,7 @@ public enum ConsoleApp {
     static func send(_ command: ConsoleCommand, to backend: any ClusterBackend) async throws {
         switch command {
         case .setPolicy(let name): try await backend.setPolicy(name)
-        case .burst(let kind): await backend.injectBurst(kind)
+        case .burst(let kind): try await backend.injectBurst(kind)
         case .pause(let paused): await backend.setPaused(paused)
         case .speed(let speed): await backend.setSpeed(speed)
         case .compare(let policy): try await backend.setComparison(policy)

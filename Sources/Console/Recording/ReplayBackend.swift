@@ -87,7 +87,9 @@ public final class ReplayBackend: ClusterBackend {
     public func setPolicy(_ name: String) async throws {
         throw ClusterBackendError.unavailable("Switching policy in a replay")
     }
-    public func injectBurst(_ kind: BurstKind) async {}
+    public func injectBurst(_ kind: BurstKind) async throws {
+        throw ClusterBackendError.unavailable("Injecting a burst in a replay")
+    }
     public func setPaused(_ paused: Bool) async { state.withLock { $0.paused = paused } }
     public func setSpeed(_ speed: Double) async { state.withLock { $0.speed = max(0.05, min(64, speed)) } }
     public func setComparison(_ policy: String?) async throws {

@@ -139,7 +139,8 @@ enum ABView {
         let preemptions = side.instances.reduce(0) { $0 + $1.preemptions }
         counts.append(Format.thousands(preemptions), preemptions > 0 ? .warn : .text)
         area.write(counts, y: 2)
-        let nameWidth = min(8, max(3, side.instances.map(\.name.count).max() ?? 3))
+        // Names get the room the row leaves after its fixed columns and a short KV gauge (33 cells).
+        let nameWidth = max(3, min(side.instances.map(\.name.count).max() ?? 3, area.width - 33))
         let last = min(side.instances.count, first + rows)
         guard first < last else { return }
         for index in first..<last {
@@ -156,7 +157,10 @@ enum ABView {
         y: Int,
         in canvas: Canvas
     ) {
-        var line = StyledText(Format.pad(instance.name, nameWidth), focused ? CellStyle.accent.bold.reversed : .text)
+        var line = StyledText(
+            Format.pad(Format.keepingTail(instance.name, nameWidth), nameWidth),
+            focused ? CellStyle.accent.bold.reversed : .text
+        )
         line.append(" ●", instance.health.style)
         line.append(" q ", .dim)
         line.append(Format.pad(Format.thousands(instance.prefillQueue), 3, right: true), .prefill)

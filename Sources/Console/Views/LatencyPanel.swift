@@ -57,9 +57,10 @@ enum LatencyPanel {
             for (column, _) in markerColumns where column < spark.count {
                 sparkArea.write(String(spark[column]), x: origin + column, y: row, style: item.style.bold.reversed)
             }
+            // A second with no completion has no latency: `–`, as in the table.
             let latest = item.values.last ?? 0
             sparkArea.write(
-                Format.pad(Format.seconds(latest), valueWidth, right: true),
+                Format.pad(latest > 0 ? Format.seconds(latest) : "–", valueWidth, right: true),
                 x: sparkArea.width - valueWidth,
                 y: row,
                 style: .text
@@ -94,18 +95,21 @@ enum LatencyPanel {
         (marker.kind == .policy ? "policy " : "burst ") + marker.label
     }
 
-    /// `▲` under each marker column (columns count from `labelWidth`), and the newest marker's label in free space:
-    /// right of the last mark, else left of the first, else left out (a tall panel's marker list still names it).
+    /// `▲` under each marker column (columns count from `labelWidth`), and the newest marker's label beside its own
+    /// mark: right of it when no later mark is in the way and it fits, else left of it up to the previous mark, else
+    /// left out (a tall panel's marker list still names it).
     private static func drawMarkerLine(_ markers: [(Int, TimelineMarker)], labelWidth: Int, in canvas: Canvas) {
-        guard let firstColumn = markers.first?.0, let lastColumn = markers.last?.0,
-            let newest = markers.max(by: { $0.1.time < $1.1.time })?.1
-        else { return }
+        guard let (column, newest) = markers.max(by: { $0.1.time < $1.1.time }) else { return }
         let label = markerLabel(newest)
-        let right = labelWidth + lastColumn + 2
-        let left = labelWidth + firstColumn - 1 - label.count
-        if right + label.count <= canvas.width {
+        let nextColumn = markers.map(\.0).filter { $0 > column }.min()
+        let previousColumn = markers.map(\.0).filter { $0 < column }.max()
+        let right = labelWidth + column + 2
+        let rightLimit = nextColumn.map { labelWidth + $0 - 1 } ?? canvas.width
+        let left = labelWidth + column - 1 - label.count
+        let leftLimit = previousColumn.map { labelWidth + $0 + 2 } ?? 0
+        if right + label.count <= rightLimit {
             canvas.write(label, x: right, y: 0, style: markerStyle(newest))
-        } else if left >= 0 {
+        } else if left >= leftLimit {
             canvas.write(label, x: left, y: 0, style: markerStyle(newest))
         }
         for (column, marker) in markers {

@@ -95,6 +95,14 @@ enum Format {
         return String(text.prefix(width - 1)) + "…"
     }
 
+    /// `text` cut from the left to `width` columns, keeping its end, where backend names differ (`…1:23001` for
+    /// `127.0.0.1:23001`).
+    static func keepingTail(_ text: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        guard text.count > width else { return text }
+        return "…" + String(text.suffix(width - 1))
+    }
+
     /// `text` padded with spaces (or cut) to exactly `width` columns; right-aligned when `right`.
     static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let count = text.count

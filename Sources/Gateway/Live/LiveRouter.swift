@@ -152,6 +152,7 @@ public final class LiveRouter: Sendable {
                 return .hold
             }
             var view = state.view(now: now, cost: cost, buckets: buckets, arm: arm, excludingHeld: held ? 1 : 0)
+            view.tieBreak = id
             if let eligible {
                 for index in view.instances.indices where !eligible.contains(index) {
                     view.instances[index].healthy = false
