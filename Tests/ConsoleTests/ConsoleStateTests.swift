@@ -37,6 +37,33 @@ import Testing
         #expect(step(&state, .selectPolicy("nope")) == [])
     }
 
+    @Test func thePickerReachesEveryPolicyBeyondTheNinth() {
+        let names = (0..<15).map { "policy-\($0)" }
+        var state = ConsoleState(policyNames: names, themeNames: ["default"])
+        #expect(KeyMap.action(for: .character("P"), mode: state.inputMode) == .openPolicyMenu)
+        _ = step(&state, .openPolicyMenu)
+        #expect(state.inputMode == .policyMenu)
+        // The 15th policy's key in the picker is `e` (1-9, 0, then a-z).
+        let action = KeyMap.action(for: .character("e"), mode: state.inputMode)
+        #expect(action == .choosePolicy(14))
+        #expect(step(&state, .choosePolicy(14)) == [.setPolicy("policy-14")])
+        #expect(state.overlay == .none)
+        #expect(KeyMap.action(for: .character("0"), mode: .normal) == .choosePolicy(9))
+        let grid = GridScreen(width: 120, height: 40)
+        _ = step(&state, .openPolicyMenu)
+        ConsoleRenderer.render(state: state, snapshot: SnapshotFixture.snapshot(), into: grid)
+        #expect(grid.text().contains("e policy-14 ◂"))
+        #expect(grid.text().contains("0 policy-9"))
+    }
+
+    @Test func withoutColourTheThemeKeySaysSoInsteadOfPretending() {
+        var state = fresh()
+        state.colorAvailable = false
+        _ = step(&state, .nextTheme)
+        #expect(state.themeName == "default")
+        #expect(state.status?.contains("stays mono") == true)
+    }
+
     @Test func burstMenuOpensAndChooses() {
         var state = fresh()
         #expect(step(&state, .openBurstMenu) == [])

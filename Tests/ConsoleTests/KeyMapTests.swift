@@ -17,7 +17,7 @@ import Testing
         for (key, action) in expected {
             #expect(KeyMap.action(for: key, mode: .normal) == action, "\(key)")
         }
-        #expect(KeyMap.action(for: .character("0"), mode: .normal) == nil)
+        #expect(KeyMap.action(for: .character("0"), mode: .normal) == .choosePolicy(9))
         #expect(KeyMap.action(for: .character("z"), mode: .normal) == nil)
         #expect(KeyMap.action(for: .resize, mode: .normal) == nil)
     }
@@ -64,7 +64,9 @@ import Testing
     @Test func everyBindingIsDocumentedOnce() {
         let keys = KeyMap.bindings.map(\.keys)
         #expect(Set(keys).count == keys.count)
-        for documented in ["p", "1-9", "b", "a", "space", "+ / -", "tab / shift-tab", "enter", "t", "?", "esc", "q"] {
+        for documented in [
+            "p", "1-9 0", "P", "b", "a", "space", "+ / -", "tab / shift-tab", "enter", "t", "?", "esc", "q",
+        ] {
             #expect(keys.contains(documented), "\(documented)")
         }
     }

@@ -22,6 +22,7 @@ public enum ConsoleApp {
         )
         let terminal = try CursesTerminal(allowColor: !options.noColor, term: options.environment["TERM"])
         defer { terminal.shutdown() }
+        state.colorAvailable = terminal.colorEnabled
         let screen = CursesScreen(terminal: terminal, theme: try themes.theme(at: state.themeIndex))
         var themeIndex = state.themeIndex
         // Keys in the first frame act on what the backend reports, not on the state's guesses.

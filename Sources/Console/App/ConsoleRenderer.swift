@@ -71,6 +71,8 @@ public enum ConsoleRenderer {
         case .help:
             HelpOverlay.draw(policyNames: state.policyNames, themeName: state.themeName, in: canvas.sub(layout.body))
         case .burstMenu: BurstMenuView.draw(in: canvas.sub(layout.body))
+        case .policyMenu:
+            PolicyMenuView.draw(policyNames: state.policyNames, current: state.policy, in: canvas.sub(layout.body))
         case .none, .detail: break
         }
         return info

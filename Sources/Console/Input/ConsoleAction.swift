@@ -5,8 +5,11 @@ import SwitchyardCore
 public enum ConsoleAction: Sendable, Equatable {
     /// Switch to the policy after the current one in the backend's list.
     case nextPolicy
-    /// Switch to the policy at this index of the backend's list (keys `1`–`9` give 0–8).
+    /// Switch to the policy at this index of the backend's list (keys `1`–`9` and `0` give 0–9; the picker
+    /// reaches every one).
     case choosePolicy(Int)
+    /// Open the policy picker: every policy with its key.
+    case openPolicyMenu
     /// Switch to the policy of this name (for scripts).
     case selectPolicy(String)
     case openBurstMenu

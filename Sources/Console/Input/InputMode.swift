@@ -3,6 +3,8 @@ public enum InputMode: Sendable, Equatable {
     case normal
     /// The burst menu is open: `1`/`p`, `2`/`d`, `3`/`m` pick a kind.
     case burstMenu
+    /// The policy picker is open: each policy's key (``KeyMap/policyKey(_:)``) picks it.
+    case policyMenu
     case help
     /// An instance detail is open: `enter` closes it, other keys work as usual.
     case detail

@@ -5,9 +5,10 @@ public enum KeyMap {
     /// Every key the console knows, in the order the help overlay lists them.
     public static let bindings: [KeyBinding] = [
         KeyBinding("p", "next routing policy"),
-        KeyBinding("1-9", "choose policy by number"),
+        KeyBinding("1-9 0", "choose policy by number (the first ten)"),
+        KeyBinding("P", "policy picker: every policy with its key"),
         KeyBinding("b", "burst menu: 1 prefill-heavy, 2 decode-heavy, 3 mixed"),
-        KeyBinding("a", "A/B twin on or off (B = next policy)"),
+        KeyBinding("a", "A/B on or off (B = round-robin, or the next policy)"),
         KeyBinding("space", "pause or resume"),
         KeyBinding("+ / -", "faster or slower"),
         KeyBinding("tab / shift-tab", "focus next or previous instance"),
@@ -26,11 +27,18 @@ public enum KeyMap {
         ("3 m", .mixed),
     ]
 
+    /// The picker's key for the policy at `index`: `1`–`9`, `0`, then `a`–`z`; nil past those 36.
+    public static func policyKey(_ index: Int) -> Character? {
+        let keys = Array("1234567890abcdefghijklmnopqrstuvwxyz")
+        return keys.indices.contains(index) ? keys[index] : nil
+    }
+
     /// The action for `key` in `mode`, or nil when the key does nothing there.
     public static func action(for key: Key, mode: InputMode) -> ConsoleAction? {
         if key == .character("q") || key == .character("Q") { return .quit }
         switch mode {
         case .burstMenu: return burstAction(for: key)
+        case .policyMenu: return policyMenuAction(for: key)
         case .help: return helpAction(for: key)
         case .detail where key == .enter || key == .backspace: return .dismiss
         case .detail, .normal: return normalAction(for: key)
@@ -47,6 +55,16 @@ public enum KeyMap {
         }
     }
 
+    private static func policyMenuAction(for key: Key) -> ConsoleAction? {
+        switch key {
+        case .escape, .character("P"), .backspace: return .dismiss
+        case .character(let c):
+            let keys = Array("1234567890abcdefghijklmnopqrstuvwxyz")
+            return keys.firstIndex(of: Character(c.lowercased())).map { .choosePolicy($0) }
+        default: return nil
+        }
+    }
+
     private static func helpAction(for key: Key) -> ConsoleAction? {
         switch key {
         case .character("?"), .escape, .enter, .backspace, .character("h"): .dismiss
@@ -59,6 +77,8 @@ public enum KeyMap {
         case .character("p"): return .nextPolicy
         case .character(let c) where ("1"..."9").contains(c):
             return c.wholeNumberValue.map { .choosePolicy($0 - 1) }
+        case .character("0"): return .choosePolicy(9)
+        case .character("P"): return .openPolicyMenu
         case .character("b"): return .openBurstMenu
         case .character("a"): return .toggleCompare
         case .character(" "): return .togglePause

@@ -18,6 +18,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var speed: Double
     /// True on a real cluster (the snapshot's mode is LIVE), which cannot pause or change speed.
     public var isLive = false
+    /// False when the screen has no colour (`NO_COLOR`, or a terminal without colours): themes cannot change it.
+    public var colorAvailable = true
     public var instanceCount: Int
     /// The focused instance's index, or nil.
     public var focus: Int?
@@ -68,6 +70,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .none: .normal
         case .help: .help
         case .burstMenu: .burstMenu
+        case .policyMenu: .policyMenu
         case .detail: .detail
         }
     }
@@ -106,7 +109,11 @@ public struct ConsoleState: Sendable, Equatable {
         case .nextPolicy:
             guard let index = policyNames.firstIndex(of: policy) else { return switchPolicy(to: policyNames.first) }
             return switchPolicy(to: policyNames[(index + 1) % policyNames.count])
+        case .openPolicyMenu:
+            overlay = .policyMenu
+            return []
         case .choosePolicy(let index):
+            if overlay == .policyMenu { overlay = .none }
             guard policyNames.indices.contains(index) else {
                 show(status: "no policy \(index + 1): there are \(policyNames.count)")
                 return []
@@ -155,6 +162,10 @@ public struct ConsoleState: Sendable, Equatable {
             navigate(action)
             return []
         case .nextTheme:
+            guard colorAvailable else {
+                show(status: "no colour (NO_COLOR is set or the terminal has none): the screen stays mono")
+                return []
+            }
             themeIndex = (themeIndex + 1) % themeNames.count
             show(status: "theme: \(themeName)")
             return []
@@ -167,7 +178,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .quit:
             isQuitting = true
             return [.quit]
-        case .nextPolicy, .choosePolicy, .selectPolicy, .openBurstMenu, .burst, .toggleCompare:
+        case .nextPolicy, .choosePolicy, .selectPolicy, .openBurstMenu, .openPolicyMenu, .burst, .toggleCompare:
             return []  // handled by handle(_:)
         }
     }

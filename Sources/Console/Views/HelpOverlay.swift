@@ -9,11 +9,13 @@ enum HelpOverlay {
             return line
         }
         lines.append(StyledText())
-        let width = min(canvas.width - 4, 72)
-        var policyLines: [StyledText] = [StyledText("Policies", CellStyle.accent.bold)]
+        let width = min(canvas.width - 4, 84)
+        var policyLines: [StyledText] = [
+            StyledText("Policies (keys 1-9 0; all in the P picker)", CellStyle.accent.bold)
+        ]
         var current = StyledText()
         for (index, name) in policyNames.enumerated() {
-            var entry = StyledText(index < 9 ? "\(index + 1) " : "  ", CellStyle.accent.bold)
+            var entry = StyledText(KeyMap.policyKey(index).map { "\($0) " } ?? "  ", CellStyle.accent.bold)
             entry.append(name, .text)
             if current.width > 0, current.width + 2 + entry.width > width - 4 {
                 policyLines.append(current)
