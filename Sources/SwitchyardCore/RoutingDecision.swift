@@ -45,9 +45,12 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
     public struct ScoredInstance: Sendable, Equatable, Codable {
         public var instance: Int
         public var score: Double
-        public init(instance: Int, score: Double) {
+        /// True when the instance could not take the request (down, or not serving its model); nil otherwise.
+        public var ineligible: Bool?
+        public init(instance: Int, score: Double, ineligible: Bool? = nil) {
             self.instance = instance
             self.score = score
+            self.ineligible = ineligible
         }
     }
 
@@ -73,15 +76,22 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
         self.reason = reason
     }
 
-    /// Builds the record of `decision` for `request`, keeping the three best scores.
-    public init(time: Double, request: RequestInfo, decision: RoutingDecision, policy: String) {
+    /// Builds the record of `decision` for `request`, keeping the three best scores: instances that could take
+    /// the request first, then the others, marked ineligible.
+    /// - Parameter eligible: per instance, whether it could take the request; nil when all could.
+    public init(time: Double, request: RequestInfo, decision: RoutingDecision, policy: String, eligible: [Bool]? = nil)
+    {
         var top: [ScoredInstance] = []
         if !decision.scores.isEmpty {
+            func usable(_ index: Int) -> Bool { eligible.map { $0.indices.contains(index) && $0[index] } ?? true }
             let order = decision.scores.indices.sorted {
-                decision.lowerIsBetter
+                if usable($0) != usable($1) { return usable($0) }
+                return decision.lowerIsBetter
                     ? decision.scores[$0] < decision.scores[$1] : decision.scores[$0] > decision.scores[$1]
             }
-            top = order.prefix(3).map { ScoredInstance(instance: $0, score: decision.scores[$0]) }
+            top = order.prefix(3).map {
+                ScoredInstance(instance: $0, score: decision.scores[$0], ineligible: usable($0) ? nil : true)
+            }
         }
         let instance: Int?
         switch decision.target {

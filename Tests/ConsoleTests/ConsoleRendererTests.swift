@@ -95,6 +95,32 @@ import Testing
         #expect(!grid.line(9).contains(" 0s │"))
     }
 
+    @Test func theLiveDecisionLogUsesBackendNamesAndMarksIneligibleScores() {
+        var snapshot = SnapshotFixture.snapshot()
+        for index in snapshot.instances.indices { snapshot.instances[index].name = "gpu-\(index)" }
+        snapshot.recentDecisions = [
+            DecisionRecord(
+                time: 1,
+                request: 7,
+                promptTokens: 100,
+                predictedBucket: 0,
+                predictedTokens: 50,
+                instance: 1,
+                policy: "least-requests",
+                topScores: [
+                    .init(instance: 1, score: 2),
+                    .init(instance: 2, score: 3),
+                    .init(instance: 0, score: 0, ineligible: true),
+                ],
+                reason: "fewest outstanding requests"
+            )
+        ]
+        let grid = render(snapshot, width: 120, height: 40)
+        let row = grid.line(grid.rowIndex(" r7 "))
+        #expect(row.contains("→gpu-1"), "\(row)")
+        #expect(row.contains("gpu-1 2.00  gpu-2 3.00  gpu-0 0.00✗"), "\(row)")
+    }
+
     @Test func shortHistoryRunsToTheRightEdge() {
         let grid = render(SnapshotFixture.snapshot(history: 10), width: 120, height: 40)
         #expect(grid.line(8).hasPrefix("╭ Latency · last 10s ─"))

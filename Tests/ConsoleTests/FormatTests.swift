@@ -37,6 +37,8 @@ import Testing
         #expect(Format.signedPercent(0) == "±0.0%")
         #expect(Format.score(0.41) == "0.41")
         #expect(Format.score(41.26) == "41.3")
+        #expect(Format.score(9.996) == "10.0", "rounds before choosing the width")
+        #expect(Format.score(99.96) == "100")
         #expect(Format.score(4126) == "4126")
         #expect(Format.score(41_260) == "41k")
     }

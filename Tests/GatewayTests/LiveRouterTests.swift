@@ -292,4 +292,18 @@ struct HoldFirstUntilFive: RoutingPolicy {
         #expect(snapshot.e2e.count == 0, "summaries count from the split")
         #expect(snapshot.completed == 0)
     }
+
+    @Test func aDownBackendIsNeverTheBestScoreInTheDecisionLog() throws {
+        let router = try makeRouter(backends: 3, policy: "least-requests")
+        _ = try admit(router)
+        _ = try admit(router)
+        router.markDown(2, reason: "test", now: 0)
+        // Backend 2 has the fewest requests, but it is down.
+        let ticket = try admit(router)
+        #expect(ticket.backend != 2)
+        let record = try #require(router.snapshot(now: 1).recentDecisions.last)
+        #expect(record.topScores.first?.instance != 2)
+        #expect(record.topScores.last?.instance == 2)
+        #expect(record.topScores.last?.ineligible == true)
+    }
 }

@@ -20,7 +20,12 @@ enum DecisionLogView {
         let idWidth = max(5, (records.map { "r\($0.request)".count }.max() ?? 0))
         let promptWidth = max(7, (records.map { "p=" + Format.thousands($0.promptTokens) }.map(\.count).max() ?? 0))
         let bucketWidth = max(4, snapshot.bucketLabels.map(\.count).max() ?? 4)
-        let scoreTexts = records.map(scores)
+        let names = snapshot.instances.map(\.name)
+        let nameWidth = min(12, max(4, names.map(\.count).max() ?? 4))
+        func name(_ index: Int) -> String {
+            Format.keepingTail(names.indices.contains(index) ? names[index] : "i\(index)", nameWidth)
+        }
+        let scoreTexts = records.map { scores($0, name: name) }
         let scoresWidth = scoreTexts.map(\.width).max() ?? 0
         let showScores = area.width >= 70
         for (row, record) in records.enumerated() {
@@ -31,9 +36,9 @@ enum DecisionLogView {
             line.append(Format.pad("p=" + Format.thousands(record.promptTokens), promptWidth, right: true), .text)
             line.append("  ")
             if let instance = record.instance {
-                line.append(Format.pad("→i\(instance)", 5), CellStyle.accent.bold)
+                line.append(Format.pad("→" + name(instance), nameWidth + 1), CellStyle.accent.bold)
             } else {
-                line.append(Format.pad("HOLD", 5), CellStyle.warn.bold)
+                line.append(Format.pad("HOLD", nameWidth + 1), CellStyle.warn.bold)
             }
             line.append(" ")
             let bucket =
@@ -51,13 +56,18 @@ enum DecisionLogView {
         }
     }
 
-    /// `i2 0.41  i0 0.52  i3 0.60`, the best in bold.
-    private static func scores(_ record: DecisionRecord) -> StyledText {
+    /// `i2 0.41  i0 0.52  i3 0.60`, the best in bold; an instance that could not take the request (down, or not
+    /// serving the model) is dimmed and marked `✗`.
+    private static func scores(_ record: DecisionRecord, name: (Int) -> String) -> StyledText {
         var text = StyledText()
         for (index, scored) in record.topScores.enumerated() {
             if index > 0 { text.append("  ") }
-            text.append("i\(scored.instance) ", .dim)
-            text.append(Format.score(scored.score), index == 0 ? CellStyle.text.bold : .text)
+            text.append(name(scored.instance) + " ", .dim)
+            if scored.ineligible == true {
+                text.append(Format.score(scored.score) + "✗", .dim)
+            } else {
+                text.append(Format.score(scored.score), index == 0 ? CellStyle.text.bold : .text)
+            }
         }
         return text
     }

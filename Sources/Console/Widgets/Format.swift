@@ -80,12 +80,12 @@ enum Format {
 
     /// A policy score: two decimals below 10, one below 100, then whole or compact.
     static func score(_ v: Double) -> String {
-        switch v.magnitude {
-        case ..<10: fixed(v, 2)
-        case ..<100: fixed(v, 1)
-        case ..<10_000: fixed(v, 0)
-        default: v.isFinite ? compact(Int(v)) : "–"
-        }
+        // By the magnitude the text will show: 9.996 prints as 10.0, not 10.00, and keeps its row aligned.
+        let m = v.magnitude
+        if (m * 100).rounded() < 1000 { return fixed(v, 2) }
+        if (m * 10).rounded() < 1000 { return fixed(v, 1) }
+        if m.rounded() < 10_000 { return fixed(v, 0) }
+        return v.isFinite ? compact(Int(v)) : "–"
     }
 
     /// `text` cut to `width` columns, ending in `…` when cut.

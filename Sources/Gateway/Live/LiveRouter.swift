@@ -177,7 +177,15 @@ public final class LiveRouter: Sendable {
             case .hold:
                 if !held {
                     state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
-                    state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
+                    state.record(
+                        DecisionRecord(
+                            time: now,
+                            request: info,
+                            decision: decision,
+                            policy: policyName,
+                            eligible: view.instances.map(\.healthy)
+                        )
+                    )
                 }
                 return .hold
             case .instance(let id):
@@ -190,12 +198,20 @@ public final class LiveRouter: Sendable {
                     state.backends[$0].ledger.outstanding < state.backends[$1].ledger.outstanding
                 }
                 target = fallback ?? healthy[0]
-                decision.reason += "; sent to \(target), the least-loaded instance up"
+                decision.reason += "; sent to \(descriptors[target].name), the least-loaded backend up"
                 decision.target = .instance(InstanceID(target))
             }
             if held { state.heldQueue.removeAll { $0.id == id } }
             state.admit(info, to: target, arm: arm, buckets: buckets)
-            state.record(DecisionRecord(time: now, request: info, decision: decision, policy: policyName))
+            state.record(
+                DecisionRecord(
+                    time: now,
+                    request: info,
+                    decision: decision,
+                    policy: policyName,
+                    eligible: view.instances.map(\.healthy)
+                )
+            )
             return .routed(Ticket(info: info, backend: target, policy: policyName))
         }
     }
