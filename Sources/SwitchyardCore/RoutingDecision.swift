@@ -78,7 +78,12 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
 
     /// Builds the record of `decision` for `request`, keeping the three best scores: instances that could take
     /// the request first, then the others, marked ineligible.
-    /// - Parameter eligible: per instance, whether it could take the request; nil when all could.
+    /// - Parameters:
+    ///   - time: When it was decided.
+    ///   - request: The request routed.
+    ///   - decision: The policy's decision.
+    ///   - policy: The policy's name.
+    ///   - eligible: Per instance, whether it could take the request; nil when all could.
     public init(time: Double, request: RequestInfo, decision: RoutingDecision, policy: String, eligible: [Bool]? = nil)
     {
         var top: [ScoredInstance] = []
