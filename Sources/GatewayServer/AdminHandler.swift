@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Routing
 import SwitchyardCore
 
 /// `/admin/state`, `/admin/policy` and `/admin/burst`. With an admin token configured (required beyond loopback),
@@ -105,8 +106,10 @@ struct AdminHandler: Sendable {
         }
         // Both names are checked before either takes effect.
         for case let wanted as String in [name, compare] where !gateway.router.policyNames.contains(wanted) {
-            let error = ClusterBackendError.unknownPolicy(wanted, known: gateway.router.policyNames)
-            return GatewayError.badRequest("\(error)", param: wanted == name as? String ? "policy" : "compare").response
+            let message =
+                PolicyCatalog.realModeRefusal(wanted, instances: gateway.router.descriptors.count)
+                ?? "\(ClusterBackendError.unknownPolicy(wanted, known: gateway.router.policyNames))"
+            return GatewayError.badRequest(message, param: wanted == name as? String ? "policy" : "compare").response
         }
         do {
             if let name = name as? String {

@@ -46,6 +46,15 @@ struct GatewayError: Error, Sendable {
         Self(status: .gatewayTimeout, message: "Backend \(backend): \(reason).", type: "GatewayTimeoutError")
     }
 
+    static func notFound(method: String, path: String) -> Self {
+        Self(
+            status: .notFound,
+            message:
+                "The gateway has no route \(method) \(path). Routes: POST /v1/completions, POST /v1/chat/completions, GET /v1/models, /health, /metrics, /admin/*.",
+            type: "NotFoundError"
+        )
+    }
+
     static func unauthorized() -> Self {
         Self(
             status: .unauthorized,
@@ -57,7 +66,12 @@ struct GatewayError: Error, Sendable {
     var json: Data {
         var error: [String: Any] = ["message": message, "type": type, "code": status.code]
         error["param"] = param ?? NSNull()
-        return (try? JSONSerialization.data(withJSONObject: ["error": error], options: [.sortedKeys])) ?? Data()
+        return
+            (try? JSONSerialization.data(
+                withJSONObject: ["error": error],
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            ))
+            ?? Data()
     }
 
     var response: Response {

@@ -30,13 +30,10 @@ public final class SwitchyardGateway: Sendable {
         let seed = configuration.seed
         let names = Self.policyNames(instances: count)
         guard names.contains(configuration.policy) else {
-            if PolicyCatalog.names.contains(configuration.policy) {
-                throw GatewayConfigError(
-                    description:
-                        "--policy \(configuration.policy) is not available in real mode with \(count) backend(s). Available: \(names.joined(separator: ", "))."
-                )
-            }
-            throw ClusterBackendError.unknownPolicy(configuration.policy, known: names)
+            throw GatewayConfigError(
+                description: PolicyCatalog.realModeRefusal(configuration.policy, instances: count)
+                    ?? "Policy '\(configuration.policy)' is not available in real mode."
+            )
         }
         let predictor = try PredictorStore.loadShipped()
         self.configuration = configuration
@@ -136,6 +133,7 @@ public final class SwitchyardGateway: Sendable {
     /// The HTTP routes.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: NotFoundMiddleware())
         let proxy = ProxyHandler(pool: pool, metrics: metrics, logger: logger)
         router.post("/v1/completions") { request, _ in await proxy.complete(request, endpoint: .completions) }
         router.post("/v1/chat/completions") { request, _ in await proxy.complete(request, endpoint: .chat) }
@@ -161,6 +159,21 @@ public final class SwitchyardGateway: Sendable {
         return router
     }
 
+    /// Answers every route the gateway does not serve with an OpenAI-style 404 naming the route.
+    struct NotFoundMiddleware: RouterMiddleware {
+        func handle(
+            _ request: Request,
+            context: BasicRequestContext,
+            next: (Request, BasicRequestContext) async throws -> Response
+        ) async throws -> Response {
+            do {
+                return try await next(request, context)
+            } catch let error as HTTPError where error.status == .notFound {
+                return GatewayError.notFound(method: "\(request.method)", path: request.uri.path).response
+            }
+        }
+    }
+
     private func models() -> Response {
         let cards = pool.modelUnion().map { JSONValue.object($0.json) }
         return Self.json(JSONValue.object(["object": .string("list"), "data": .array(cards)]))
@@ -176,9 +189,11 @@ public final class SwitchyardGateway: Sendable {
         return Self.json(body, status: up > 0 ? .ok : .serviceUnavailable)
     }
 
+    /// `value` as JSON with snake_case keys throughout, as the OpenAI API and the rest of the admin API spell them.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

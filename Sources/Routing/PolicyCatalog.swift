@@ -77,6 +77,24 @@ public enum PolicyCatalog {
         }
     }
 
+    /// Why `name` cannot route a real cluster of `instances` backends, in a sentence, or nil when it can.
+    public static func realModeRefusal(_ name: String, instances: Int) -> String? {
+        guard let entry = entries.first(where: { $0.name == name }) else {
+            return "Unknown policy '\(name)'. Known policies: \(names.joined(separator: ", "))."
+        }
+        let available = available(instances: instances, includeReferences: false)
+        if entry.isReference {
+            return
+                "Policy '\(name)' is not available in real mode: it is a reference that reads true output lengths, which a live router cannot know. Available: \(available.joined(separator: ", "))."
+        }
+        do {
+            _ = try make(name, seed: 0, instances: instances)
+        } catch {
+            return "Policy '\(name)' is not available in real mode with \(instances) backend(s): \(error)"
+        }
+        return nil
+    }
+
     /// Builds the policy called `name`.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)`` for an unknown name.
     ///   - instances: the cluster size; the DQN routers load the shipped network trained for it.

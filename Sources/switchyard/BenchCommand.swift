@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var cluster: ClusterOptions
 
-    @Option(help: "Measure at most this many requests per run.")
+    @Option(parsing: .unconditional, help: "Measure at most this many requests per run.")
     var requests: Int?
 
     @Option(help: "Comma-separated policies; the first is the baseline of the comparison.")
@@ -48,7 +48,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     func parsedSeeds() throws -> [UInt64] {
-        let parts = seeds.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = seeds.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         let values = parts.compactMap { UInt64($0) }
         guard !values.isEmpty, values.count == parts.count else {
             throw ValidationError("--seeds must be comma-separated non-negative integers, got '\(seeds)'.")
@@ -85,7 +87,7 @@ struct BenchCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         case .csv:
-            print(table(report).csv())
+            print(table(report, csv: true).csv())
         case .table:
             print(
                 "workload \(plan.name) (\(plan.source)), \(report.instances) instances, \(report.profile), "
@@ -108,7 +110,8 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    func table(_ report: BenchReport) -> TextTable {
+    /// The comparison table; in CSV, `vs first` is a number (the fraction, -0.12 = 12% lower), as in the JSON.
+    func table(_ report: BenchReport, csv: Bool = false) -> TextTable {
         var table = TextTable(header: [
             "policy", "done", "E2E mean", "E2E p99", "TTFT mean", "TTFT p99", "TBT mean", "TBT p99", "preempt",
             "vs first",
@@ -116,7 +119,8 @@ struct BenchCommand: ParsableCommand {
         for p in report.policies {
             table.add([
                 p.name, "\(p.completed)", p.e2e.mean.s3, p.e2e.p99.s3, p.ttft.mean.s3, p.ttft.p99.s3, p.tbt.mean.s3,
-                p.tbt.p99.s3, "\(p.preemptions)", p.vsFirstMeanE2E.signedPercent,
+                p.tbt.p99.s3, "\(p.preemptions)",
+                csv ? String(format: "%.4f", p.vsFirstMeanE2E) : p.vsFirstMeanE2E.signedPercent,
             ])
         }
         return table

@@ -120,7 +120,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
 extension ConsoleSubcommand {
     /// The console on a real cluster: the gateway in the background, its LIVE view in front.
     func runLive() async throws {
-        let server = try gateway.makeGateway(policy: policy, logFile: logFile, quiet: true)
+        let server = try gateway.makeGateway(policy: policy, logFile: logFile, quiet: true, anyPort: true)
         try await runWithConsole(server, theme: theme)
     }
 }

@@ -67,6 +67,7 @@ struct EmulateCommand: AsyncParsableCommand {
             host: host,
             basePort: basePort
         )
+        for port in basePort..<(basePort + instances) { try PortCheck.ensureFree(host: host, port: port) }
         var banner = "Emulating \(instances) vLLM instance(s) of '\(model)' (profile \(profile), speed \(speed)x):\n"
         for url in cluster.urls { banner += "  \(url)/v1\n" }
         banner += "Press Ctrl-C to stop.\n"

@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import GatewayServer
 import Logging
+import Routing
 import Synchronization
 
 /// The gateway's options, shared by `serve` and `console --backend`.
@@ -60,15 +61,37 @@ struct GatewayOptions: ParsableArguments {
     var ejectionTime: Double?
 
     /// The gateway these options describe, logging to `logFile`, or nowhere when `quiet` and no file is given.
-    /// - Throws: `ValidationError` naming what is wrong with the options, the file or the policy.
-    func makeGateway(policy: String?, logFile: String?, quiet: Bool) throws -> SwitchyardGateway {
-        let config: GatewayConfiguration
+    /// - Parameters:
+    ///   - policy: The `--policy` flag, which overrides the settings file.
+    ///   - logFile: Where logs go.
+    ///   - quiet: No logs at all unless `logFile` is given.
+    ///   - anyPort: Listen on a port the system picks when neither `--listen` nor a settings file says where (the
+    ///     console's embedded gateway, so it never clashes with a `serve` on 8080).
+    /// - Returns: The gateway, not yet running.
+    /// - Throws: ``CommandError`` naming what is wrong with the options, the file, the policy or the port.
+    func makeGateway(
+        policy: String?,
+        logFile: String?,
+        quiet: Bool,
+        anyPort: Bool = false
+    ) throws
+        -> SwitchyardGateway
+    {
+        var config: GatewayConfiguration
         do { config = try configuration(policy: policy) } catch let error as GatewayConfigError {
-            throw ValidationError(error.description)
+            throw CommandError(description: error.description)
         }
+        if anyPort, listen == nil, self.config == nil { config.port = 0 }
         let logger = try makeLogger(file: logFile, quiet: quiet)
+        // Before the gateway exists: once built, it owns HTTP clients that must be shut down.
+        if let refusal = PolicyCatalog.realModeRefusal(config.policy, instances: config.backends.count) {
+            // Name where the policy came from: the flag, else the settings file.
+            let source = policy != nil ? "--policy" : self.config.map { "\($0): policy" } ?? "--policy"
+            throw CommandError(description: "\(source): \(refusal)")
+        }
+        try PortCheck.ensureFree(host: config.host, port: config.port)
         do { return try SwitchyardGateway(configuration: config, logger: logger) } catch {
-            throw ValidationError("\(error)")
+            throw CommandError(description: "\(error)")
         }
     }
 

@@ -14,16 +14,23 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Folder holding the full traces (azure/, sharegpt/, vidur/); default $SWITCHYARD_DATA.")
     var dataDir: String?
 
-    @Option(help: "Number of instances.")
+    // `.unconditional`: a negative number is read as the value (and refused by validate()), not as a flag.
+    @Option(parsing: .unconditional, help: "Number of instances.")
     var instances = 4
 
     @Option(help: "Latency profile name or a profile .json path (see `switchyard profiles`).")
     var profile = ProfileCatalog.defaultName
 
-    @Option(help: "Mean arrival rate in requests/s (a trace's timeline is rescaled; others get Poisson arrivals).")
+    @Option(
+        parsing: .unconditional,
+        help: "Mean arrival rate in requests/s (a trace's timeline is rescaled; others get Poisson arrivals)."
+    )
     var rate: Double?
 
-    @Option(help: "Offered load as a fraction of the cluster's measured capacity (default 0.9 when --rate is absent).")
+    @Option(
+        parsing: .unconditional,
+        help: "Offered load as a fraction of the cluster's measured capacity (default 0.9 when --rate is absent)."
+    )
     var load: Double?
 
     @Option(help: "Arrival process for workloads without timestamps: poisson or gamma:CV (bursty).")
@@ -132,6 +139,14 @@ struct WorkloadPlan: Sendable {
             rate = explicit
         } else {
             rate = (options.load ?? 0.9) * capacity * Double(options.instances)
+        }
+        if let load = options.load, load > 1 {
+            FileHandle.standardError.write(
+                Data(
+                    "warning: --load \(load) offers more than the cluster can serve: queues grow without bound, so latencies depend on how long the run is.\n"
+                        .utf8
+                )
+            )
         }
         guard rate > 0 else { throw ValidationError("The offered rate for '\(options.workload)' came out as 0.") }
         return WorkloadPlan(

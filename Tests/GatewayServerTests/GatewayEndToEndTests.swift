@@ -43,7 +43,17 @@ import Testing
             let backends = try #require(state["backends"] as? [[String: Any]])
             #expect(backends.allSatisfy { $0["engine"] as? String == "vllm" })
             let snapshot = try #require(state["snapshot"] as? [String: Any])
-            #expect((snapshot["recentDecisions"] as? [Any])?.count == 2)
+            #expect((snapshot["recent_decisions"] as? [Any])?.count == 2)
+            // One spelling throughout: no camelCase key anywhere in the reply.
+            let stateText = try await h.send("/admin/state", method: .GET).body
+            #expect(stateText.range(of: #""[a-z]+[A-Z][A-Za-z]*":"#, options: .regularExpression) == nil)
+            // Routes the gateway does not serve get an OpenAI-style 404 that names them.
+            let missing = try await h.send("/v1/embeddings", json: "{}")
+            #expect(missing.status == 404)
+            #expect(missing.body.contains("NotFoundError") && missing.body.contains("POST /v1/embeddings"))
+            let oracle = try await h.send("/admin/policy", json: #"{"policy":"oracle"}"#)
+            #expect(oracle.status == 400)
+            #expect(oracle.body.contains("not available in real mode"), "\(oracle.body)")
         }
     }
 

@@ -119,3 +119,65 @@ func runSwitchyard(
     let workloads = try runSwitchyard(["workloads"])
     #expect(workloads.out.contains("azure-conv") && workloads.out.contains("mix:"))
 }
+
+@Test(arguments: [
+    (["--seeds", "1,,2"], "--seeds must be comma-separated"),
+    (["--load", "-1"], "--load must be a positive number, got -1"),
+    (["--instances", "-3"], "--instances must be between 1 and 1024, got -3"),
+])
+func benchRefusesBadNumbersByName(arguments: [String], message: String) throws {
+    let result = try runSwitchyard(["bench", "--requests", "50"] + arguments)
+    #expect(result.status != 0)
+    #expect(result.err.contains(message), "\(result.err)")
+}
+
+@Test func benchWarnsAboveFullLoadAndItsCSVComparesInNumbers() throws {
+    let result = try runSwitchyard([
+        "bench", "--requests", "100", "--policies", "round-robin,least-requests", "--load", "1.5", "--format", "csv",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.err.contains("warning: --load 1.5 offers more than the cluster can serve"))
+    let rows = result.out.split(separator: "\n").map { $0.split(separator: ",") }
+    #expect(rows.first?.last == "vs first")
+    #expect(rows.dropFirst().allSatisfy { Double($0.last ?? "") != nil }, "\(result.out)")
+    #expect(rows.dropFirst().first?.last == "0.0000")
+}
+
+@Test func serveNamesWhereABadPolicyCameFromWithoutTheRootUsage() throws {
+    let flag = try runSwitchyard(["serve", "--backend", "http://127.0.0.1:9", "--policy", "oracle"])
+    #expect(flag.status != 0)
+    #expect(flag.err.contains("--policy: Policy 'oracle' is not available in real mode"), "\(flag.err)")
+    #expect(!flag.err.contains("USAGE: switchyard <subcommand>"))
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("gw-\(UUID().uuidString).toml").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    try Data("policy = \"oracle\"\n[[backend]]\nurl = \"http://127.0.0.1:9\"\n".utf8).write(
+        to: URL(fileURLWithPath: file)
+    )
+    let fromFile = try runSwitchyard(["serve", "--config", file])
+    #expect(fromFile.err.contains("\(file): policy: Policy 'oracle'"), "\(fromFile.err)")
+}
+
+@Test func aPortInUseIsSaidPlainlyBeforeAnythingStarts() throws {
+    // Hold a port with a listening socket of our own.
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+            bind(fd, pointer, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    try #require(bound)
+    let port = Int(UInt16(bigEndian: address.sin_port))
+    let serve = try runSwitchyard(["serve", "--backend", "http://127.0.0.1:9", "--listen", "127.0.0.1:\(port)"])
+    #expect(serve.status != 0)
+    #expect(serve.err.contains("cannot listen on 127.0.0.1:\(port): address in use"), "\(serve.err)")
+    let emulate = try runSwitchyard(["emulate", "--base-port", "\(port)"])
+    #expect(emulate.status != 0)
+    #expect(emulate.err.contains("cannot listen on 127.0.0.1:\(port): address in use"), "\(emulate.err)")
+    #expect(!emulate.out.contains("Emulating"), "no banner before the error")
+}

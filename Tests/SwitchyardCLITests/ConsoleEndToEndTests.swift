@@ -73,3 +73,16 @@ func tinyTerminalGetsAClearMessage() async throws {
     #expect(screen.lowercased().contains("too small"))
     try session.send("q")
 }
+
+@Test(.enabled(if: tmuxPath != nil, "tmux is not installed; the console end-to-end test is skipped"))
+func ctrlCQuitsAsQDoesWithStatusZero() async throws {
+    let session = try TmuxSession(tmux: tmuxPath ?? "tmux", width: 120, height: 40)
+    defer { session.kill() }
+    let command = "bash -c \"'\(switchyardBinaryPath())' --speed 4; echo EXIT=\\$?; sleep 60\""
+    try session.start(command: command, environment: ["SWITCHYARD_DATA": ""])
+    _ = try await session.waitFor { $0.contains("SWITCHYARD") && $0.contains("Decisions") }
+    try session.send("C-c")
+    let screen = try await session.waitFor(seconds: 15) { $0.contains("EXIT=") }
+    #expect(screen.contains("EXIT=0"), "Ctrl-C ends the console cleanly:\n\(screen)")
+    #expect(!screen.contains("SWITCHYARD"), "the terminal is restored")
+}

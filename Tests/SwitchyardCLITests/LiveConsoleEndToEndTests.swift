@@ -35,7 +35,7 @@ func liveConsoleDrivesARealGatewayOverEmulatedServers() async throws {
     try session.send("b")
     screen = try await session.waitFor { $0.lowercased().contains("decode-heavy") }
     try session.send("2")
-    screen = try await session.waitFor(seconds: 30) { $0.contains("next in turn") && $0.contains("→i1") }
+    screen = try await session.waitFor(seconds: 30) { $0.contains("next in turn") && $0.contains("→b") }
     screen = try await session.waitFor(seconds: 60) { screen in
         screen.split(separator: "\n").contains { $0.contains("done") && !$0.contains("done 0 ") }
     }

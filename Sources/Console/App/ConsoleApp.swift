@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import SwitchyardCore
 
 /// The live console: the loop that reads keys, sends commands, polls the backend and draws, at a steady rate.
@@ -35,6 +37,18 @@ public enum ConsoleApp {
             }
         }
         defer { script?.cancel() }
+        // Ctrl-C, SIGTERM and SIGHUP (the terminal went away) quit as `q` does: the terminal is restored and the
+        // exit status is 0.
+        let signals = [SIGINT, SIGTERM, SIGHUP].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { Task { await inbox.append(.quit) } }
+            source.resume()
+            return source
+        }
+        defer {
+            for source in signals { source.cancel() }
+        }
 
         let clock = ContinuousClock()
         var deadline = clock.now
