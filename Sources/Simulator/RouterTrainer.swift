@@ -5,8 +5,8 @@ import SwitchyardCore
 
 /// Trains a DQN router in the simulator, episode by episode.
 ///
-/// Exploration ε falls linearly from 1 to 0.05 over the first `explorationEpisodes` episodes (the paper explores
-/// until episode 20). For `rl`, the heuristic's weight in episode k is λ_k = exp(−0.5·k); for `rl-aware` it is 1;
+/// Exploration ε falls linearly over the first `explorationEpisodes` episodes from 1 (from 0.2 for `rl`, which starts
+/// from the heuristic's choices) to a floor of 0.02 (the paper explores until episode 20). For `rl`, the heuristic's weight in episode k is λ_k = exp(−0.5·k); for `rl-aware` it is 1;
 /// for `rl-baseline` 0.
 public struct RouterTrainer: Sendable {
     public var config: SimulationConfig

@@ -2,7 +2,7 @@
 ///
 /// An iteration takes `fixed + perPrefillToken·P + perDecodeSequence·D + perContextToken·C` seconds, with `P`
 /// prefill tokens, `D` decoding sequences and `C` context tokens read by attention. For `llama2-7b-v100` the
-/// paper gives grad1 = 3.2e-4 s per prefill token and grad2 = 3.3e-5 s (paper.md, "Cost model").
+/// paper gives grad1 = 3.2e-4 s per prefill token and grad2 = 3.3e-5 s (Jain et al., arXiv 2408.13510, sec. 4).
 public struct CostModel: Sendable, Equatable, Codable {
     public var fixed: Double
     public var perPrefillToken: Double

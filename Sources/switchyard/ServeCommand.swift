@@ -140,7 +140,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var gateway: GatewayOptions
 
-    @Option(help: "Routing policy (see `switchyard policies`; the oracle references are not available live).")
+    @Option(
+        help:
+            "Routing policy (default workload-aware; see `switchyard policies`; the oracle references are not available live)."
+    )
     var policy: String?
 
     @Flag(help: "Also open the operator console on this gateway (logs go to --log-file).")

@@ -18,7 +18,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
             '_'), so near-duplicates do not leak, and the model reads the prompt text. Azure traces have no text: \
             the model reads prompt tokens and the service (code or conv, from the file name), trains on the \
             first part of each trace by time and is tested on the rest. Baselines: the majority class, the same \
-            model on prompt length alone, and prompt-band-mean (the default predictor).
+            model on prompt length alone, and prompt-band-mean (what `--predictor auto` uses for traces without text).
             """
     )
 
@@ -97,7 +97,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
             ("majority class", MajorityClassPredictor(training: split.train, buckets: buckets)),
             ("prompt length only (logreg)", lengthOnly),
             (
-                "prompt-band-mean (default)",
+                "prompt-band-mean (auto, no text)",
                 PromptBucketMeanPredictor(training: requests(split.train), buckets: buckets)
             ),
             ("ngram-logreg" + (source.hasText ? "" : " (length + service)"), model),

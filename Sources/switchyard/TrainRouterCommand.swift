@@ -11,8 +11,9 @@ struct TrainRouterCommand: ParsableCommand {
         abstract: "Train the Double-DQN router in the simulator and save its weights.",
         discussion: """
             Episodes replay windows of the workload's training part (its first 25%, which `bench` never \
-            measures), each at the offered rate with a different seed. ε falls from 1 to 0.05 over the first 20 \
-            episodes; for `rl` the heuristic's weight in episode k is exp(-0.5 k).
+            measures), each at the offered rate with a different seed. ε falls linearly over the first 20 episodes \
+            from 1 (from 0.2 for `rl`, which starts from the heuristic's choices) to a floor of 0.02; for `rl` the \
+            heuristic's weight in episode k is exp(-0.5 k).
             """
     )
 

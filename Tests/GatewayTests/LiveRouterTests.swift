@@ -306,4 +306,17 @@ struct HoldFirstUntilFive: RoutingPolicy {
         #expect(record.topScores.last?.instance == 2)
         #expect(record.topScores.last?.ineligible == true)
     }
+
+    @Test func aStalledBackendsRequestsShowAsWaitingNotPrefilling() throws {
+        let router = try makeRouter(backends: 1)
+        _ = try admit(router, prompt: 4)
+        _ = try admit(router, prompt: 4)
+        // The engine has not seen them (a stalled server): nothing waiting, nothing running.
+        router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 0, running: 0, kvUsage: 0), now: 1)
+        let card = router.snapshot(now: 1.1).instances[0]
+        #expect(card.prefillQueue == 2)
+        #expect(card.prefillQueueTokens == 8)
+        #expect(card.prefilling == 0)
+        #expect(card.decoding == 0)
+    }
 }

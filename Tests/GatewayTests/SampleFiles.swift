@@ -2,10 +2,13 @@ import Foundation
 
 /// Real engine scrapes: the shared folder's full set, and the two copied into Fixtures/.
 ///
-/// The shared path comes from `SWITCHYARD_SHARED_DATA`, defaulting to `/work/shared/data`.
+/// The shared path comes from `SWITCHYARD_DATA` (the variable the CLI reads), defaulting to `../shared/data` beside
+/// the package.
 enum SampleFiles {
     static let sharedDirectory =
-        ProcessInfo.processInfo.environment["SWITCHYARD_SHARED_DATA"] ?? "/work/shared/data"
+        ProcessInfo.processInfo.environment["SWITCHYARD_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
 
     static func sharedPath(_ relative: String) -> String {
         URL(fileURLWithPath: sharedDirectory).appendingPathComponent("engine-samples/\(relative)").path
@@ -40,5 +43,5 @@ enum SampleFiles {
     static let vllmV0Fixture = "vllm_metrics_v0.txt"
     static let llamacppBusyFixture = "llamacpp_metrics_busy.txt"
 
-    static let skipMessage = "shared engine samples not found under $SWITCHYARD_SHARED_DATA/engine-samples; skipped"
+    static let skipMessage = "shared engine samples not found under $SWITCHYARD_DATA/engine-samples; skipped"
 }

@@ -131,7 +131,7 @@ private func azureError(_ text: String) -> String? {
 }
 
 @Test(
-    .enabled(if: SharedData.has(SharedData.azureConv), "full Azure conv trace not found under SWITCHYARD_SHARED_DATA")
+    .enabled(if: SharedData.has(SharedData.azureConv), "full Azure conv trace not found under SWITCHYARD_DATA")
 )
 func loadsTheFullAzureConvTrace() throws {
     let requests = try AzureTraceReader.load(path: SharedData.path(SharedData.azureConv), hint: "conv")
@@ -144,7 +144,7 @@ func loadsTheFullAzureConvTrace() throws {
 }
 
 @Test(
-    .enabled(if: SharedData.has(SharedData.azureCode), "full Azure code trace not found under SWITCHYARD_SHARED_DATA")
+    .enabled(if: SharedData.has(SharedData.azureCode), "full Azure code trace not found under SWITCHYARD_DATA")
 )
 func loadsTheFullAzureCodeTrace() throws {
     let requests = try AzureTraceReader.load(path: SharedData.path(SharedData.azureCode), hint: "code")

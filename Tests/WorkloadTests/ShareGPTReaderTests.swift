@@ -101,7 +101,7 @@ private func shareGPTError(_ text: String) -> String? {
     #expect(shareGPTError("\n \n") == "pairs.jsonl is empty; expected one JSON object per line.")
 }
 
-@Test(.enabled(if: SharedData.has(SharedData.sharegpt), "full ShareGPT pairs not found under SWITCHYARD_SHARED_DATA"))
+@Test(.enabled(if: SharedData.has(SharedData.sharegpt), "full ShareGPT pairs not found under SWITCHYARD_DATA"))
 func loadsTheFullShareGPTPairs() throws {
     let records = try ShareGPTReader.loadRecords(path: SharedData.path(SharedData.sharegpt))
     #expect(records.count == 11_128)

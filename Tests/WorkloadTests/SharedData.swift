@@ -2,10 +2,13 @@ import Foundation
 
 /// The shared data folder with the full traces, for tests that run only where it exists.
 ///
-/// Its path comes from `SWITCHYARD_SHARED_DATA`, defaulting to `/work/shared/data`.
+/// Its path comes from `SWITCHYARD_DATA` (the variable the CLI reads), defaulting to `../shared/data` beside the
+/// package.
 enum SharedData {
     static let directory =
-        ProcessInfo.processInfo.environment["SWITCHYARD_SHARED_DATA"] ?? "/work/shared/data"
+        ProcessInfo.processInfo.environment["SWITCHYARD_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data").path
 
     static func path(_ relative: String) -> String {
         URL(fileURLWithPath: directory).appendingPathComponent(relative).path

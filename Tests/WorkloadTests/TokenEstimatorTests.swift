@@ -44,7 +44,7 @@ private func meanAbsolutePercentageError(_ pairs: [(String, Int)]) -> Double {
     #expect(error < 0.08)
 }
 
-@Test(.enabled(if: SharedData.has(SharedData.sharegpt), "full ShareGPT pairs not found under SWITCHYARD_SHARED_DATA"))
+@Test(.enabled(if: SharedData.has(SharedData.sharegpt), "full ShareGPT pairs not found under SWITCHYARD_DATA"))
 func matchesTheMeasuredErrorOnTheFullShareGPTPairs() throws {
     let records = try ShareGPTReader.loadRecords(path: SharedData.path(SharedData.sharegpt))
     let prompts = records.map { ($0.prompt, $0.promptTokens) }

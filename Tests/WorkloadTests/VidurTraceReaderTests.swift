@@ -52,7 +52,7 @@ import Workload
     }
 }
 
-@Test(.enabled(if: SharedData.has(SharedData.vidur), "full Vidur arXiv trace not found under SWITCHYARD_SHARED_DATA"))
+@Test(.enabled(if: SharedData.has(SharedData.vidur), "full Vidur arXiv trace not found under SWITCHYARD_DATA"))
 func loadsTheFullVidurTrace() throws {
     let requests = try VidurTraceReader.load(path: SharedData.path(SharedData.vidur), hint: "vidur")
     #expect(requests.count == 28_257)

@@ -107,7 +107,7 @@ private func expectSortedWithConsecutiveIDs(_ requests: [Request]) {
     #expect(code.source == "bundled sample (3000 rows)")
 }
 
-@Test(.enabled(if: SharedData.has(SharedData.azureConv), "shared data folder not found under SWITCHYARD_SHARED_DATA"))
+@Test(.enabled(if: SharedData.has(SharedData.azureConv), "shared data folder not found under SWITCHYARD_DATA"))
 func usesTheSharedDataFolderAsADataDirectory() throws {
     let workload = try WorkloadLoader.load(
         spec: WorkloadSpec(parsing: "azure-conv"),

@@ -187,9 +187,14 @@ extension LiveRouter {
             let load = observed.load
             let health: InstanceHealth =
                 !backend.up ? .down : (observed.metricsTrusted ? .up : .stale)
-            // The engine's waiting queue when trusted; the router's not-yet-streaming requests otherwise.
-            let waiting = observed.metricsTrusted ? load.waiting : backend.ledger.prefillCount
-            let prefilling = observed.metricsTrusted ? max(0, backend.ledger.prefillCount - load.waiting) : 0
+            // Of the router's requests with no token yet, those the engine runs (at most its running count) are in
+            // prefill; the rest wait, in the engine's queue or not yet seen by it (a stalled server), so a stalled
+            // card reads `prefill 2 q` rather than `decode 0 run 2 pf`. Without trusted metrics all of them wait.
+            let pending = backend.ledger.prefillCount
+            let prefilling =
+                observed.metricsTrusted ? min(load.running, max(0, pending - load.waiting)) : 0
+            // The engine's queue may also hold other clients' requests.
+            let waiting = observed.metricsTrusted ? max(load.waiting, pending - prefilling) : pending
             let decoding = observed.metricsTrusted ? max(0, load.running - prefilling) : backend.ledger.decodeCount
             let blockSize = backend.metrics?.kvBlockSize ?? 16
             let totalBlocks = backend.metrics?.numGPUBlocks ?? (load.kvCapacityTokens / max(1, blockSize))
@@ -218,7 +223,8 @@ extension LiveRouter {
                 name: backend.descriptor.name,
                 health: health,
                 prefillQueue: waiting,
-                prefillQueueTokens: backend.ledger.prefillPromptTokens,
+                prefillQueueTokens: pending == 0
+                    ? 0 : backend.ledger.prefillPromptTokens * (pending - prefilling) / pending,
                 prefilling: prefilling,
                 decoding: decoding,
                 kvUsage: load.kvUsage,
