@@ -91,26 +91,34 @@ struct ProxyHandler: Sendable {
         }
     }
 
-    /// Routes, waiting in the router's queue while the policy holds. Nil when no backend is up.
+    /// Routes, waiting in the router's queue while the policy holds. Nil when no backend is up or the client left.
+    ///
+    /// A held request sleeps on the router's wait, which an event that may let it go resumes (no polling); a timer
+    /// wakes it at its hold limit, when it goes to the least-loaded backend whatever the policy says.
     private func admit(_ info: RequestInfo, eligible: Set<Int>) async -> LiveRouter.Ticket? {
         var held = false
         let start = clock.now()
+        let limit = configuration.holdLimit
+        var timer: Task<Void, Never>? = nil
+        defer { timer?.cancel() }
         while true {
             let now = clock.now()
-            switch router.route(
-                info,
-                now: now,
-                held: held,
-                eligible: eligible,
-                mayHold: now - start < configuration.holdLimit
-            ) {
+            let seen = router.changeCount
+            switch router.route(info, now: now, held: held, eligible: eligible, mayHold: now - start < limit) {
             case .routed(let ticket): return ticket
             case .noBackend: return nil
             case .hold:
-                held = true
-                do {
-                    try await Task.sleep(for: .milliseconds(10))
-                } catch {
+                if !held {
+                    held = true
+                    let router = self.router
+                    let wait = max(0, limit - (now - start)) + 0.001
+                    timer = Task {
+                        try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                        if !Task.isCancelled { router.wake(info) }
+                    }
+                }
+                await router.waitForTurn(info, after: seen)
+                if Task.isCancelled {
                     router.leaveQueue(info)
                     return nil
                 }
@@ -259,24 +267,38 @@ struct ProxyHandler: Sendable {
             }
             var scanner = SSEScanner()
             var failure: String? = nil
+            // Tokens are counted into the router in batches (every 16 tokens or 50 ms), so that a chunk does not
+            // take the router's lock each time; the first token is told at once.
+            var unreported = 0
+            var reportedAt = 0.0
             do {
                 for try await chunk in chunks {
                     let before = scanner.textChunks
                     let new = scanner.feed(chunk.readableBytesView)
                     if new > 0 {
+                        unreported += new
                         let now = handler.clock.now()
-                        if before == 0 { handler.router.firstToken(ticket, now: now) }
-                        handler.router.streamed(ticket, tokens: new, now: now)
+                        if before == 0 {
+                            handler.router.firstToken(ticket, now: now)
+                            reportedAt = now
+                        }
+                        if unreported >= 16 || now - reportedAt >= 0.05 || before == 0 {
+                            handler.router.streamed(ticket, tokens: unreported, now: now)
+                            unreported = 0
+                            reportedAt = now
+                        }
                     }
                     do {
                         try await writer.write(chunk)
                     } catch {
+                        handler.router.streamed(ticket, tokens: unreported, now: handler.clock.now())
                         owner.end(.abandoned)
                         return
                     }
                 }
-                let new = scanner.finish()
-                if new > 0 { handler.router.streamed(ticket, tokens: new, now: handler.clock.now()) }
+                unreported += scanner.finish()
+                handler.router.streamed(ticket, tokens: unreported, now: handler.clock.now())
+                unreported = 0
             } catch {
                 if let reason = watch.timedOut {
                     failure = reason

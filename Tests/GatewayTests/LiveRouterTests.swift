@@ -319,4 +319,41 @@ struct HoldFirstUntilFive: RoutingPolicy {
         #expect(card.prefilling == 0)
         #expect(card.decoding == 0)
     }
+
+    @Test func heldRequestsSleepUntilAnEventLetsTheHeadGo() async throws {
+        let router = try makeRouter(backends: 2, policy: "hold-first")
+        let first = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        let second = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        #expect(router.route(first, now: 0) == .hold)
+        #expect(router.route(second, now: 0) == .hold)
+        let seen = router.changeCount
+        let head = Task { await router.waitForTurn(first, after: seen) }
+        let behind = Task { await router.waitForTurn(second, after: seen) }
+        while router.waitingCount < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        // A scrape is an event: the head is resumed, the request behind it keeps sleeping.
+        router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 0, running: 0, kvUsage: 0), now: 1)
+        await head.value
+        #expect(router.waitingCount == 1)
+        // The head goes; the one behind it is now the head and is resumed.
+        guard case .routed = router.route(first, now: 6, held: true) else {
+            Issue.record("the head was not routed")
+            return
+        }
+        await behind.value
+        #expect(router.waitingCount == 0)
+        // A wait that starts after an event it has not seen returns at once.
+        await router.waitForTurn(second, after: seen)
+    }
+
+    @Test func aCancelledWaitLeavesNoWaiterBehind() async throws {
+        let router = try makeRouter(backends: 1, policy: "always-hold")
+        let info = router.arrive(PromptFeatures(promptTokens: 10), now: 0)
+        #expect(router.route(info, now: 0) == .hold)
+        let seen = router.changeCount
+        let waiting = Task { await router.waitForTurn(info, after: seen) }
+        while router.waitingCount < 1 { try await Task.sleep(for: .milliseconds(1)) }
+        waiting.cancel()
+        await waiting.value
+        #expect(router.waitingCount == 0)
+    }
 }

@@ -97,6 +97,49 @@ public final class LiveRouter: Sendable {
         self.state = Mutex(State(backends: states, policyName: policy, policy: initial))
     }
 
+    /// Runs `body` under the lock as an event that may let held requests go: the heads of the router queue that
+    /// wait for a change are resumed, after the lock is released.
+    private func changing<T>(_ body: (inout State) -> T) -> T {
+        let (result, wake) = state.withLock { state -> (T, [CheckedContinuation<Void, Never>]) in
+            let result = body(&state)
+            return (result, state.changed())
+        }
+        for continuation in wake { continuation.resume() }
+        return result
+    }
+
+    /// Counts the events that may let held requests go; read it before ``route(_:now:held:eligible:mayHold:)`` and
+    /// pass it to ``waitForTurn(_:after:)``, so that an event in between is not missed.
+    public var changeCount: Int { state.withLock { $0.changes } }
+
+    /// Waits, without polling, until an event may let `info` go: a completion, a first token, a scrape, a backend
+    /// going up or down, a policy switch, or the requests ahead of it leaving the queue; or until ``wake(_:)``
+    /// (its hold limit) or cancellation. Returns at once when an event came after `seen`.
+    public func waitForTurn(_ info: RequestInfo, after seen: Int) async {
+        let id = info.id.rawValue
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.changes != seen || Task.isCancelled { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            wake(info)
+        }
+    }
+
+    /// Held requests sleeping in ``waitForTurn(_:after:)``.
+    var waitingCount: Int { state.withLock { $0.waiters.count } }
+
+    /// Resumes `info`'s wait (its hold limit passed, or its client left).
+    public func wake(_ info: RequestInfo) {
+        let continuation = state.withLock { $0.waiters.removeValue(forKey: info.id.rawValue) }
+        continuation?.resume()
+    }
+
     // MARK: - Requests
 
     /// Registers an arriving request and predicts its response length.
@@ -134,11 +177,29 @@ public final class LiveRouter: Sendable {
         eligible: Set<Int>? = nil,
         mayHold: Bool = true
     ) -> Admission {
-        state.withLock { state in
+        let (admission, wake) = state.withLock { state -> (Admission, [CheckedContinuation<Void, Never>]) in
+            let queued = state.heldQueue.count
+            let admission = route(info, now: now, held: held, eligible: eligible, mayHold: mayHold, in: &state)
+            // A request that left the queue may have been the head: the next ones may go now.
+            return (admission, state.heldQueue.count < queued ? state.changed() : [])
+        }
+        for continuation in wake { continuation.resume() }
+        return admission
+    }
+
+    private func route(
+        _ info: RequestInfo,
+        now: Double,
+        held: Bool,
+        eligible: Set<Int>?,
+        mayHold: Bool,
+        in state: inout State
+    ) -> Admission {
+        do {
             let id = info.id.rawValue
             let healthy = state.backends.indices.filter { state.backends[$0].up && (eligible?.contains($0) ?? true) }
             guard !healthy.isEmpty else {
-                if held { state.heldQueue.removeAll { $0.id == id } }
+                if held { state.removeHeld(id) }
                 return .noBackend
             }
             // A/B split: odd-numbered requests go to the B policy, even ones to A, on the same cluster.
@@ -201,7 +262,7 @@ public final class LiveRouter: Sendable {
                 decision.reason += "; sent to \(descriptors[target].name), the least-loaded backend up"
                 decision.target = .instance(InstanceID(target))
             }
-            if held { state.heldQueue.removeAll { $0.id == id } }
+            if held { state.removeHeld(id) }
             state.admit(info, to: target, arm: arm, buckets: buckets)
             state.record(
                 DecisionRecord(
@@ -218,12 +279,15 @@ public final class LiveRouter: Sendable {
 
     /// A held request gave up waiting (its client left).
     public func leaveQueue(_ info: RequestInfo) {
-        state.withLock { state in state.heldQueue.removeAll { $0.id == info.id.rawValue } }
+        changing { state in
+            state.removeHeld(info.id.rawValue)
+            state.waiters.removeValue(forKey: info.id.rawValue)?.resume()
+        }
     }
 
     /// The request's first token arrived.
     public func firstToken(_ ticket: Ticket, now: Double) {
-        state.withLock { state in
+        changing { state in
             guard var record = state.requests[ticket.info.id.rawValue], record.firstToken == nil else { return }
             record.firstToken = now
             state.requests[ticket.info.id.rawValue] = record
@@ -246,7 +310,7 @@ public final class LiveRouter: Sendable {
     /// - Returns: when its first token came and how many tokens it streamed, or nil when it had already ended.
     @discardableResult
     public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) -> (firstToken: Double?, streamed: Int)? {
-        state.withLock { state in
+        changing { state in
             guard let record = state.requests.removeValue(forKey: ticket.info.id.rawValue) else { return nil }
             state.backends[ticket.backend].remove(record)
             switch outcome {
@@ -286,7 +350,7 @@ public final class LiveRouter: Sendable {
 
     /// A scrape of `backend`'s `/metrics` succeeded.
     public func recordScrape(_ backend: Int, metrics: EngineMetrics, now: Double) {
-        state.withLock { state in
+        changing { state in
             guard state.backends.indices.contains(backend) else { return }
             state.backends[backend].metrics = metrics
             state.backends[backend].freshness.recordGoodScrape(at: now)
@@ -315,7 +379,7 @@ public final class LiveRouter: Sendable {
     /// Takes `backend` out of rotation. Returns true when it was up.
     @discardableResult
     public func markDown(_ backend: Int, reason: String, now: Double) -> Bool {
-        state.withLock { state in
+        changing { state in
             guard state.backends.indices.contains(backend), state.backends[backend].up else { return false }
             state.backends[backend].up = false
             state.backends[backend].downReason = reason
@@ -329,7 +393,7 @@ public final class LiveRouter: Sendable {
     /// ejected backend stays out until its ejection time has passed.
     @discardableResult
     public func markUp(_ backend: Int, now: Double) -> Bool {
-        state.withLock { state in
+        changing { state in
             guard state.backends.indices.contains(backend), !state.backends[backend].up else { return false }
             if let until = state.backends[backend].ejectedUntil, now < until { return false }
             state.backends[backend].up = true
@@ -346,7 +410,7 @@ public final class LiveRouter: Sendable {
     /// - Returns: the reason when this reply ejected the backend, else nil.
     @discardableResult
     public func recordReply(_ backend: Int, serverError: Bool, now: Double) -> String? {
-        state.withLock { state in
+        changing { state in
             guard state.backends.indices.contains(backend) else { return nil }
             guard serverError else {
                 state.backends[backend].consecutiveServerErrors = 0
@@ -383,7 +447,7 @@ public final class LiveRouter: Sendable {
     public func setPolicy(_ name: String, now: Double) throws {
         guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
         let policy = try makePolicy(name)
-        state.withLock { state in
+        changing { state in
             state.policy = policy
             state.policyName = name
             state.markers.append(TimelineMarker(time: now, kind: .policy, label: name))
@@ -403,7 +467,7 @@ public final class LiveRouter: Sendable {
         }
         guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
         let policy = try makePolicy(name)
-        state.withLock { state in
+        changing { state in
             state.comparisons += 1
             state.comparison = Comparison(
                 name: name,
