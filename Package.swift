@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "GatewayBenchmark",
             dependencies: [
-                "Gateway", "GatewayServer", "Emulator", "Engine",
+                "Gateway", "GatewayServer", "Emulator", "Engine", "Routing", "SwitchyardCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -32,6 +32,23 @@ let concurrency = Int(option("--concurrency") ?? "64") ?? 64
 let streaming = arguments.contains("--stream")
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 
+// `--held N [--seconds S]`: CPU of the live router while N requests wait in its queue, waiting on its continuation
+// and, for comparison, re-asking every 10 ms as the gateway did before.
+if let held = option("--held").flatMap({ Int($0) }) {
+    for mode in ["wait", "poll"] {
+        let share = try await heldBenchmark(count: held, seconds: seconds, mode: mode)
+        print(
+            String(
+                format: "held %d requests, %@: %.1f%% of one core while they wait",
+                held,
+                mode == "wait" ? "on the router's continuation" : "polling every 10 ms (before)",
+                share * 100
+            )
+        )
+    }
+    exit(0)
+}
+
 let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
 let instance = try EmulatedInstance(configuration: EmulatorConfiguration(profile: profile, speed: 1000))
 let emulatorPort = Mutex<Int?>(nil)
