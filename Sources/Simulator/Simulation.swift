@@ -9,9 +9,10 @@ import SwitchyardCore
 ///
 /// Events are kept in a heap ordered by time and then by submission order, so a run is deterministic for a seed.
 /// Arrivals come from the workload (sorted) and from injected bursts; each is predicted, then routed by the policy
-/// through a ``ClusterView`` built exactly as a real router would know it: engine metrics plus the router's own
-/// ledger of what it sent where. A policy may hold a request: it then waits in the central router queue, which is
-/// retried every `routerTick` seconds in FIFO order.
+/// through a ``ClusterView`` built as a real router would know it: the engines' gauges as last sampled (every
+/// `scrapeInterval` seconds, as `serve` scrapes `/metrics`; exact when it is 0) plus the router's own ledger of what
+/// it sent where and the tokens streamed back. A policy may hold a request: it then waits in the central router
+/// queue, which is retried every `routerTick` seconds in FIFO order.
 public struct Simulation: Sendable {
     public let config: SimulationConfig
     public private(set) var engines: [Engine]
@@ -32,6 +33,9 @@ public struct Simulation: Sendable {
     var sequence = 0
     var routerQueue: Deque<Int> = []
     var tickScheduled = false
+    /// The engines' gauges as last scraped: waiting, running, KV usage.
+    var scraped: [(waiting: Int, running: Int, kvUsage: Double)]
+    var nextScrape = 0.0
 
     public private(set) var records: [RequestRecord]
     public private(set) var metrics = SimulationMetrics()
@@ -74,6 +78,7 @@ public struct Simulation: Sendable {
             )
         }
         trueOutputOutstanding = Array(repeating: 0, count: config.instances)
+        scraped = Array(repeating: (0, 0, 0), count: config.instances)
         busy = Array(repeating: false, count: config.instances)
         pending = Array(repeating: [], count: config.instances)
         lastIteration = Array(
@@ -144,6 +149,11 @@ public struct Simulation: Sendable {
             let workloadTime = nextArrival < workload.count ? workload[nextArrival].arrival : .infinity
             let injectedTime = injected.min?.time ?? .infinity
             let earliest = min(eventTime, workloadTime, injectedTime)
+            if config.scrapeInterval > 0, nextScrape <= min(earliest, time) {
+                now = nextScrape
+                scrape(until: earliest)
+                continue
+            }
             if earliest > time || earliest == .infinity { break }
             now = earliest
             if eventTime <= workloadTime && eventTime <= injectedTime {
@@ -159,6 +169,19 @@ public struct Simulation: Sendable {
             }
         }
         if time.isFinite { now = max(now, time) }
+    }
+
+    /// Samples the engines' gauges as a scraper would at `now`, and sets the next scrape. While every engine is
+    /// idle nothing changes, so the ticks up to `earliest` (the next event) are skipped.
+    mutating func scrape(until earliest: Double) {
+        for i in engines.indices {
+            scraped[i] = (engines[i].waitingCount, engines[i].runningCount, engines[i].kvUsage)
+        }
+        let interval = config.scrapeInterval
+        nextScrape += interval
+        if !busy.contains(true), earliest.isFinite, nextScrape < earliest {
+            nextScrape += ((earliest - nextScrape) / interval).rounded(.down) * interval
+        }
     }
 
     mutating func nextSequence() -> Int {
@@ -231,10 +254,12 @@ public struct Simulation: Sendable {
     }
 
     mutating func refreshLoads(oracle: Bool) {
+        let sampled = config.scrapeInterval > 0
         for i in loads.indices {
-            loads[i].waiting = engines[i].waitingCount
-            loads[i].running = engines[i].runningCount
-            loads[i].kvUsage = engines[i].kvUsage
+            // Gauges as last scraped (or exact); streamed tokens and context are the router's own count.
+            loads[i].waiting = sampled ? scraped[i].waiting : engines[i].waitingCount
+            loads[i].running = sampled ? scraped[i].running : engines[i].runningCount
+            loads[i].kvUsage = sampled ? scraped[i].kvUsage : engines[i].kvUsage
             loads[i].streamedTokens = engines[i].generatedTokens
             loads[i].decodeContextTokens = engines[i].decodeContextTokens
             loads[i].trueRemainingDecodeTokens = oracle ? max(0, trueOutputOutstanding[i] - loads[i].streamedTokens) : 0

@@ -9,6 +9,9 @@ public struct SimulationConfig: Sendable {
     public var buckets: BucketScheme
     /// How often the router retries requests it holds, in seconds (the paper's router acts every 0.02 s).
     public var routerTick: Double
+    /// Seconds between samples of the engines' gauges (waiting, running, KV usage), as `serve` scrapes `/metrics`;
+    /// policies see the last sample. 0 shows them the engines' exact state at every decision.
+    public var scrapeInterval: Double
     public var seed: UInt64
 
     public init(
@@ -17,8 +20,11 @@ public struct SimulationConfig: Sendable {
         chunkedPrefill: Bool = false,
         buckets: BucketScheme = .paper,
         routerTick: Double = 0.02,
+        scrapeInterval: Double = 0.25,
         seed: UInt64 = 1
     ) {
+        precondition(scrapeInterval >= 0 && scrapeInterval.isFinite, "the scrape interval must be >= 0")
+        self.scrapeInterval = scrapeInterval
         precondition(instances > 0, "a cluster needs at least one instance")
         self.instances = instances
         self.profile = profile

@@ -27,6 +27,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Comma-separated seeds; results are pooled over them.")
     var seeds = "1"
 
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Seconds between samples of the engines' gauges that policies see, as `serve` scrapes /metrics; 0 shows them the exact state."
+    )
+    var scrapeInterval = 0.25
+
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
@@ -62,6 +69,9 @@ struct BenchCommand: ParsableCommand {
         _ = try parsedPolicies()
         _ = try parsedSeeds()
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1, got \(requests).") }
+        if !(scrapeInterval >= 0 && scrapeInterval.isFinite) {
+            throw ValidationError("--scrape-interval must be 0 or a positive number of seconds, got \(scrapeInterval).")
+        }
     }
 
     func run() throws {
@@ -72,7 +82,7 @@ struct BenchCommand: ParsableCommand {
         let rlModel = cluster.rlModel
         let predictor = try plan.predictor(cluster.predictor)
         let runner = BenchRunner(
-            config: try cluster.simulationConfig(seed: seedList[0]),
+            config: try cluster.simulationConfig(seed: seedList[0], scrapeInterval: scrapeInterval),
             policies: names,
             seeds: seedList,
             workload: { plan.timed(seed: $0) },

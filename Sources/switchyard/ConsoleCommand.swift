@@ -88,7 +88,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let runSeed = seed
         let backend = try SimulatedCluster(
             configuration: .init(
-                simulation: try cluster.simulationConfig(seed: seed),
+                simulation: try cluster.simulationConfig(seed: seed, scrapeInterval: gateway.scrapeInterval ?? 0.25),
                 workloadName: plan.name,
                 policy: policy,
                 speed: speed

@@ -68,6 +68,7 @@ struct ClusterOptions: ParsableArguments {
             throw ValidationError("--load must be a positive number, got \(load).")
         }
         if rate != nil && load != nil { throw ValidationError("Give --rate or --load, not both.") }
+
         _ = try arrivalProcess(rate: 1)
     }
 
@@ -82,11 +83,17 @@ struct ClusterOptions: ParsableArguments {
 
     func latencyProfile() throws -> LatencyProfile { try ProfileCatalog.profile(named: profile) }
 
-    func simulationConfig(seed: UInt64) throws -> SimulationConfig {
+    /// - Parameters:
+    ///   - seed: The run's seed.
+    ///   - scrapeInterval: Seconds between samples of the engines' gauges (`--scrape-interval`; 0 exact).
+    /// - Returns: The simulated cluster these options describe.
+    /// - Throws: When the profile cannot be read.
+    func simulationConfig(seed: UInt64, scrapeInterval: Double = 0.25) throws -> SimulationConfig {
         SimulationConfig(
             instances: instances,
             profile: try latencyProfile(),
             chunkedPrefill: chunkedPrefill,
+            scrapeInterval: scrapeInterval,
             seed: seed
         )
     }

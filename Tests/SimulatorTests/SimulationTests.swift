@@ -91,3 +91,27 @@ func run(_ policy: String, seed: UInt64, workload: [Request], instances: Int = 4
     let h100 = try ProfileCatalog.profile(named: "llama2-7b-h100")
     #expect(CapacityEstimator.requestsPerSecond(profile: h100, sample: workload) > capacity)
 }
+
+@Test func capacityIsTheSteadyStateRateNotTheRunWithItsDrain() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let sample = syntheticWorkload(count: 600, rate: 1, seed: 3)
+    let capacity = CapacityEstimator.requestsPerSecond(profile: profile, sample: sample)
+    // A long saturated run of the same mix: its middle third is steady state.
+    let long = (0..<4).flatMap { pass in syntheticWorkload(count: 600, rate: 1, seed: 3 + UInt64(pass)) }
+    let queued = long.enumerated().map { index, request in
+        Request(id: RequestID(index), arrival: 0, promptTokens: request.promptTokens, outputTokens: request.outputTokens)
+    }
+    var simulation = Simulation(
+        config: SimulationConfig(instances: 1, profile: profile),
+        policy: RoundRobinPolicy(),
+        predictor: PromptBucketMeanPredictor(training: []),
+        workload: queued
+    )
+    simulation.runToCompletion()
+    let finished = simulation.records.map(\.finished).sorted()
+    let a = finished[finished.count / 3]
+    let b = finished[2 * finished.count / 3]
+    let steady = Double(finished.count / 3) / (b - a)
+    print("capacity: estimate \(capacity) req/s, saturated middle third \(steady) req/s")
+    #expect(abs(capacity - steady) / steady < 0.08, "estimate \(capacity) vs steady \(steady)")
+}
