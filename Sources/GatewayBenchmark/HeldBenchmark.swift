@@ -1,8 +1,8 @@
 import Foundation
 import Gateway
 import Routing
-import Synchronization
 import SwitchyardCore
+import Synchronization
 
 /// A policy that holds every request, so that they pile up in the router queue.
 struct HoldEverything: RoutingPolicy {
@@ -77,7 +77,9 @@ func heldBenchmark(count: Int, seconds: Double, mode: String) async throws -> Do
         let share = (processCPUSeconds() - cpuBefore) / (now() - wallBefore)
         stop.set()
         // Wake everyone so the tasks see the stop.
-        for _ in 0..<count { router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 0, running: 0), now: now()) }
+        for _ in 0..<count {
+            router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 0, running: 0), now: now())
+        }
         group.cancelAll()
         return share
     }

@@ -54,6 +54,7 @@ struct ProxyHandler: Sendable {
         var busyRetries = 0
         // The 5xx reply of the first backend, kept while the request is retried once elsewhere.
         var serverError: Response? = nil
+        var retriedClosed = false
         while true {
             var allowed = eligible ?? Set(router.descriptors.indices)
             allowed.subtract(excluded)
@@ -67,6 +68,14 @@ struct ProxyHandler: Sendable {
             switch await forward(ticket, buffer: buffer, body: body, endpoint: endpoint, headers: request.headers) {
             case .reply(let response):
                 return response
+            case .connectionClosed(let reason):
+                if retriedClosed {
+                    end(ticket, outcome: .backendFailed(reason))
+                    return GatewayError.badGateway(name, reason).response
+                }
+                retriedClosed = true
+                router.finish(ticket, outcome: .rerouted, now: clock.now())
+                metrics.retried(backend: name)
             case .serverError(let response):
                 // Nothing reached the client yet: retry once on another backend, as Envoy's retry on 5xx does.
                 if serverError != nil { return response }
@@ -130,6 +139,8 @@ struct ProxyHandler: Sendable {
         case reply(Response)
         /// The backend answered 5xx before any byte went to the client (the request is already ended).
         case serverError(Response)
+        /// The connection closed before any response byte; the request is not ended.
+        case connectionClosed(String)
         case notDelivered(String)
         case poolBusy(String)
     }
@@ -174,10 +185,8 @@ struct ProxyHandler: Sendable {
             if Self.neverDelivered(error) { return .notDelivered("\(endpoint.rawValue): \(Self.describe(error))") }
             if (error as? HTTPClientError) == .remoteConnectionClosed {
                 // Most often a kept-alive connection the server closed as the request went out: not a sign that
-                // the backend is down, and not safe to resend (it may have started), so only this request fails.
-                let reason = "the backend closed the connection before answering"
-                end(ticket, outcome: .backendFailed(reason))
-                return .reply(GatewayError.badGateway(backend.name, reason).response)
+                // the backend is down. Nothing reached the client, so the caller retries once on a fresh connection.
+                return .connectionClosed("the backend closed the connection before answering")
             }
             let timedOut = (error as? HTTPClientError) == .deadlineExceeded
             let limit = body.stream ? configuration.firstByteTimeout : configuration.requestTimeout

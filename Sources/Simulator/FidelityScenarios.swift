@@ -53,7 +53,7 @@ public enum FidelityScenarios {
         var totals: [Double] = []
         for mask in 0..<(1 << requests.count) {
             var simulation = Simulation(
-                config: SimulationConfig(instances: 2, profile: profile),
+                config: SimulationConfig(instances: 2, profile: profile, scrapeInterval: 0),
                 policy: FixedAssignmentPolicy(mask: mask),
                 predictor: PromptBucketMeanPredictor(training: []),
                 workload: requests

@@ -39,7 +39,10 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Seconds a non-streaming request may take (default 600).")
     var requestTimeout: Double?
 
-    @Option(help: "Seconds between /metrics scrapes of each backend (default 0.25); in a simulated console, between samples of the engines' gauges.")
+    @Option(
+        help:
+            "Seconds between /metrics scrapes of each backend (default 0.25); in a simulated console, between samples of the engines' gauges."
+    )
     var scrapeInterval: Double?
 
     @Option(help: "Seconds after which scraped metrics are stale and not trusted (default 2).")

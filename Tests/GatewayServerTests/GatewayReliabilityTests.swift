@@ -152,6 +152,19 @@ import Testing
         }
     }
 
+    @Test func aConnectionClosedBeforeAnyReplyIsRetriedOnAFreshOne() async throws {
+        let server = try ClosingServer()
+        defer { server.stop() }
+        try await Harness.run(instances: [], externalURLs: ["http://127.0.0.1:\(server.port)"]) { h in
+            #expect(try await h.eventually(5) { try await h.upFlags() == [true] })
+            let reply = try await h.send("/v1/completions", json: #"{"prompt":"hello","max_tokens":1}"#)
+            #expect(reply.status == 200, "retried once on a fresh connection: \(reply.body)")
+            #expect(server.completionRequests == 2)
+            #expect(h.gateway.router.totals.failed == 0)
+            #expect(try await h.upFlags() == [true], "a closed connection is not the backend's fault")
+        }
+    }
+
     @Test func aDeadBackendAtStartIsNeverSentRequests() async throws {
         let configure: @Sendable (inout GatewayConfiguration) -> Void = {
             $0.backends.append(.init(url: "http://127.0.0.1:9"))

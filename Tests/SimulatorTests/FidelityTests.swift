@@ -26,6 +26,10 @@ import Testing
         print(
             "fidelity: 8 requests on 2 instances: best \(spread.best) s, worst +\(spread.worstOverBest * 100)%, random +\(spread.randomOverBest * 100)% (paper 27.03 s, +19.6%, +10.3%)"
         )
-        #expect(spread.worst > spread.random && spread.random > spread.best)
+        // The model's own figures (README, "Fidelity to the paper"), which differ from the paper's for the reason
+        // given there; a change to the engine that moves them shows here.
+        #expect(abs(spread.best - 31.0) / 31.0 < 0.03, "best total \(spread.best) s")
+        #expect((0.030...0.046).contains(spread.worstOverBest), "worst over best \(spread.worstOverBest)")
+        #expect((0.006...0.012).contains(spread.randomOverBest), "random over best \(spread.randomOverBest)")
     }
 }

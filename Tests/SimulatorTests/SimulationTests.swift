@@ -99,7 +99,12 @@ func run(_ policy: String, seed: UInt64, workload: [Request], instances: Int = 4
     // A long saturated run of the same mix: its middle third is steady state.
     let long = (0..<4).flatMap { pass in syntheticWorkload(count: 600, rate: 1, seed: 3 + UInt64(pass)) }
     let queued = long.enumerated().map { index, request in
-        Request(id: RequestID(index), arrival: 0, promptTokens: request.promptTokens, outputTokens: request.outputTokens)
+        Request(
+            id: RequestID(index),
+            arrival: 0,
+            promptTokens: request.promptTokens,
+            outputTokens: request.outputTokens
+        )
     }
     var simulation = Simulation(
         config: SimulationConfig(instances: 1, profile: profile),

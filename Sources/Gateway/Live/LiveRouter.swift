@@ -230,6 +230,13 @@ public final class LiveRouter: Sendable {
                 decision = state.policy.route(info, in: view)
                 policyName = state.policyName
             }
+            // The decision log marks the backends that could not take the request.
+            func record(_ decision: RoutingDecision) {
+                let eligible = view.instances.map(\.healthy)
+                state.record(
+                    DecisionRecord(time: now, request: info, decision: decision, policy: policyName, eligible: eligible)
+                )
+            }
             var target: Int
             switch decision.target {
             case .hold where !mayHold:
@@ -238,15 +245,7 @@ public final class LiveRouter: Sendable {
             case .hold:
                 if !held {
                     state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
-                    state.record(
-                        DecisionRecord(
-                            time: now,
-                            request: info,
-                            decision: decision,
-                            policy: policyName,
-                            eligible: view.instances.map(\.healthy)
-                        )
-                    )
+                    record(decision)
                 }
                 return .hold
             case .instance(let id):
@@ -264,15 +263,7 @@ public final class LiveRouter: Sendable {
             }
             if held { state.removeHeld(id) }
             state.admit(info, to: target, arm: arm, buckets: buckets)
-            state.record(
-                DecisionRecord(
-                    time: now,
-                    request: info,
-                    decision: decision,
-                    policy: policyName,
-                    eligible: view.instances.map(\.healthy)
-                )
-            )
+            record(decision)
             return .routed(Ticket(info: info, backend: target, policy: policyName))
         }
     }
