@@ -283,7 +283,7 @@ struct ProxyHandler: Sendable {
             do {
                 for try await chunk in chunks {
                     let before = scanner.textChunks
-                    let new = scanner.feed(chunk.readableBytesView)
+                    let new = chunk.withUnsafeReadableBytes { scanner.feed($0) }
                     if new > 0 {
                         unreported += new
                         let now = handler.clock.now()

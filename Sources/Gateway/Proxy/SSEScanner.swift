@@ -28,19 +28,37 @@ public struct SSEScanner: Sendable {
     /// - Returns: how many text chunks this piece completed.
     @discardableResult
     public mutating func feed<Bytes: Sequence>(_ bytes: Bytes) -> Int where Bytes.Element == UInt8 {
+        Array(bytes).withUnsafeBytes { feed($0) }
+    }
+
+    /// Feeds the next piece of the stream from memory: the proxy's path, which finds line ends with `memchr` and
+    /// copies each line's bytes at once instead of one by one.
+    /// - Returns: how many text chunks this piece completed.
+    @discardableResult
+    public mutating func feed(_ buffer: UnsafeRawBufferPointer) -> Int {
         let before = textChunks
-        for byte in bytes {
-            if byte == UInt8(ascii: "\n") {
-                if !overlong { handle(line) }
-                line.removeAll(keepingCapacity: true)
-                overlong = false
-            } else if !overlong {
-                if line.count < maxLine {
-                    line.append(byte)
+        guard let base = buffer.baseAddress else { return 0 }
+        var start = 0
+        let count = buffer.count
+        while start < count {
+            let end: Int
+            if let found = memchr(base + start, Int32(UInt8(ascii: "\n")), count - start) {
+                end = base.distance(to: UnsafeRawPointer(found))
+            } else {
+                end = count
+            }
+            if !overlong {
+                if line.count + (end - start) <= maxLine {
+                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start..<end]))
                 } else {
                     overlong = true
                 }
             }
+            guard end < count else { break }
+            if !overlong { handle(line) }
+            line.removeAll(keepingCapacity: true)
+            overlong = false
+            start = end + 1
         }
         return textChunks - before
     }
