@@ -59,9 +59,10 @@ func simulatorThroughput(arguments: [String]) throws {
         }
         _ = copy
     }
-    for policy in ["round-robin", "least-tokens"] {
+    // Exact gauges (scrape 0) and sampled every 0.25 s, the default: the samples are events of their own.
+    for (policy, scrape) in [("round-robin", 0.0), ("least-tokens", 0.0), ("round-robin", 0.25), ("least-tokens", 0.25)] {
         var simulation = Simulation(
-            config: SimulationConfig(instances: instances, profile: profile),
+            config: SimulationConfig(instances: instances, profile: profile, scrapeInterval: scrape),
             policy: try PolicyCatalog.make(policy, seed: 1),
             predictor: PromptBucketMeanPredictor(training: Array(base.prefix(2000))),
             workload: requests
@@ -71,7 +72,7 @@ func simulatorThroughput(arguments: [String]) throws {
         let wall = wallSeconds() - start
         let perMinute = Double(requests.count) / wall * 60
         print(
-            "simulator: \(policy), \(instances) instances, \(requests.count) requests (Azure conv x10) at \(String(format: "%.1f", rate)) req/s: \(String(format: "%.3f", wall)) s wall, \(String(format: "%.0f", Double(requests.count) / wall)) req/s = \(String(format: "%.1f", perMinute / 1e6))M simulated requests per minute; mean E2E \(String(format: "%.2f", simulation.metrics.e2e.mean)) s"
+            "simulator: \(policy), scrape \(scrape) s, \(instances) instances, \(requests.count) requests (Azure conv x10) at \(String(format: "%.1f", rate)) req/s: \(String(format: "%.3f", wall)) s wall, \(String(format: "%.0f", Double(requests.count) / wall)) req/s = \(String(format: "%.1f", perMinute / 1e6))M simulated requests per minute; mean E2E \(String(format: "%.2f", simulation.metrics.e2e.mean)) s"
         )
     }
 }
