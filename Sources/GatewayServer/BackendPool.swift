@@ -110,24 +110,33 @@ public final class BackendPool: Sendable {
         }
     }
 
+    /// Scrapes while the backend is up, probes while it is down. It wakes at the shorter of the two intervals, so a
+    /// backend taken out between scrapes is probed within a health interval, not after the next scrape.
     private func watch(_ index: Int) async {
         var lastModels = clock.now()
+        var lastScrape = -Double.infinity
+        let tick = min(configuration.scrapeInterval, configuration.healthInterval)
         while !Task.isCancelled {
             if router.isUp(index) {
-                await scrape(index)
+                if clock.now() - lastScrape >= configuration.scrapeInterval {
+                    lastScrape = clock.now()
+                    await scrape(index)
+                }
                 if clock.now() - lastModels > 30 {
                     await refreshModels(index)
                     lastModels = clock.now()
                 }
-                try? await Task.sleep(for: .seconds(configuration.scrapeInterval))
+                try? await Task.sleep(for: .milliseconds(Int64(tick * 1000)))
             } else {
                 if await probe(index) {
                     await refreshModels(index)
                     if router.markUp(index, now: clock.now()) {
                         logger.info("backend \(descriptors[index].name) passed /health: back in rotation")
                         metrics.backendUp(descriptors[index].name, true)
+                        lastScrape = -Double.infinity
+                        continue
                     }
-                    continue
+                    // Healthy but still ejected: probe again after the health interval.
                 }
                 try? await Task.sleep(for: .seconds(configuration.healthInterval))
             }

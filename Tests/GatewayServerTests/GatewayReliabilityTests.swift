@@ -116,6 +116,8 @@ import Testing
         let instances = try Harness.emulated(3, speed: 50)
         let configure: @Sendable (inout GatewayConfiguration) -> Void = {
             $0.outlierDetection = OutlierDetection(consecutiveServerErrors: 3, baseEjectionTime: 1, maxEjectionTime: 1)
+            // No scrape during the test: a scrape answered 503 would take the backend out through /health first.
+            $0.scrapeInterval = 60
         }
         try await Harness.run(instances: instances, configure: configure) { h in
             await instances[1].setFaults(FaultSettings(unavailable: true))
