@@ -60,7 +60,9 @@ func simulatorThroughput(arguments: [String]) throws {
         _ = copy
     }
     // Exact gauges (scrape 0) and sampled every 0.25 s, the default: the samples are events of their own.
-    for (policy, scrape) in [("round-robin", 0.0), ("least-tokens", 0.0), ("round-robin", 0.25), ("least-tokens", 0.25)] {
+    for (policy, scrape) in [
+        ("round-robin", 0.0), ("least-tokens", 0.0), ("round-robin", 0.25), ("least-tokens", 0.25),
+    ] {
         var simulation = Simulation(
             config: SimulationConfig(instances: instances, profile: profile, scrapeInterval: scrape),
             policy: try PolicyCatalog.make(policy, seed: 1),
