@@ -141,6 +141,8 @@ struct ReplayCommand: AsyncParsableCommand {
     var theme: String?
 
     func run() async throws {
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        FileHandle.standardError.write(Data("Loading \(file) (\(size / 1_000_000) MB)…\n".utf8))
         let backend = try ReplayBackend(path: file, speed: speed)
         try await ConsoleApp.run(backend: backend, options: ConsoleOptions(theme: theme))
     }

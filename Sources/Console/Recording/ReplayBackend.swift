@@ -28,6 +28,7 @@ public final class ReplayBackend: ClusterBackend {
         let decoder = JSONDecoder()
         var frames: [(Double, ClusterSnapshot)] = []
         var commands: [(Double, String)] = []
+        var previous: ClusterSnapshot? = nil
         for (index, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
         where !line.isEmpty {
             let record: SessionRecord
@@ -36,9 +37,18 @@ public final class ReplayBackend: ClusterBackend {
             }
             switch record.kind {
             case .snapshot:
-                guard let snapshot = record.snapshot else {
+                guard let stored = record.snapshot else {
                     throw RecordingError.badRecording(path, line: index + 1, "a snapshot record has no 'snapshot'")
                 }
+                let snapshot =
+                    record.delta == true
+                    ? SessionRecord.expand(
+                        stored,
+                        after: previous,
+                        decisions: record.decisions,
+                        twinDecisions: record.twinDecisions
+                    ) : stored
+                previous = snapshot
                 frames.append((record.time, snapshot))
             case .command:
                 commands.append((record.time, record.command ?? ""))
@@ -80,7 +90,10 @@ public final class ReplayBackend: ClusterBackend {
         var snapshot = frames[low].snapshot
         let state = state.withLock { $0 }
         snapshot.paused = state.paused
-        snapshot.workload = "replay: " + frames[low].snapshot.workload
+        // The header shows the playback speed, and says when the recording is over.
+        snapshot.speed = state.speed
+        let ended = time > (frames.last?.time ?? 0) + 1
+        snapshot.workload = "replay: " + frames[low].snapshot.workload + (ended ? " · end of recording, q quits" : "")
         return snapshot
     }
 
