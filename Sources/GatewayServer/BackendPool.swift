@@ -20,7 +20,7 @@ public final class BackendPool: Sendable {
     let wholeClient: HTTPClient
     private let models: Mutex<[Int: [ModelCard]]>
     /// Times the open streams' waits on their backends.
-    let watchdog = StreamWatchdog()
+    let watchdog: StreamWatchdog
     private let parser = PrometheusTextParser()
 
     /// One entry of a backend's `/v1/models`.
@@ -59,6 +59,7 @@ public final class BackendPool: Sendable {
         self.streamClient = client(read: nil)
         self.wholeClient = client(read: configuration.requestTimeout)
         self.models = Mutex([:])
+        self.watchdog = StreamWatchdog(clock: { clock.now() })
     }
 
     public func shutdown() async {

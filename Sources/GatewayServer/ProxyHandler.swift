@@ -256,12 +256,12 @@ struct ProxyHandler: Sendable {
         let firstByte = configuration.firstByteTimeout
         let idle = configuration.idleTimeout
         let body = ResponseBody { writer in
-            let watch = StreamWatch()
+            let watch = StreamWatch(start: handler.clock.now())
             let (chunks, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
             let pump = Task {
                 do {
                     for try await chunk in response.body {
-                        watch.touch()
+                        watch.touch(at: handler.clock.now())
                         continuation.yield(chunk)
                     }
                     continuation.finish()
@@ -437,107 +437,4 @@ final class TicketOwner: Sendable {
     }
 
     deinit { end(.abandoned) }
-}
-
-/// When the backend last sent a byte, and whether the watchdog gave up on it.
-final class StreamWatch: Sendable {
-    private struct State {
-        var start = ContinuousClock.now
-        var last: ContinuousClock.Instant? = nil
-        var timedOut: String? = nil
-    }
-    private let state = Mutex(State())
-
-    func touch() { state.withLock { $0.last = .now } }
-
-    /// When the backend must next send a byte, and what it means if it does not: the first-byte timeout before
-    /// any byte, the idle timeout after.
-    func deadline(firstByte: Double, idle: Double) -> (ContinuousClock.Instant, String) {
-        state.withLock { state in
-            if let last = state.last {
-                return (
-                    last + .milliseconds(Int64(idle * 1000)),
-                    "no byte for \(ProxyHandler.seconds(idle)) mid-stream (idle timeout)"
-                )
-            }
-            return (
-                state.start + .milliseconds(Int64(firstByte * 1000)),
-                "no body byte within \(ProxyHandler.seconds(firstByte)) (first-byte timeout)"
-            )
-        }
-    }
-
-    func timeOut(_ reason: String) { state.withLock { $0.timedOut = reason } }
-
-    var timedOut: String? { state.withLock { $0.timedOut } }
-}
-
-/// One timer for every open stream: ten times a second it checks each stream's deadline and cancels the pump of
-/// any whose backend has gone quiet for too long. Cheaper than a sleeping task per stream at thousands of streams.
-final class StreamWatchdog: Sendable {
-    private struct Entry: Sendable {
-        var watch: StreamWatch
-        var firstByte: Double
-        var idle: Double
-        var cancel: @Sendable () -> Void
-    }
-    private struct State {
-        var entries: [Int: Entry] = [:]
-        var next = 0
-        var ticker: Task<Void, Never>? = nil
-    }
-    private let state = Mutex(State())
-
-    /// Watches one stream until ``forget(_:)``; `cancel` stops its pump when a deadline passes.
-    func watch(
-        _ watch: StreamWatch,
-        firstByte: Double,
-        idle: Double,
-        cancel: @escaping @Sendable () -> Void
-    ) -> Int {
-        state.withLock { state in
-            let key = state.next
-            state.next += 1
-            state.entries[key] = Entry(watch: watch, firstByte: firstByte, idle: idle, cancel: cancel)
-            if state.ticker == nil {
-                state.ticker = Task { [weak self] in
-                    while !Task.isCancelled, let self {
-                        try? await Task.sleep(for: .milliseconds(100))
-                        self.tick()
-                    }
-                }
-            }
-            return key
-        }
-    }
-
-    func forget(_ key: Int) {
-        state.withLock { _ = $0.entries.removeValue(forKey: key) }
-    }
-
-    func stop() {
-        state.withLock { state in
-            state.ticker?.cancel()
-            state.ticker = nil
-        }
-    }
-
-    private func tick() {
-        let now = ContinuousClock.now
-        let expired = state.withLock { state in
-            var expired: [(Entry, String)] = []
-            for (key, entry) in state.entries {
-                let (deadline, reason) = entry.watch.deadline(firstByte: entry.firstByte, idle: entry.idle)
-                if now >= deadline {
-                    expired.append((entry, reason))
-                    state.entries.removeValue(forKey: key)
-                }
-            }
-            return expired
-        }
-        for (entry, reason) in expired {
-            entry.watch.timeOut(reason)
-            entry.cancel()
-        }
-    }
 }

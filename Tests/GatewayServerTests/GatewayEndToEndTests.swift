@@ -174,8 +174,11 @@ import Testing
             let elapsed = ContinuousClock.now - start
             #expect(reply.body.hasPrefix(String(decoding: head, as: UTF8.self)))
             #expect(reply.body.contains("idle timeout"))
-            #expect(elapsed > .milliseconds(450) && elapsed < .seconds(3))
-            #expect(try await h.upFlags() == [false] || h.gateway.router.totals.failed == 1)
+            // A timeout never fires early (the deadlines themselves are tested on a manual clock in
+            // StreamWatchdogTests; how late the 100 ms ticker is depends on the machine, so it is printed, not tested).
+            #expect(elapsed > .milliseconds(500))
+            print("gateway: idle timeout 0.5 s ended the quiet stream after \(elapsed)")
+            #expect(h.gateway.router.totals.failed == 1)
             #expect(h.gateway.router.totals.inFlight == 0)
         }
     }

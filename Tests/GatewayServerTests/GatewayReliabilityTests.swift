@@ -105,7 +105,7 @@ import Testing
             print("reliability: stalled backend answered 504 after \(elapsed) (first-byte timeout 0.5 s)")
             #expect(reply.status == 504)
             #expect(reply.body.contains("first-byte timeout"))
-            #expect(elapsed < .seconds(2))
+            #expect(elapsed >= .milliseconds(500), "not before the timeout")
             let next = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
             #expect(next.status == 200)
             #expect(next.headers.first(name: "x-switchyard-backend") == h.gateway.router.descriptors[1].name)
