@@ -92,3 +92,19 @@ func makeCluster(policy: String = "round-robin") throws -> SimulatedCluster {
     for _ in 0..<40 { cluster.advance(wallSeconds: 10) }
     #expect(cluster.currentSnapshot().arrived > 600)
 }
+
+@Test func startingABKeepsTheSparklineHistoryAndCountsBothSidesFromTheSplit() throws {
+    let cluster = try makeCluster(policy: "round-robin")
+    cluster.advance(wallSeconds: 40)
+    let before = cluster.currentSnapshot()
+    let filled = before.history.filter { $0.e2eP50 > 0 }.count
+    #expect(filled > 0 && before.completed > 0)
+    try cluster.compare("workload-aware")
+    let split = cluster.currentSnapshot()
+    let twin = try #require(split.twin)
+    // The seconds before the split stay on both sparklines; done and the latency summaries start at the split.
+    #expect(split.history.filter { $0.e2eP50 > 0 }.count == filled)
+    #expect(twin.history.filter { $0.e2eP50 > 0 }.count == filled)
+    #expect(split.completed == 0 && twin.completed == 0)
+    #expect(split.e2e.count == 0 && twin.e2e.count == 0)
+}
