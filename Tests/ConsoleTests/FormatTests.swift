@@ -51,3 +51,12 @@ import Testing
         #expect(Format.pad("abcdef", 4) == "abcd")
     }
 }
+
+@Suite struct BackendNameTests {
+    @Test func namesThatShareAHostKeepOnlyTheirPorts() {
+        #expect(Format.withoutSharedHost(["127.0.0.1:23001", "127.0.0.1:23002"]) == [":23001", ":23002"])
+        #expect(Format.withoutSharedHost(["10.0.0.5:8000", "10.0.0.6:8000"]) == ["10.0.0.5:8000", "10.0.0.6:8000"])
+        #expect(Format.withoutSharedHost(["gpu-a", "gpu-b"]) == ["gpu-a", "gpu-b"])
+        #expect(Format.withoutSharedHost(["127.0.0.1:1"]) == ["127.0.0.1:1"])
+    }
+}

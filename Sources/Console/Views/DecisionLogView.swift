@@ -20,7 +20,7 @@ enum DecisionLogView {
         let idWidth = max(5, (records.map { "r\($0.request)".count }.max() ?? 0))
         let promptWidth = max(7, (records.map { "p=" + Format.thousands($0.promptTokens) }.map(\.count).max() ?? 0))
         let bucketWidth = max(4, snapshot.bucketLabels.map(\.count).max() ?? 4)
-        let names = snapshot.instances.map(\.name)
+        let names = Format.withoutSharedHost(snapshot.instances.map(\.name))
         let nameWidth = min(12, max(4, names.map(\.count).max() ?? 4))
         func name(_ index: Int) -> String {
             Format.keepingTail(names.indices.contains(index) ? names[index] : "i\(index)", nameWidth)

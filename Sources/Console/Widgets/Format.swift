@@ -95,6 +95,15 @@ enum Format {
         return String(text.prefix(width - 1)) + "…"
     }
 
+    /// Backend names without the `host` they all share when they are `host:port` (bare URLs): `:23001`, `:23002`.
+    /// Names that do not all share a host are returned as they are.
+    static func withoutSharedHost(_ names: [String]) -> [String] {
+        guard names.count > 1, let colon = names[0].lastIndex(of: ":") else { return names }
+        let host = names[0][..<colon]
+        guard !host.isEmpty, names.allSatisfy({ $0.hasPrefix(host + ":") }) else { return names }
+        return names.map { String($0.dropFirst(host.count)) }
+    }
+
     /// `text` cut from the left to `width` columns, keeping its end, where backend names differ (`…1:23001` for
     /// `127.0.0.1:23001`).
     static func keepingTail(_ text: String, _ width: Int) -> String {
