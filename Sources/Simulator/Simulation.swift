@@ -1,4 +1,3 @@
-import DequeModule
 import Engine
 import HeapModule
 import RouterCore
@@ -31,7 +30,8 @@ public struct Simulation: Sendable {
     var injectedRequests: [Request] = []
     var events: Heap<Timed> = []
     var sequence = 0
-    var routerQueue: Deque<Int> = []
+    /// The router's central queue (shared with the live gateway); entries are request indices.
+    var routerQueue = RouterQueue()
     var tickScheduled = false
     /// The engines' gauges as last scraped: waiting, running, KV usage.
     var scraped: [(waiting: Int, running: Int, kvUsage: Double)]
@@ -198,7 +198,7 @@ public struct Simulation: Sendable {
         records[index].predictedBucket = min(max(0, prediction.bucket), config.buckets.count - 1)
         records[index].predictedTokens = prediction.tokens
         if routerQueue.isEmpty, tryRoute(index, request: request) { return }
-        routerQueue.append(index)
+        routerQueue.append(RouterQueue.Entry(id: index))
         scheduleTick()
     }
 
@@ -210,7 +210,7 @@ public struct Simulation: Sendable {
 
     mutating func routerTick() {
         tickScheduled = false
-        while let index = routerQueue.first {
+        while let index = routerQueue.first?.id {
             guard tryRoute(index, request: request(at: index)) else { break }
             routerQueue.removeFirst()
         }
@@ -237,7 +237,7 @@ public struct Simulation: Sendable {
         let view = ClusterView(
             now: now,
             instances: loads,
-            routerQueueLength: max(0, routerQueue.count - (routerQueue.first == index ? 1 : 0)),
+            routerQueueLength: max(0, routerQueue.count - (routerQueue.first?.id == index ? 1 : 0)),
             cost: config.profile.cost,
             buckets: config.buckets,
             completedRequests: metrics.completedAll,

@@ -15,13 +15,6 @@ struct LiveRecord: Sendable {
     var comparison = 0
 }
 
-/// One request in the router's central queue.
-struct HeldEntry: Sendable {
-    var id: Int
-    var arm: Int
-    var eligible: Set<Int>?
-}
-
 /// A live A/B split: every other request is routed by the B policy on the same cluster.
 struct Comparison: Sendable {
     var name: String
@@ -77,64 +70,26 @@ extension LiveRouter {
         var abandoned = 0
         /// The router's central queue: requests the policy held, oldest first. Only the oldest asks the policy
         /// again; newer arrivals queue behind it, as in the simulator.
-        var heldQueue: Deque<HeldEntry> = []
+        var heldQueue = RouterQueue()
         var routerQueue: Int { heldQueue.count }
         /// Events that may let held requests go (see ``LiveRouter/changeCount``).
         var changes = 0
         /// Held requests waiting for an event, by request id.
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
 
-        /// Takes `id` out of the router queue. - Complexity: O(1) for the head, O(n) otherwise.
-        mutating func removeHeld(_ id: Int) {
-            if let index = heldQueue.firstIndex(where: { $0.id == id }) { heldQueue.remove(at: index) }
-        }
+        /// Takes `id` out of the router queue.
+        mutating func removeHeld(_ id: Int) { heldQueue.remove(id: id) }
 
         /// Notes an event: the waiting heads of the queue are taken out, for the caller to resume outside the lock.
         mutating func changed() -> [CheckedContinuation<Void, Never>] {
             changes &+= 1
             guard !waiters.isEmpty else { return [] }
-            return heads().compactMap { waiters.removeValue(forKey: $0) }
-        }
-
-        /// The held requests that ask the policy when they are retried: per arm, those no earlier held request of
-        /// the same arm with overlapping backends waits ahead of.
-        /// - Complexity: O(1) when every request may use every backend; O(n) at worst.
-        func heads() -> [Int] {
-            var result: [Int] = []
-            // Per arm: nil once an entry that may use every backend was seen, else the backends seen so far.
-            var seen: [Set<Int>?] = [[], []]
-            for entry in heldQueue {
-                guard let taken = seen[entry.arm] else {
-                    if seen[1 - entry.arm] == nil { break }
-                    continue
-                }
-                if let eligible = entry.eligible {
-                    if taken.isDisjoint(with: eligible) { result.append(entry.id) }
-                    seen[entry.arm] = taken.union(eligible)
-                } else {
-                    if taken.isEmpty { result.append(entry.id) }
-                    seen[entry.arm] = nil
-                }
-            }
-            return result
+            return heldQueue.heads().compactMap { waiters.removeValue(forKey: $0) }
         }
 
         /// Held requests of one A/B arm (0 when there is no split).
-        func queued(arm: Int) -> Int { heldQueue.reduce(0) { $0 + ($1.arm == arm ? 1 : 0) } }
+        func queued(arm: Int) -> Int { heldQueue.count(arm: arm) }
 
-        /// True when an earlier held request of the same arm could go where `eligible` allows: then this one
-        /// waits behind it. Requests for other models (disjoint backends) or of the other arm do not wait.
-        func waitsBehind(_ id: Int, arm: Int, eligible: Set<Int>?) -> Bool {
-            for entry in heldQueue {
-                if entry.id == id { return false }
-                guard entry.arm == arm else { continue }
-                switch (entry.eligible, eligible) {
-                case (nil, _), (_, nil): return true
-                case (let a?, let b?): if !a.isDisjoint(with: b) { return true }
-                }
-            }
-            return false
-        }
         var window = RecentWindow()
         var comparison: Comparison? = nil
         var comparisons = 0

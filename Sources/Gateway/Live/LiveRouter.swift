@@ -206,9 +206,9 @@ public final class LiveRouter: Sendable {
             let arm = state.comparison != nil && id % 2 == 1 ? 1 : 0
             // First in, first out: while earlier requests of this arm that could use the same backends are held, a
             // newer one waits behind them without asking the policy.
-            if mayHold, state.waitsBehind(id, arm: arm, eligible: eligible) {
+            if mayHold, state.heldQueue.waitsBehind(id, arm: arm, eligible: eligible) {
                 if !held {
-                    state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
+                    state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
                 }
                 return .hold
             }
@@ -244,7 +244,7 @@ public final class LiveRouter: Sendable {
                 decision.reason += "; held past the limit"
             case .hold:
                 if !held {
-                    state.heldQueue.append(HeldEntry(id: id, arm: arm, eligible: eligible))
+                    state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
                     record(decision)
                 }
                 return .hold
