@@ -51,11 +51,7 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "A DQN router model file (from `train router`) for the rl policies, instead of the shipped one.")
     var rlModel: String?
 
-    enum PredictorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case auto, ngram
-        case bandMean = "band-mean"
-        case shipped
-    }
+    typealias PredictorChoice = WorkloadPlan.PredictorChoice
 
     func validate() throws {
         guard instances >= 1, instances <= 1024 else {
@@ -99,54 +95,10 @@ struct ClusterOptions: ParsableArguments {
     }
 }
 
-/// A loaded workload split into a training part (for the predictor) and an evaluation part, with its offered rate.
-struct WorkloadPlan: Sendable {
-    var name: String
-    var source: String
-    var training: [Request]
-    var evaluation: [Request]
-    var hasArrivalTimes: Bool
-    /// The offered mean rate, requests per second.
-    var rate: Double
-    var process: ArrivalProcess
-    var capacityPerInstance: Double
-
-    /// The share of a trace kept for training the default predictor; the rest is evaluated.
-    static let trainingShare = 0.25
-
-    /// Loads the workload and splits it: the first 25% trains the predictor, the rest (at most `requests`) runs.
+extension WorkloadPlan {
+    /// The plan the command-line options describe; warns on stderr above `--load 1`.
+    /// - Throws: `ValidationError` naming what is wrong.
     static func make(_ options: ClusterOptions, requests: Int?, seed: UInt64 = 1) throws -> WorkloadPlan {
-        let spec = try WorkloadSpec(parsing: options.workload)
-        let limit = requests.map { Int((Double($0) / (1 - trainingShare)).rounded(.up)) + 1 }
-        let loaded = try WorkloadLoader.load(spec: spec, dataDirectory: options.dataDir, seed: seed, limit: limit)
-        guard loaded.requests.count >= 2 else {
-            throw ValidationError(
-                "Workload '\(options.workload)' has \(loaded.requests.count) requests; at least 2 are needed."
-            )
-        }
-        let cut = max(1, Int(Double(loaded.requests.count) * trainingShare))
-        let training = Array(loaded.requests[..<cut])
-        var evaluation = Array(loaded.requests[cut...])
-        if let requests { evaluation = Array(evaluation.prefix(requests)) }
-        let origin = evaluation.first?.arrival ?? 0
-        evaluation = evaluation.enumerated().map { index, request in
-            var r = request
-            r.id = RequestID(index)
-            r.arrival = loaded.hasArrivalTimes ? request.arrival - origin : 0
-            return r
-        }
-        let profile = try options.latencyProfile()
-        let capacity = CapacityEstimator.requestsPerSecond(
-            profile: profile,
-            sample: Array(evaluation.prefix(2000)),
-            chunkedPrefill: options.chunkedPrefill
-        )
-        let rate: Double
-        if let explicit = options.rate {
-            rate = explicit
-        } else {
-            rate = (options.load ?? 0.9) * capacity * Double(options.instances)
-        }
         if let load = options.load, load > 1 {
             FileHandle.standardError.write(
                 Data(
@@ -155,45 +107,22 @@ struct WorkloadPlan: Sendable {
                 )
             )
         }
-        guard rate > 0 else { throw ValidationError("The offered rate for '\(options.workload)' came out as 0.") }
-        return WorkloadPlan(
-            name: loaded.name,
-            source: loaded.source,
-            training: training,
-            evaluation: evaluation,
-            hasArrivalTimes: loaded.hasArrivalTimes,
-            rate: rate,
-            process: try options.arrivalProcess(rate: rate),
-            capacityPerInstance: capacity
-        )
-    }
-
-    /// The evaluation requests with arrivals at the offered rate for `seed`: a trace's own timeline rescaled (its
-    /// burstiness kept, identical for every seed), or fresh arrivals from the process.
-    func timed(seed: UInt64) -> [Request] {
-        if hasArrivalTimes { return ArrivalProcess.rescale(evaluation, toMeanRate: rate) }
-        var rng = SeededGenerator(seed: seed)
-        return process.assigningArrivals(to: evaluation, using: &rng)
-    }
-
-    /// The predictor for `choice`, trained on the training part only, so `bench` never measures requests the
-    /// predictor saw. `auto` is `ngram` for workloads with prompt text and `band-mean` otherwise (on size-only
-    /// traces the two use the same information, and the band means were as accurate on Azure).
-    func predictor(_ choice: ClusterOptions.PredictorChoice) throws -> any LengthPredictor {
-        let hasText = training.contains { $0.text != nil }
-        switch choice {
-        case .bandMean:
-            return PromptBucketMeanPredictor(training: training)
-        case .auto where !hasText:
-            return PromptBucketMeanPredictor(training: training)
-        case .ngram, .auto:
-            let examples = training.map {
-                TrainingExample(features: PromptFeatures($0), outputTokens: $0.outputTokens, group: "\($0.id.rawValue)")
-            }
-            return PredictorTrainer(features: hasText ? .text : .promptLengthAndHint).train(examples)
-        case .shipped:
-            let isAzure = training.first?.hint == "conv" || training.first?.hint == "code"
-            return try PredictorStore.loadShipped(isAzure ? PredictorStore.azureModel : PredictorStore.shareGPTModel)
+        do {
+            return try make(
+                spec: try WorkloadSpec(parsing: options.workload),
+                dataDirectory: options.dataDir,
+                requests: requests,
+                seed: seed,
+                profile: try options.latencyProfile(),
+                chunkedPrefill: options.chunkedPrefill,
+                instances: options.instances,
+                offered: options.rate.map { .rate($0) } ?? .load(options.load ?? 0.9),
+                arrivals: { try options.arrivalProcess(rate: $0) }
+            )
+        } catch let error as PlanError {
+            throw ValidationError(error.description)
         }
     }
 }
+
+extension WorkloadPlan.PredictorChoice: ExpressibleByArgument {}

@@ -3,6 +3,7 @@ import Routing
 import Simulator
 import SwitchyardCore
 import Testing
+import Workload
 
 func syntheticWorkload(count: Int, rate: Double, seed: UInt64) -> [Request] {
     var rng = SplitMix64(seed: seed)
@@ -119,4 +120,43 @@ func run(_ policy: String, seed: UInt64, workload: [Request], instances: Int = 4
     let steady = Double(finished.count / 3) / (b - a)
     print("capacity: estimate \(capacity) req/s, saturated middle third \(steady) req/s")
     #expect(abs(capacity - steady) / steady < 0.08, "estimate \(capacity) vs steady \(steady)")
+}
+
+@Test func aWorkloadPlanSplitsTrainingFromEvaluationAndScalesTheRateByLoad() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let spec = try WorkloadSpec(parsing: "synthetic:prompt=100-900,output=20-300,count=400")
+    func plan(_ offered: WorkloadPlan.Offered) throws -> WorkloadPlan {
+        try WorkloadPlan.make(
+            spec: spec,
+            dataDirectory: nil,
+            requests: nil,
+            seed: 1,
+            profile: profile,
+            chunkedPrefill: false,
+            instances: 4,
+            offered: offered,
+            arrivals: { .poisson(rate: $0) }
+        )
+    }
+    let half = try plan(.load(0.5))
+    #expect(half.training.count == 100 && half.evaluation.count == 300)
+    #expect(half.evaluation.map(\.id.rawValue) == Array(0..<300))
+    #expect(abs(half.rate - 0.5 * half.capacityPerInstance * 4) < 1e-9)
+    #expect(abs(try plan(.load(1)).rate - 2 * half.rate) < 1e-9)
+    #expect(try plan(.rate(3)).rate == 3)
+    let timed = half.timed(seed: 7)
+    #expect(timed.count == 300 && zip(timed, timed.dropFirst()).allSatisfy { $0.arrival <= $1.arrival })
+    #expect(throws: PlanError.self) {
+        _ = try WorkloadPlan.make(
+            spec: try WorkloadSpec(parsing: "synthetic:prompt=100-900,output=20-300,count=1"),
+            dataDirectory: nil,
+            requests: nil,
+            seed: 1,
+            profile: profile,
+            chunkedPrefill: false,
+            instances: 4,
+            offered: .load(0.9),
+            arrivals: { .poisson(rate: $0) }
+        )
+    }
 }
