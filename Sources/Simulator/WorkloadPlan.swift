@@ -46,6 +46,7 @@ public struct WorkloadPlan: Sendable {
     ///   - instances: The cluster size.
     ///   - offered: The rate, or the load as a fraction of capacity.
     ///   - arrivals: The arrival process for workloads without timestamps, given the rate.
+    /// - Returns: The plan.
     /// - Throws: ``WorkloadError`` for a workload that cannot be loaded, ``PlanError`` for one too small or a
     ///   rate of zero, or what `arrivals` throws.
     public static func make(
