@@ -243,7 +243,15 @@ public struct Simulation: Sendable {
             completedRequests: metrics.completedAll,
             tieBreak: request.id.rawValue
         )
-        let decision = policy.route(info, in: view)
+        var decision = policy.route(info, in: view)
+        // The hold limit, as live: a request held that long goes to the instance with the fewest outstanding
+        // requests rather than waiting on.
+        if case .hold = decision.target, now - request.arrival >= config.holdLimit,
+            let fallback = loads.indices.min(by: { loads[$0].outstanding < loads[$1].outstanding })
+        {
+            decision.target = .instance(InstanceID(fallback))
+            decision.reason += "; held past the limit"
+        }
         if logging {
             decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name))
         }
