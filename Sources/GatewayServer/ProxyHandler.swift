@@ -175,20 +175,21 @@ struct ProxyHandler: Sendable {
                 )
             }
         } catch {
-            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
+            let failure = Task.isCancelled ? .cancelled : UpstreamFailure(error)
+            switch failure {
+            case .cancelled:
                 end(ticket, outcome: .abandoned)
                 return .reply(GatewayError.badGateway(backend.name, "the request was cancelled").response)
-            }
-            if (error as? HTTPClientError) == .getConnectionFromPoolTimeout {
+            case .poolBusy:
                 return .poolBusy("no connection to the backend within the connect timeout")
-            }
-            if Self.neverDelivered(error) { return .notDelivered("\(endpoint.rawValue): \(Self.describe(error))") }
-            if (error as? HTTPClientError) == .remoteConnectionClosed {
-                // Most often a kept-alive connection the server closed as the request went out: not a sign that
-                // the backend is down. Nothing reached the client, so the caller retries once on a fresh connection.
+            case .neverDelivered:
+                return .notDelivered("\(endpoint.rawValue): \(Self.describe(error))")
+            case .closedBeforeReply:
                 return .connectionClosed("the backend closed the connection before answering")
+            case .timedOut, .failed:
+                break
             }
-            let timedOut = (error as? HTTPClientError) == .deadlineExceeded
+            let timedOut = failure == .timedOut
             let limit = body.stream ? configuration.firstByteTimeout : configuration.requestTimeout
             let reason =
                 timedOut
@@ -387,12 +388,7 @@ struct ProxyHandler: Sendable {
     }
 
     /// True when the error means the request never reached the backend, so routing it elsewhere is safe.
-    static func neverDelivered(_ error: any Error) -> Bool {
-        if let error = error as? HTTPClientError, error == .connectTimeout { return true }
-        let text = String(describing: error).lowercased()
-        return text.contains("connection refused") || text.contains("connectionrefused")
-            || text.contains("connect timeout") || text.contains("connectTimeout".lowercased())
-    }
+    static func neverDelivered(_ error: any Error) -> Bool { UpstreamFailure(error) == .neverDelivered }
 
     static func describe(_ error: any Error) -> String {
         if let error = error as? HTTPClientError {
