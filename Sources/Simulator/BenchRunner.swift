@@ -82,9 +82,13 @@ public struct BenchRunner: Sendable {
                 ttft: .init(m.ttft.summary),
                 tbt: .init(m.tbt.summary),
                 routerWait: .init(m.routerWait.summary),
-                vsFirstMeanE2E: firstMean > 0 ? m.e2e.mean / firstMean - 1 : 0
+                vsFirstMeanE2E: firstMean > 0 ? m.e2e.mean / firstMean - 1 : 0,
+                longPrompts: .init(outcome.records) { $0.promptTokens },
+                longOutputs: .init(outcome.records) { $0.outputTokens }
             )
         }
+        let isolated = IsolatedLatency(profile: config.profile, chunkedPrefill: config.chunkedPrefill)
+            .mean(of: outcomes.first?.records ?? [])
         let report = BenchReport(
             workload: "",
             instances: config.instances,
@@ -94,6 +98,7 @@ public struct BenchRunner: Sendable {
             rate: seeds.isEmpty ? 0 : rateSum / Double(seeds.count),
             wallSeconds: wall,
             simulatedRequestsPerSecond: Double(requestsPerRun * policies.count * seeds.count) / wall,
+            isolatedE2EMean: isolated,
             policies: results
         )
         return (report, outcomes)

@@ -89,7 +89,7 @@ struct BenchCommand: ParsableCommand {
             predictor: { _ in predictor },
             makePolicy: { try PolicyCatalog.make($0, seed: $1, instances: instances, rlModel: rlModel) }
         )
-        var (report, outcomes) = try runner.run(clock: { monotonicSeconds() })
+        var (report, _) = try runner.run(clock: { monotonicSeconds() })
         report.workload = plan.name
         switch format {
         case .json:
@@ -109,7 +109,7 @@ struct BenchCommand: ParsableCommand {
                     )
             )
             print(table(report).render())
-            print(longPromptLine(outcomes: outcomes))
+            for line in tailLines(report) { print(line) }
             print(
                 String(
                     format: "wall %.2f s, %.0f simulated requests/s",
@@ -136,18 +136,26 @@ struct BenchCommand: ParsableCommand {
         return table
     }
 
-    /// The mean E2E of the requests with the longest prompts (the top 10%), per policy: size-sorting can cut the
-    /// mean while these wait far longer.
-    func longPromptLine(outcomes: [BenchRunner.Outcome]) -> String {
-        guard let first = outcomes.first, !first.records.isEmpty else { return "" }
-        let prompts = first.records.map(\.promptTokens).sorted()
-        let threshold = prompts[Int(Double(prompts.count - 1) * 0.9)]
-        let parts = outcomes.map { outcome -> String in
-            let long = outcome.records.filter { $0.promptTokens >= threshold && $0.finished.isFinite }.map(\.e2e)
-            let mean = long.isEmpty ? 0 : long.reduce(0, +) / Double(long.count)
-            return "\(outcome.policy) \(mean.s3)"
+    /// The tails and the floor, one line each: the mean E2E of the requests with the longest prompts and with the
+    /// longest outputs (the top 10%) per policy, since size-sorting can cut the mean while these wait far longer;
+    /// and the isolated floor with each policy's excess over it.
+    func tailLines(_ report: BenchReport) -> [String] {
+        guard let first = report.policies.first else { return [] }
+        func line(_ label: String, _ tail: (BenchReport.PolicyResult) -> BenchReport.Tail) -> String {
+            let parts = report.policies.map { "\($0.name) \(tail($0).e2eMean.s3)" }
+            return "\(label) (>= \(tail(first).threshold) tokens, top 10%) mean E2E: " + parts.joined(separator: ", ")
         }
-        return "long prompts (>= \(threshold) tokens, top 10%) mean E2E: " + parts.joined(separator: ", ")
+        let floor = report.isolatedE2EMean
+        let excess = report.policies.map { policy in
+            let over = policy.e2e.mean - floor
+            return "\(policy.name) +\(over.s3)" + (floor > 0 ? String(format: " (%.0f%%)", over / floor * 100) : "")
+        }
+        return [
+            line("long prompts", \.longPrompts),
+            line("long outputs", \.longOutputs),
+            "isolated floor (each request alone on an idle instance) mean E2E \(floor.s3); excess over it: "
+                + excess.joined(separator: ", "),
+        ]
     }
 }
 

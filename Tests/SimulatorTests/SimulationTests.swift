@@ -187,3 +187,25 @@ struct HoldAll: RoutingPolicy {
     }
     #expect(simulation.metrics.completed == 3)
 }
+
+@Test func theIsolatedFloorIsOneRequestAloneAndNoRunGoesBelowIt() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let isolated = IsolatedLatency(profile: profile)
+    // The paper's lone prompt-1000/decode-1000 request.
+    #expect(abs(isolated.e2e(prompt: 1000, output: 1000) - FidelityScenarios.loneRequest(profile: profile)) < 1e-9)
+    let workload = syntheticWorkload(count: 200, rate: 2, seed: 5)
+    var simulation = Simulation(
+        config: SimulationConfig(instances: 2, profile: profile),
+        policy: RoundRobinPolicy(),
+        predictor: PromptBucketMeanPredictor(training: workload),
+        workload: workload
+    )
+    simulation.runToCompletion()
+    let floor = isolated.mean(of: simulation.records)
+    #expect(floor > 0)
+    // Every request took at least its isolated time.
+    for record in simulation.records {
+        #expect(record.e2e >= isolated.e2e(prompt: record.promptTokens, output: record.outputTokens) - 1e-9)
+    }
+    #expect(simulation.metrics.e2e.mean >= floor)
+}

@@ -43,7 +43,7 @@ func runSwitchyard(
     #expect(
         Set(object.keys) == [
             "workload", "instances", "profile", "requests", "seeds", "rate", "wall_seconds",
-            "simulated_requests_per_second", "policies",
+            "simulated_requests_per_second", "isolated_e2e_mean", "policies",
         ]
     )
     #expect(object["workload"] as? String == "azure-conv")
@@ -55,6 +55,7 @@ func runSwitchyard(
         #expect(
             Set(policy.keys) == [
                 "name", "completed", "preemptions", "e2e", "ttft", "tbt", "router_wait", "vs_first_mean_e2e",
+                "long_prompts", "long_outputs",
             ]
         )
         #expect(policy["completed"] as? Int == 400, "200 requests x 2 seeds")
@@ -64,8 +65,24 @@ func runSwitchyard(
             #expect(stats["p50"] ?? -1 <= stats["p99"] ?? -2)
         }
         #expect(Set((policy["router_wait"] as? [String: Double] ?? [:]).keys) == ["mean", "p99"])
+        for key in ["long_prompts", "long_outputs"] {
+            let tail = try #require(policy[key] as? [String: Any])
+            #expect(Set(tail.keys) == ["threshold", "requests", "e2e_mean", "e2e_p99"])
+            // The top decile of 400 finished requests (ties at the threshold may add a few).
+            #expect((40...60).contains(tail["requests"] as? Int ?? 0))
+            let e2e = try #require(policy["e2e"] as? [String: Double])
+            #expect((tail["e2e_p99"] as? Double ?? -1) <= (e2e["p99"] ?? 0) * 1.5)
+        }
+        // The long-output decile takes longer than the average request.
+        let longOutputs = try #require(policy["long_outputs"] as? [String: Any])
+        let e2e = try #require(policy["e2e"] as? [String: Double])
+        #expect((longOutputs["e2e_mean"] as? Double ?? 0) > (e2e["mean"] ?? .infinity))
     }
     #expect(policies[0]["vs_first_mean_e2e"] as? Double == 0)
+    // The floor: every request alone on an idle instance is faster than under load.
+    let floor = try #require(object["isolated_e2e_mean"] as? Double)
+    #expect(floor > 0)
+    #expect(policies.allSatisfy { floor < (($0["e2e"] as? [String: Double])?["mean"] ?? 0) })
 }
 
 @Test func benchTableShowsEveryPolicyAndTheChangeAgainstTheFirst() throws {
