@@ -22,6 +22,8 @@ public final class SwitchyardGateway: Sendable {
     public let clock: GatewayClock
     let logger: Logger
     private let boundPort: Mutex<Int?>
+    /// The running service group, for ``stop()``.
+    private let running = Mutex<ServiceGroup?>(nil)
 
     /// - Throws: ``GatewayConfigError`` for a bad configuration, or the policy or predictor error.
     public init(configuration: GatewayConfiguration, logger: Logger = Logger(label: "switchyard.gateway")) throws {
@@ -112,6 +114,8 @@ public final class SwitchyardGateway: Sendable {
                 logger: logger
             )
         )
+        running.withLock { $0 = group }
+        defer { running.withLock { $0 = nil } }
         do {
             try await group.run()
         } catch {
@@ -119,6 +123,12 @@ public final class SwitchyardGateway: Sendable {
             throw error
         }
         await shutdown()
+    }
+
+    /// Stops a running gateway gracefully: the listener closes, requests in flight finish, the scrapers stop.
+    public func stop() async {
+        let group = running.withLock { $0 }
+        await group?.triggerGracefulShutdown()
     }
 
     private func shutdown() async {

@@ -176,19 +176,25 @@ struct ServeCommand: AsyncParsableCommand {
 /// Runs the gateway in the background and the console in front until the operator quits.
 func runWithConsole(_ server: SwitchyardGateway, theme: String?) async throws {
     let failure = Mutex<(any Error)?>(nil)
-    let serving = Task {
+    let finished = Mutex(false)
+    // Never cancelled: cancelling Hummingbird's listener while the load generator's connections are still being
+    // accepted trips NIO's "Deinited NIOAsyncWriter without calling finish()" precondition. When the console quits,
+    // the gateway is stopped through the graceful path instead (requests in flight finish), for at most 5 s.
+    _ = Task {
         do { try await server.run(signals: []) } catch { failure.withLock { $0 = error } }
+        finished.withLock { $0 = true }
     }
-    // Not cancelled when the console quits: the process ends right after, and cancelling Hummingbird's listener
-    // while the load generator's connections are still being accepted trips NIO's "Deinited NIOAsyncWriter without
-    // calling finish()" precondition, so quitting mid-burst would crash.
-    _ = serving
     // Wait for the listener (or its failure) before drawing.
     while server.port == nil {
         if let error = failure.withLock({ $0 }) { throw ValidationError("The gateway did not start: \(error)") }
         try await Task.sleep(for: .milliseconds(20))
     }
     try await ConsoleApp.run(backend: server.liveCluster(), options: ConsoleOptions(theme: theme))
+    await server.stop()
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !finished.withLock({ $0 }), ContinuousClock.now < deadline {
+        try? await Task.sleep(for: .milliseconds(50))
+    }
 }
 
 /// Logs to stderr, to a file, or nowhere (when the console owns the terminal).
