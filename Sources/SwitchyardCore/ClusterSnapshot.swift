@@ -47,6 +47,8 @@ public struct InstanceSnapshot: Sendable, Equatable, Codable {
     public var id: Int
     public var name: String
     public var health: InstanceHealth
+    /// Why the instance is down or its metrics stale, and since when (a live backend); nil when healthy.
+    public var healthNote: String?
     /// Requests waiting for admission, and their prompt tokens.
     public var prefillQueue: Int
     public var prefillQueueTokens: Int

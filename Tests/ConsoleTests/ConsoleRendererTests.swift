@@ -121,6 +121,14 @@ import Testing
         #expect(row.contains("gpu-1 2.00  gpu-2 3.00  gpu-0 0.00✗"), "\(row)")
     }
 
+    @Test func aDownCardNamesTheReasonInItsTitle() {
+        var snapshot = SnapshotFixture.snapshot()
+        snapshot.instances[1].health = .down
+        snapshot.instances[1].healthNote = "ejected for 30 s after 5 consecutive 5xx replies for 4 s"
+        let grid = render(snapshot, width: 120, height: 40)
+        #expect(grid.line(1).contains("i1 ● down ejected for"), "\(grid.line(1))")
+    }
+
     @Test func shortHistoryRunsToTheRightEdge() {
         let grid = render(SnapshotFixture.snapshot(history: 10), width: 120, height: 40)
         #expect(grid.line(8).hasPrefix("╭ Latency · last 10s ─"))

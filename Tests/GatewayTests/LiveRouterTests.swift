@@ -356,4 +356,15 @@ struct HoldFirstUntilFive: RoutingPolicy {
         await waiting.value
         #expect(router.waitingCount == 0)
     }
+
+    @Test func aDownBackendsCardSaysWhyAndSinceWhen() throws {
+        let router = try makeRouter(backends: 2)
+        router.markDown(1, reason: "/health answered 503", now: 10)
+        let card = router.snapshot(now: 25).instances[1]
+        #expect(card.health == .down)
+        #expect(card.healthNote == "/health answered 503 for 15 s")
+        #expect(router.snapshot(now: 25).instances[0].healthNote == "no metrics yet")
+        router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 0, running: 0, kvUsage: 0), now: 25)
+        #expect(router.snapshot(now: 25.5).instances[0].healthNote == nil)
+    }
 }

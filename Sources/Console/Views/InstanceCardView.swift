@@ -27,6 +27,10 @@ enum InstanceCardView {
         var title = StyledText(instance.name, focused ? CellStyle.accent.bold.reversed : CellStyle.text.bold)
         title.append(" ")
         title.append(instance.health.badge)
+        if let note = instance.healthNote {
+            // As much of the reason as the title has room for; the detail view shows all of it.
+            title.append(" " + Format.truncate(note, max(0, canvas.width - title.width - 6)), .dim)
+        }
         let border: CellStyle = focused ? CellStyle.accent.bold : instance.health == .down ? .crit : .dim
         let box = Box.draw(in: canvas, title: title, border: border)
         let inner = box.sub(Rect(x: 1, y: 0, width: box.width - 2, height: box.height))

@@ -13,6 +13,7 @@ enum InstanceDetailView {
         var title = StyledText(instance.name, CellStyle.accent.bold)
         title.append(" ")
         title.append(instance.health.badge)
+        if let note = instance.healthNote { title.append(" " + note, .warn) }
         title.append(" · detail · enter or esc closes", .dim)
         let inner = Box.draw(in: canvas, title: title, border: .accent)
         let area = inner.sub(Rect(x: 1, y: 0, width: inner.width - 2, height: inner.height))

@@ -212,7 +212,7 @@ extension LiveRouter {
                         ? 0 : (record.info.promptTokens + record.streamed + blockSize - 1) / max(1, blockSize)
                 )
             }
-            return InstanceSnapshot(
+            var snapshot = InstanceSnapshot(
                 id: index,
                 name: backend.descriptor.name,
                 health: health,
@@ -229,6 +229,17 @@ extension LiveRouter {
                 completed: backend.completed,
                 requests: Array(requests)
             )
+            switch health {
+            case .down:
+                let since = backend.downSince.map { " for \(Int((now - $0).rounded())) s" } ?? ""
+                snapshot.healthNote = (backend.downReason ?? "down") + since
+            case .stale:
+                let what = backend.metrics == nil ? "no metrics yet" : "metrics stale"
+                snapshot.healthNote = what + (backend.scrapeError.map { ": \($0)" } ?? "")
+            default:
+                break
+            }
+            return snapshot
         }
     }
 }
