@@ -166,10 +166,23 @@ let package = Package(
             dependencies: ["Emulator", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "SwitchyardTestSupport", path: "Tests/SwitchyardTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "SwitchyardTestSupport",
+            dependencies: ["SwitchyardCore"],
+            path: "Tests/SwitchyardTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // The console over a fake backend in a real terminal, for TerminalTests to drive in tmux (not a test).
+        .executableTarget(
+            name: "console-test-child",
+            dependencies: ["Console", "SwitchyardTestSupport"],
+            path: "Tests/ConsoleTestChild",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ConsoleTests",
-            dependencies: ["Console", "SwitchyardTestSupport"],
+            // console-test-child: so that `swift test` alone builds the program TerminalTests runs in tmux.
+            dependencies: ["Console", "SwitchyardTestSupport", "console-test-child"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardCore
+import SwitchyardTestSupport
 import Testing
 
 @testable import Console

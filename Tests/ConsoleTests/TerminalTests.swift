@@ -8,34 +8,25 @@ import Testing
 /// End to end on a real terminal: the test binary runs itself inside a private tmux server (as design.md
 /// describes), types keys and reads the screen back.
 @Suite(.serialized) struct TerminalTests {
-    static let childVariable = "SWITCHYARD_CONSOLE_TTY_CHILD"
     static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    /// The child: runs the live console over a ticking fake backend and writes the backend's log when it quits.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment[childVariable] != nil))
-    func liveConsoleChild() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let backend = FakeBackend(snapshot: SnapshotFixture.snapshot(instances: 64), ticking: true)
-        try await ConsoleApp.run(backend: backend, options: ConsoleOptions(theme: environment["SY_THEME"]))
-        // Not atomically: an atomic write renames a temporary file over the path, which as root would replace a
-        // device such as /dev/null with a plain file.
-        if let report = environment[Self.childVariable], report != "/dev/null" {
-            try backend.log.joined(separator: "\n").write(toFile: report, atomically: false, encoding: .utf8)
-        }
+    /// The console-test-child executable, built beside the test binary.
+    static var child: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("console-test-child").path
     }
 
-    @Test(.enabled(if: tmux != nil && ProcessInfo.processInfo.environment[childVariable] == nil))
+    @Test(.enabled(if: tmux != nil, "tmux is not installed; the terminal test is skipped"))
     func runsInARealTerminalAndRestoresIt() async throws {
         let session = try TmuxSession(tmux: Self.tmux ?? "tmux", width: 120, height: 40)
         defer { session.kill() }
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("console-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: report) }
         try session.start(
-            command: "'\(CommandLine.arguments[0])' --testing-library swift-testing --filter liveConsoleChild; "
-                + "echo CHILD-EXITED; sleep 5",
-            environment: [Self.childVariable: report.path]
+            command: "'\(Self.child)' '\(report.path)'; echo CHILD-EXITED; sleep 5",
+            environment: [:]
         )
         var screen = try await session.waitFor { $0.contains("╭ Instances · 64") && $0.contains("╭ Latency") }
         #expect(screen.contains("SWITCHYARD   SIM  azure-conv  policy: workload-aware"))
@@ -67,21 +58,20 @@ import Testing
         #expect(log == "policy llm-d\nburst decode-heavy")
     }
 
-    @Test(.enabled(if: tmux != nil && ProcessInfo.processInfo.environment[childVariable] == nil))
+    @Test(.enabled(if: tmux != nil, "tmux is not installed; the terminal test is skipped"))
     func interruptRestoresTheTerminal() async throws {
         let session = try TmuxSession(tmux: Self.tmux ?? "tmux", width: 100, height: 30)
         defer { session.kill() }
         try session.start(
-            command: "'\(CommandLine.arguments[0])' --testing-library swift-testing --filter liveConsoleChild; "
-                + "echo \"CHILD-STATUS $?\"; stty -a | grep -o -- '-*icanon' | sed 's/^/MODE /'; sleep 5",
-            environment: [Self.childVariable: "/dev/null"]
+            command:
+                "'\(Self.child)'; echo \"CHILD-STATUS $?\"; stty -a | grep -o -- '-*icanon' | sed 's/^/MODE /'; sleep 5",
+            environment: [:]
         )
         _ = try await session.waitFor { $0.contains("╭ Instances · 64") }
         try session.send("C-c")
         let screen = try await session.waitFor { $0.contains("MODE ") }
         #expect(!screen.contains("╭ Instances"))
-        // Ctrl-C quits as q does: the console returns normally (so the child test passes, status 0) and the
-        // terminal is back in canonical mode.
+        // Ctrl-C quits as q does (status 0), and the terminal is back in canonical mode.
         #expect(screen.contains("CHILD-STATUS 0"), "\(screen)")
         #expect(screen.contains("MODE icanon"))
     }

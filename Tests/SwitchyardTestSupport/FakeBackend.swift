@@ -2,33 +2,37 @@ import SwitchyardCore
 import Synchronization
 
 /// A cluster backend for tests: serves a fixture snapshot and records every command it receives.
-final class FakeBackend: ClusterBackend {
-    let policyNames = SnapshotFixture.policies
+public final class FakeBackend: ClusterBackend {
+    public let policyNames = SnapshotFixture.policies
     private let state: Mutex<(snapshot: ClusterSnapshot, log: [String])>
 
     /// Whether ``setComparison(_:)`` works; when false it throws like a backend without a twin.
-    let canCompare: Bool
+    public let canCompare: Bool
 
-    init(snapshot: ClusterSnapshot = SnapshotFixture.snapshot(), canCompare: Bool = true, ticking: Bool = false) {
+    public init(
+        snapshot: ClusterSnapshot = SnapshotFixture.snapshot(),
+        canCompare: Bool = true,
+        ticking: Bool = false
+    ) {
         state = Mutex((snapshot, []))
         self.canCompare = canCompare
         self.ticking = ticking
     }
 
     /// Every command received, as text (`policy least-kv`, `burst mixed`, ...).
-    var log: [String] { state.withLock { $0.log } }
+    public var log: [String] { state.withLock { $0.log } }
 
     /// Whether each snapshot advances the clock by 0.1 s, so successive frames differ.
-    let ticking: Bool
+    public let ticking: Bool
 
-    func snapshot() async -> ClusterSnapshot {
+    public func snapshot() async -> ClusterSnapshot {
         state.withLock {
             if ticking && !$0.snapshot.paused { $0.snapshot.clock += 0.1 * $0.snapshot.speed }
             return $0.snapshot
         }
     }
 
-    func setPolicy(_ name: String) async throws {
+    public func setPolicy(_ name: String) async throws {
         guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
         state.withLock {
             $0.snapshot.policy = name
@@ -36,23 +40,25 @@ final class FakeBackend: ClusterBackend {
         }
     }
 
-    func injectBurst(_ kind: BurstKind) async throws { state.withLock { $0.log.append("burst \(kind.rawValue)") } }
+    public func injectBurst(_ kind: BurstKind) async throws {
+        state.withLock { $0.log.append("burst \(kind.rawValue)") }
+    }
 
-    func setPaused(_ paused: Bool) async {
+    public func setPaused(_ paused: Bool) async {
         state.withLock {
             $0.snapshot.paused = paused
             $0.log.append("paused \(paused)")
         }
     }
 
-    func setSpeed(_ speed: Double) async {
+    public func setSpeed(_ speed: Double) async {
         state.withLock {
             $0.snapshot.speed = speed
             $0.log.append("speed \(speed)")
         }
     }
 
-    func setComparison(_ policy: String?) async throws {
+    public func setComparison(_ policy: String?) async throws {
         guard canCompare || policy == nil else { throw ClusterBackendError.unavailable("A/B comparison") }
         state.withLock {
             $0.snapshot.twin =

@@ -1,12 +1,16 @@
 import SwitchyardCore
 
 /// Builds deterministic cluster snapshots for the console tests.
-enum SnapshotFixture {
-    static let policies = ["round-robin", "least-tokens", "least-kv", "workload-aware", "llm-d"]
-    static let bucketLabels = ["<256", "256-2k", "2k+"]
+public enum SnapshotFixture {
+    public static let policies = ["round-robin", "least-tokens", "least-kv", "workload-aware", "llm-d"]
+    public static let bucketLabels = ["<256", "256-2k", "2k+"]
 
     /// A simulated cluster of `instances` instances, with 60 s of history, two markers and 20 decisions.
-    static func snapshot(instances count: Int = 4, twin: Bool = false, history seconds: Int = 60) -> ClusterSnapshot {
+    public static func snapshot(
+        instances count: Int = 4,
+        twin: Bool = false,
+        history seconds: Int = 60
+    ) -> ClusterSnapshot {
         let instances = (0..<count).map(instance)
         let history = (0..<seconds).map { second in
             let t = Double(64 + second)
@@ -81,7 +85,7 @@ enum SnapshotFixture {
 
     /// Instance `i`: the first four are hand-picked (up, KV mid, KV high with preemptions, stale), the rest follow
     /// a pattern.
-    static func instance(_ i: Int) -> InstanceSnapshot {
+    public static func instance(_ i: Int) -> InstanceSnapshot {
         let fixed: [(queue: Int, tokens: Int, decoding: Int, kv: Double, preempt: Int, health: InstanceHealth)] = [
             (3, 4100, 42, 0.47, 0, .up), (0, 0, 17, 0.62, 0, .up), (7, 12_345, 60, 0.91, 5, .up),
             (1, 300, 8, 0.12, 0, .stale),
