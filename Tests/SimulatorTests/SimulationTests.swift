@@ -124,10 +124,9 @@ func run(_ policy: String, seed: UInt64, workload: [Request], instances: Int = 4
 
 @Test func aWorkloadPlanSplitsTrainingFromEvaluationAndScalesTheRateByLoad() throws {
     let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
-    let spec = try WorkloadSpec(parsing: "synthetic:prompt=100-900,output=20-300,count=400")
-    func plan(_ offered: WorkloadPlan.Offered) throws -> WorkloadPlan {
+    func plan(_ offered: WorkloadPlan.Offered, count: Int = 400) throws -> WorkloadPlan {
         try WorkloadPlan.make(
-            spec: spec,
+            spec: try WorkloadSpec(parsing: "synthetic:prompt=100-900,output=20-300,count=\(count)"),
             dataDirectory: nil,
             requests: nil,
             seed: 1,
@@ -146,19 +145,7 @@ func run(_ policy: String, seed: UInt64, workload: [Request], instances: Int = 4
     #expect(try plan(.rate(3)).rate == 3)
     let timed = half.timed(seed: 7)
     #expect(timed.count == 300 && zip(timed, timed.dropFirst()).allSatisfy { $0.arrival <= $1.arrival })
-    #expect(throws: PlanError.self) {
-        _ = try WorkloadPlan.make(
-            spec: try WorkloadSpec(parsing: "synthetic:prompt=100-900,output=20-300,count=1"),
-            dataDirectory: nil,
-            requests: nil,
-            seed: 1,
-            profile: profile,
-            chunkedPrefill: false,
-            instances: 4,
-            offered: .load(0.9),
-            arrivals: { .poisson(rate: $0) }
-        )
-    }
+    #expect(throws: PlanError.self) { _ = try plan(.load(0.9), count: 1) }
 }
 
 /// Holds every request.
