@@ -12,6 +12,8 @@ struct InstanceServer: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
+            var restarted = false
+            var attempts = 0
             while !Task.isCancelled {
                 let application = Application(
                     router: EmulatorRouter.make(instance: instance),
@@ -23,28 +25,44 @@ struct InstanceServer: Service {
                     logger: logger
                 )
                 // Serve until a refusal is asked for; then close the listener for its seconds.
-                let refuseFor: Double? = try await withThrowingTaskGroup(of: Double?.self) { group in
-                    group.addTask {
-                        try await application.run()
-                        return nil
-                    }
-                    group.addTask {
-                        for await seconds in instance.refusals {
-                            // Let the `/admin/faults` reply that asked for it go out first.
-                            try await Task.sleep(for: .milliseconds(200))
-                            return seconds
-                        }
-                        return nil
-                    }
-                    let first = try await group.next() ?? nil
-                    group.cancelAll()
-                    return first
+                let refuseFor: Double?
+                do {
+                    refuseFor = try await serve(application)
+                } catch  where restarted && attempts < 50 && !Task.isCancelled {
+                    // The closed listener's port may not be free again yet: try again shortly.
+                    attempts += 1
+                    try await Task.sleep(for: .milliseconds(100))
+                    continue
                 }
+                attempts = 0
                 guard let refuseFor else { return }
+                restarted = true
                 logger.info("emulated instance on port \(port): refusing connections for \(refuseFor) s")
                 try await Task.sleep(for: .milliseconds(Int64(refuseFor * 1000)))
                 await instance.refusalEnded()
             }
+        }
+    }
+
+    /// Serves `application` until a refusal is asked for. - Returns: the refusal's seconds, or nil when the
+    /// application stopped by itself.
+    private func serve(_ application: some ApplicationProtocol & Sendable) async throws -> Double? {
+        try await withThrowingTaskGroup(of: Double?.self) { group in
+            group.addTask {
+                try await application.run()
+                return nil
+            }
+            group.addTask {
+                for await seconds in instance.refusals {
+                    // Let the `/admin/faults` reply that asked for it go out first.
+                    try await Task.sleep(for: .milliseconds(200))
+                    return seconds
+                }
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 }

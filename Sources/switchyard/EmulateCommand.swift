@@ -10,8 +10,9 @@ struct EmulateCommand: AsyncParsableCommand {
         abstract: "Serve emulated vLLM instances that run the engine model in real time.",
         discussion: """
             Each instance serves /v1/completions, /v1/chat/completions, /v1/models, /health and /metrics (vLLM \
-            metric names), plus GET/POST /admin/faults for fault injection (stall_seconds, error_rate, refuse, \
-            die_mid_stream). Serves until Ctrl-C.
+            metric names), plus GET/POST/DELETE /admin/faults for fault injection: stall_seconds, error_rate, \
+            unavailable (503 everywhere), refuse with refuse_seconds (the listener closes: connections refused), \
+            die_mid_stream with die_after_tokens; {} or DELETE clears them. Serves until Ctrl-C.
             """
     )
 
