@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "SwitchyardCore", "Routing", "Workload", "Gateway",
+                "SwitchyardCore", "Routing", "Workload", "Gateway", "RouterCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "GatewayBenchmark",
             dependencies: [
-                "Gateway", "GatewayServer", "Emulator", "Engine", "Routing", "SwitchyardCore",
+                "Gateway", "GatewayServer", "Emulator", "Engine", "Routing", "SwitchyardCore", "RouterCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Routing", "SwitchyardCore"],
+            dependencies: ["Gateway", "Routing", "SwitchyardCore", "RouterCore"],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import RouterCore
 import Routing
 import SwitchyardCore
 import Synchronization

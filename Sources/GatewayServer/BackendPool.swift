@@ -4,6 +4,7 @@ import Gateway
 import Logging
 import NIOCore
 import NIOHTTP1
+import RouterCore
 import Synchronization
 
 /// The gateway's side of the backends: the HTTP clients, the `/metrics` scraper, the `/health` prober and the

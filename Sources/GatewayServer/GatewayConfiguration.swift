@@ -1,4 +1,5 @@
 import Gateway
+import RouterCore
 import SwitchyardCore
 
 /// Everything `switchyard serve` is told: where to listen, the backends, the policy and the limits.

@@ -36,6 +36,8 @@ public struct Simulation: Sendable {
     /// The engines' gauges as last scraped: waiting, running, KV usage.
     var scraped: [(waiting: Int, running: Int, kvUsage: Double)]
     var nextScrape = 0.0
+    /// When the gauges were last sampled.
+    var scrapedAt = 0.0
 
     public private(set) var records: [RequestRecord]
     public private(set) var metrics = SimulationMetrics()
@@ -174,6 +176,7 @@ public struct Simulation: Sendable {
     /// Samples the engines' gauges as a scraper would at `now`, and sets the next scrape. While every engine is
     /// idle nothing changes, so the ticks up to `earliest` (the next event) are skipped.
     mutating func scrape(until earliest: Double) {
+        scrapedAt = now
         for i in engines.indices {
             scraped[i] = (engines[i].waitingCount, engines[i].runningCount, engines[i].kvUsage)
         }
@@ -263,13 +266,23 @@ public struct Simulation: Sendable {
 
     mutating func refreshLoads(oracle: Bool) {
         let sampled = config.scrapeInterval > 0
+        // The view is built as the live router builds it (RouterCore's InstanceLoadBuilder): the engine's gauges as
+        // last sampled (or exact), with the same staleness rule; the ledger is the router's own.
+        let freshness = MetricsFreshness(lastGoodScrape: sampled ? scrapedAt : now)
         for i in loads.indices {
-            // Gauges as last scraped (or exact); streamed tokens and context are the router's own count.
-            loads[i].waiting = sampled ? scraped[i].waiting : engines[i].waitingCount
-            loads[i].running = sampled ? scraped[i].running : engines[i].runningCount
-            loads[i].kvUsage = sampled ? scraped[i].kvUsage : engines[i].kvUsage
+            // Streamed tokens and context are the router's own count (from the streams), never sampled.
             loads[i].streamedTokens = engines[i].generatedTokens
             loads[i].decodeContextTokens = engines[i].decodeContextTokens
+            let gauges: (waiting: Int, running: Int, kvUsage: Double) =
+                sampled ? scraped[i] : (engines[i].waitingCount, engines[i].runningCount, engines[i].kvUsage)
+            let metrics = EngineMetrics(
+                kind: .vllm,
+                waiting: gauges.waiting,
+                running: gauges.running,
+                kvUsage: gauges.kvUsage
+            )
+            loads[i] =
+                InstanceLoadBuilder.build(ledger: loads[i], metrics: metrics, freshness: freshness, now: now).load
             loads[i].trueRemainingDecodeTokens = oracle ? max(0, trueOutputOutstanding[i] - loads[i].streamedTokens) : 0
         }
     }

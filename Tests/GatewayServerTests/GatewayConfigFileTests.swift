@@ -1,5 +1,6 @@
 import Gateway
 import GatewayServer
+import RouterCore
 import Testing
 
 @Suite struct GatewayConfigFileTests {

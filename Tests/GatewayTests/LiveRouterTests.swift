@@ -1,3 +1,4 @@
+import RouterCore
 import Routing
 import SwitchyardCore
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import RouterCore
 
 /// One serving engine the gateway routes to, as configured.
 public struct BackendDescriptor: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import RouterCore
+
 /// The metric names Switchyard reads from each engine, each checked against a real scrape.
 ///
 /// The sample files are in `../shared/data/engine-samples/` (see their README files for provenance):

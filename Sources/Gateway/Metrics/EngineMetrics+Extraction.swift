@@ -1,3 +1,5 @@
+import RouterCore
+
 extension EngineMetrics {
     /// Reads an engine's load signals from a parsed scrape.
     ///

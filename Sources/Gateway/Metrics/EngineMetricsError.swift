@@ -1,3 +1,5 @@
+import RouterCore
+
 /// Why engine metrics could not be read from a scrape.
 ///
 /// The ``description`` is a full sentence naming the metric and the value, for example

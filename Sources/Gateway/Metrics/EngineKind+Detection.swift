@@ -1,24 +1,6 @@
-/// The serving engine behind a backend, which decides the metric names to read.
-public enum EngineKind: String, Sendable, Equatable, CaseIterable {
-    /// vLLM (V0 and V1 engines): `vllm:` names.
-    case vllm
-    /// SGLang: `sglang:` names.
-    case sglang
-    /// llama.cpp's `llama-server --metrics`: `llamacpp:` names.
-    case llamacpp
-    /// None of the above was recognised.
-    case unknown
+import RouterCore
 
-    /// The metric-name prefix the engine publishes under, or nil for ``unknown``.
-    public var metricPrefix: String? {
-        switch self {
-        case .vllm: "vllm:"
-        case .sglang: "sglang:"
-        case .llamacpp: "llamacpp:"
-        case .unknown: nil
-        }
-    }
-
+extension EngineKind {
     /// Detects the engine from the metric names in a scrape: the known prefix with the most samples wins, ties going
     /// to vLLM, then SGLang, then llama.cpp; ``unknown`` when no sample has a known prefix.
     ///
