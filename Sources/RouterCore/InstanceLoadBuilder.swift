@@ -24,15 +24,29 @@ public enum InstanceLoadBuilder {
         now: Double
     ) -> ObservedInstanceLoad {
         var load = ledger
+        let (trust, source) = observe(&load, metrics: metrics, freshness: freshness, now: now)
+        return ObservedInstanceLoad(load: load, trust: trust, kvUsageSource: source)
+    }
+
+    /// Fills `load`'s engine fields in place from `metrics` (or its own ledger when they are stale or missing), as
+    /// ``build(ledger:metrics:freshness:now:)`` does, without copying it: the simulator's path, per decision.
+    /// - Returns: Whether the metrics were trusted, and where the KV usage came from.
+    @inlinable
+    public static func observe(
+        _ load: inout InstanceLoad,
+        metrics: EngineMetrics?,
+        freshness: MetricsFreshness,
+        now: Double
+    ) -> (MetricsTrust, KVUsageSource) {
         // Capacity is configuration, not load: a stale scrape still knows it.
         if let capacity = metrics?.kvCapacityTokens, capacity > 0 { load.kvCapacityTokens = capacity }
         let capacity = load.kvCapacityTokens
-        let ledgerTokens = ledger.outstandingPromptTokens + ledger.streamedTokens
+        let ledgerTokens = load.outstandingPromptTokens + load.streamedTokens
         let state = freshness.state(at: now)
 
         guard let metrics, state.isFresh else {
-            load.waiting = ledger.prefillCount
-            load.running = max(0, ledger.decodeCount)
+            load.waiting = load.prefillCount
+            load.running = max(0, load.decodeCount)
             let source: KVUsageSource = capacity > 0 ? .ledger : .unknown
             load.kvUsage = capacity > 0 ? fraction(ledgerTokens, of: capacity) : 0
             let trust: MetricsTrust
@@ -43,7 +57,7 @@ public enum InstanceLoadBuilder {
             } else {
                 trust = .missing
             }
-            return ObservedInstanceLoad(load: load, trust: trust, kvUsageSource: source)
+            return (trust, source)
         }
 
         load.waiting = metrics.waiting
@@ -58,18 +72,19 @@ public enum InstanceLoadBuilder {
         } else if capacity > 0 {
             // Requests the engine says are waiting hold no KV (llama.cpp's deferred requests). The ledger does not
             // know which of its not-yet-streaming requests those are, so it takes their share of the prompt tokens.
-            let waitingShare = min(1, Double(metrics.waiting) / Double(max(1, ledger.prefillCount)))
-            let held = Double(ledgerTokens) - Double(ledger.prefillPromptTokens) * waitingShare
+            let waitingShare = min(1, Double(metrics.waiting) / Double(max(1, load.prefillCount)))
+            let held = Double(ledgerTokens) - Double(load.prefillPromptTokens) * waitingShare
             load.kvUsage = fraction(Int(held.rounded()), of: capacity)
             source = .ledger
         } else {
             load.kvUsage = 0
             source = .unknown
         }
-        return ObservedInstanceLoad(load: load, trust: .trusted, kvUsageSource: source)
+        return (.trusted, source)
     }
 
-    private static func fraction(_ tokens: Int, of capacity: Int) -> Double {
+    @usableFromInline
+    static func fraction(_ tokens: Int, of capacity: Int) -> Double {
         min(1, max(0, Double(tokens) / Double(capacity)))
     }
 }

@@ -281,8 +281,7 @@ public struct Simulation: Sendable {
                 running: gauges.running,
                 kvUsage: gauges.kvUsage
             )
-            loads[i] =
-                InstanceLoadBuilder.build(ledger: loads[i], metrics: metrics, freshness: freshness, now: now).load
+            _ = InstanceLoadBuilder.observe(&loads[i], metrics: metrics, freshness: freshness, now: now)
             loads[i].trueRemainingDecodeTokens = oracle ? max(0, trueOutputOutstanding[i] - loads[i].streamedTokens) : 0
         }
     }
