@@ -226,6 +226,19 @@ import Testing
         #expect(narrow.rowIndex("╭ B · round-robin") > 1)
     }
 
+    @Test func abRowsShowBackendNamesThatDifferOnlyInTheirPort() {
+        var snapshot = SnapshotFixture.snapshot(twin: true)
+        for index in snapshot.instances.indices {
+            snapshot.instances[index].name = "127.0.0.1:2300\(index + 1)"
+            snapshot.twin?.instances[index].name = "127.0.0.1:2300\(index + 1)"
+        }
+        let grid = render(snapshot, width: 120, height: 40)
+        for port in 1...4 { #expect(grid.text().contains("127.0.0.1:2300\(port) ●"), "port \(port)") }
+        // Where the row has no room for the whole name, its end (the port) is what is kept.
+        let narrow = render(snapshot, width: 64, height: 30)
+        #expect(narrow.text().contains("3001 ●") && narrow.text().contains("3002 ●"), "\(narrow.text())")
+    }
+
     @Test func showsCaptionStatusAndPause() {
         var snapshot = SnapshotFixture.snapshot()
         snapshot.paused = true
