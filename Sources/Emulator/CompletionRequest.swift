@@ -34,10 +34,12 @@ struct CompletionRequest: Sendable, Equatable {
         // vLLM serves its only model when the request names none.
         let model = body.model ?? ""
         let text: String
+        var givenTokens: Int? = nil
         switch endpoint {
         case .completions:
             guard let prompt = body.prompt else { throw EmulatorError.missingField("prompt") }
             text = prompt.text
+            givenTokens = prompt.tokenIDs
         case .chat:
             guard let messages = body.messages else { throw EmulatorError.missingField("messages") }
             if messages.isEmpty { throw EmulatorError.invalidField("messages", "must hold at least one message") }
@@ -52,7 +54,7 @@ struct CompletionRequest: Sendable, Equatable {
         }
         return CompletionRequest(
             model: model,
-            promptTokens: max(1, TokenEstimator.estimate(text)),
+            promptTokens: max(1, givenTokens ?? TokenEstimator.estimate(text)),
             maxTokens: maxTokens,
             stream: body.stream ?? false,
             includeUsage: body.streamOptions?.includeUsage ?? false
@@ -85,15 +87,26 @@ struct CompletionRequest: Sendable, Equatable {
     }
 
     /// A prompt: one string or a list of strings (token-id prompts are not accepted).
+    /// A completions prompt, in any of the forms vLLM accepts: a string, a list of strings, a list of token ids,
+    /// or a list of such lists.
     private struct Prompt: Decodable {
         var text: String
+        /// The token count when the prompt is given as token ids.
+        var tokenIDs: Int?
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
             if let single = try? container.decode(String.self) {
                 text = single
+            } else if let texts = try? container.decode([String].self) {
+                text = texts.joined(separator: "\n")
+            } else if let ids = try? container.decode([Int].self) {
+                text = ""
+                tokenIDs = ids.count
             } else {
-                text = try container.decode([String].self).joined(separator: "\n")
+                let batches = try container.decode([[Int]].self)
+                text = ""
+                tokenIDs = batches.reduce(0) { $0 + $1.count }
             }
         }
     }

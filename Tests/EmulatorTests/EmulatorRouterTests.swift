@@ -195,6 +195,24 @@ import Testing
         }
     }
 
+    @Test func aPromptOfTokenIDsIsAcceptedAndCountedAsVLLMDoes() async throws {
+        let app = Fixture.application(try Fixture.instance())
+        try await app.test(.router) { client in
+            let ids = (1...50).map(String.init).joined(separator: ",")
+            for prompt in ["[\(ids)]", "[[\(ids)],[1,2]]"] {
+                let response = try await client.execute(
+                    uri: "/v1/completions",
+                    method: .post,
+                    headers: Fixture.jsonHeaders,
+                    body: Fixture.json(#"{"model":"switchyard-emulated","prompt":\#(prompt),"max_tokens":2}"#)
+                )
+                #expect(response.status == .ok)
+                let usage = try #require(try Fixture.object(response.body)["usage"] as? [String: Any])
+                #expect(usage["prompt_tokens"] as? Int == (prompt.hasPrefix("[[") ? 52 : 50))
+            }
+        }
+    }
+
     @Test func unavailableAnswers503UntilTurnedOff() async throws {
         let app = Fixture.application(try Fixture.instance())
         try await app.test(.router) { client in
