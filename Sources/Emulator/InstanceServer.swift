@@ -28,8 +28,9 @@ struct InstanceServer: Service {
                 let refuseFor: Double?
                 do {
                     refuseFor = try await serve(application)
-                } catch  where restarted && attempts < 50 && !Task.isCancelled {
-                    // The closed listener's port may not be free again yet: try again shortly.
+                } catch  where restarted && attempts < 300 && !Task.isCancelled {
+                    // The closed listener's port may not be free again yet (a loaded machine can take seconds to
+                    // release it): try again shortly, for up to 30 s.
                     attempts += 1
                     try await Task.sleep(for: .milliseconds(100))
                     continue

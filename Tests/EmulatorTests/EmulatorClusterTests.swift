@@ -78,13 +78,14 @@ import Testing
             if !refused { try await Task.sleep(for: .milliseconds(25)) }
         }
         #expect(refused, "connections are refused while the fault lasts")
-        // Then it listens again, with the fault cleared.
-        #expect(try await Self.retrying { try await health() } == .ok)
+        // Then it listens again, with the fault cleared (a loaded machine may take a while to free the port).
+        #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
         #expect(await cluster.instances[0].faults.refuse == false)
     }
 
     /// Runs `operation` until it succeeds, while the servers start (at most about 20 s on a loaded machine).
     static func retrying<Value: Sendable>(
+        attempts: Int = 400,
         _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         var attempt = 0
@@ -93,7 +94,7 @@ import Testing
                 return try await operation()
             } catch {
                 attempt += 1
-                if attempt >= 400 { throw error }
+                if attempt >= attempts { throw error }
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
