@@ -195,85 +195,85 @@ public final class LiveRouter: Sendable {
         mayHold: Bool,
         in state: inout State
     ) -> Admission {
-        do {
-            let id = info.id.rawValue
-            let healthy = state.backends.indices.filter { state.backends[$0].up && (eligible?.contains($0) ?? true) }
-            guard !healthy.isEmpty else {
-                if held { state.removeHeld(id) }
-                return .noBackend
-            }
-            // A/B split: odd-numbered requests go to the B policy, even ones to A, on the same cluster.
-            let arm = state.comparison != nil && id % 2 == 1 ? 1 : 0
-            // First in, first out: while earlier requests of this arm that could use the same backends are held, a
-            // newer one waits behind them without asking the policy.
-            if mayHold, state.heldQueue.waitsBehind(id, arm: arm, eligible: eligible) {
-                if !held {
-                    state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
-                }
-                return .hold
-            }
-            var view = state.view(now: now, cost: cost, buckets: buckets, arm: arm, excludingHeld: held ? 1 : 0)
-            view.tieBreak = id
-            if let eligible {
-                for index in view.instances.indices where !eligible.contains(index) {
-                    view.instances[index].healthy = false
-                }
-            }
-            var decision: RoutingDecision
-            let policyName: String
-            // In place (optional chaining), so the comparison's windows are not copied under the lock.
-            if arm == 1, let routed = state.comparison?.policy.route(info, in: view), let name = state.comparison?.name
-            {
-                decision = routed
-                policyName = name
-            } else {
-                decision = state.policy.route(info, in: view)
-                policyName = state.policyName
-            }
-            // The decision log marks the backends that could not take the request.
-            func record(_ decision: RoutingDecision) {
-                let eligible = view.instances.map(\.healthy)
-                state.record(
-                    DecisionRecord(time: now, request: info, decision: decision, policy: policyName, eligible: eligible)
-                )
-            }
-            var target: Int
-            switch decision.target {
-            case .hold where !mayHold:
-                target = -1
-                decision.reason += "; held past the limit"
-            case .hold:
-                if !held {
-                    state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
-                    record(decision)
-                }
-                return .hold
-            case .instance(let id):
-                target = id.rawValue
-            }
-            if !healthy.contains(target) {
-                // A policy that ignores health (or picked a backend that just went down) falls back to the up
-                // backend with the fewest outstanding requests. Requests never go to a backend known to be down.
-                let fallback = healthy.min {
-                    state.backends[$0].ledger.outstanding < state.backends[$1].ledger.outstanding
-                }
-                target = fallback ?? healthy[0]
-                decision.reason += "; sent to \(descriptors[target].name), the least-loaded backend up"
-                decision.target = .instance(InstanceID(target))
-            }
+        let id = info.id.rawValue
+        let healthy = state.backends.indices.filter { state.backends[$0].up && (eligible?.contains($0) ?? true) }
+        guard !healthy.isEmpty else {
             if held { state.removeHeld(id) }
-            state.admit(info, to: target, arm: arm, buckets: buckets)
-            record(decision)
-            return .routed(Ticket(info: info, backend: target, policy: policyName))
+            return .noBackend
         }
+        // A/B split: odd-numbered requests go to the B policy, even ones to A, on the same cluster.
+        let arm = state.comparison != nil && id % 2 == 1 ? 1 : 0
+        // First in, first out: while earlier requests of this arm that could use the same backends are held, a
+        // newer one waits behind them without asking the policy.
+        if mayHold, state.heldQueue.waitsBehind(id, arm: arm, eligible: eligible) {
+            if !held {
+                state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
+            }
+            return .hold
+        }
+        var view = state.view(now: now, cost: cost, buckets: buckets, arm: arm, excludingHeld: held ? 1 : 0)
+        view.tieBreak = id
+        if let eligible {
+            for index in view.instances.indices where !eligible.contains(index) {
+                view.instances[index].healthy = false
+            }
+        }
+        var decision: RoutingDecision
+        let policyName: String
+        // In place (optional chaining), so the comparison's windows are not copied under the lock.
+        if arm == 1, let routed = state.comparison?.policy.route(info, in: view), let name = state.comparison?.name {
+            decision = routed
+            policyName = name
+        } else {
+            decision = state.policy.route(info, in: view)
+            policyName = state.policyName
+        }
+        // The decision log marks the backends that could not take the request.
+        func record(_ decision: RoutingDecision) {
+            let eligible = view.instances.map(\.healthy)
+            state.record(
+                DecisionRecord(time: now, request: info, decision: decision, policy: policyName, eligible: eligible)
+            )
+        }
+        var target: Int
+        switch decision.target {
+        case .hold where !mayHold:
+            target = -1
+            decision.reason += "; held past the limit"
+        case .hold:
+            if !held {
+                state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
+                record(decision)
+            }
+            return .hold
+        case .instance(let id):
+            target = id.rawValue
+        }
+        if !healthy.contains(target) {
+            // A policy that ignores health (or picked a backend that just went down) falls back to the up
+            // backend with the fewest outstanding requests. Requests never go to a backend known to be down.
+            let fallback = healthy.min {
+                state.backends[$0].ledger.outstanding < state.backends[$1].ledger.outstanding
+            }
+            target = fallback ?? healthy[0]
+            decision.reason += "; sent to \(descriptors[target].name), the least-loaded backend up"
+            decision.target = .instance(InstanceID(target))
+        }
+        if held { state.removeHeld(id) }
+        state.admit(info, to: target, arm: arm, buckets: buckets)
+        record(decision)
+        return .routed(Ticket(info: info, backend: target, policy: policyName))
+
     }
 
     /// A held request gave up waiting (its client left).
     public func leaveQueue(_ info: RequestInfo) {
-        changing { state in
+        // Its own wait, if any, is resumed with the others, after the lock is released.
+        let own = changing { state in
             state.removeHeld(info.id.rawValue)
-            state.waiters.removeValue(forKey: info.id.rawValue)?.resume()
+            return state.waiters.removeValue(forKey: info.id.rawValue)
         }
+        own?.resume()
     }
 
     /// The request's first token arrived.
@@ -401,17 +401,18 @@ public final class LiveRouter: Sendable {
     /// - Returns: the reason when this reply ejected the backend, else nil.
     @discardableResult
     public func recordReply(_ backend: Int, serverError: Bool, now: Double) -> String? {
-        changing { state in
-            guard state.backends.indices.contains(backend) else { return nil }
+        // Only an ejection is an event for held requests; a reply that ejects nothing wakes no one.
+        let (reason, wake) = state.withLock { state -> (String?, [CheckedContinuation<Void, Never>]) in
+            guard state.backends.indices.contains(backend) else { return (nil, []) }
             guard serverError else {
                 state.backends[backend].consecutiveServerErrors = 0
-                return nil
+                return (nil, [])
             }
             state.backends[backend].consecutiveServerErrors += 1
             let limit = outlierDetection.consecutiveServerErrors
             guard limit > 0, state.backends[backend].up, state.backends[backend].consecutiveServerErrors >= limit,
                 state.backends.indices.contains(where: { $0 != backend && state.backends[$0].up })
-            else { return nil }
+            else { return (nil, []) }
             state.backends[backend].ejections += 1
             let time = outlierDetection.ejectionTime(ejections: state.backends[backend].ejections)
             let reason = "ejected for \(Int(time.rounded())) s after \(limit) consecutive 5xx replies"
@@ -421,8 +422,10 @@ public final class LiveRouter: Sendable {
             state.backends[backend].ejectedUntil = now + time
             state.backends[backend].consecutiveServerErrors = 0
             state.markers.append(TimelineMarker(time: now, kind: .burst, label: "\(descriptors[backend].name) ejected"))
-            return reason
+            return (reason, state.changed())
         }
+        for continuation in wake { continuation.resume() }
+        return reason
     }
 
     public func isUp(_ backend: Int) -> Bool {
