@@ -288,10 +288,7 @@ struct ProxyHandler: Sendable {
                     if new > 0 {
                         unreported += new
                         let now = handler.clock.now()
-                        if before == 0 {
-                            handler.router.firstToken(ticket, now: now)
-                            reportedAt = now
-                        }
+                        if before == 0 { handler.router.firstToken(ticket, now: now) }
                         if unreported >= 16 || now - reportedAt >= 0.05 || before == 0 {
                             handler.router.streamed(ticket, tokens: unreported, now: now)
                             unreported = 0
