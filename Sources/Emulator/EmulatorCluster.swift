@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// Several emulated instances in one process, each its own Hummingbird application on consecutive ports.
@@ -9,6 +10,12 @@ public struct EmulatorCluster: Sendable {
     public let instances: [EmulatedInstance]
     public let host: String
     public let basePort: Int
+    /// The service group while ``run(gracefulShutdownSignals:logger:)`` runs, for ``stop()``.
+    private let running = RunningGroup()
+
+    private final class RunningGroup: Sendable {
+        let group = Mutex<ServiceGroup?>(nil)
+    }
 
     /// Creates the instances; nothing listens until ``run(gracefulShutdownSignals:onRunning:)``.
     /// - Parameters:
@@ -53,6 +60,15 @@ public struct EmulatorCluster: Sendable {
                 logger: logger
             )
         )
+        running.group.withLock { $0 = group }
+        defer { running.group.withLock { $0 = nil } }
         try await group.run()
+    }
+
+    /// Stops a running cluster gracefully: each listener closes and serves the connections it had accepted.
+    /// Prefer it to cancelling the task that runs the cluster, which may leave an accepted connection unserved.
+    public func stop() async {
+        let group = running.group.withLock { $0 }
+        await group?.triggerGracefulShutdown()
     }
 }

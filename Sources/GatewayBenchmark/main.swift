@@ -58,9 +58,8 @@ let emulator = Application(
     onServerRunning: { channel in emulatorPort.withLock { $0 = channel.localAddress?.port } },
     logger: quiet
 )
-let emulatorTask = Task {
-    try await ServiceGroup(services: [emulator], gracefulShutdownSignals: [], logger: quiet).run()
-}
+let emulatorGroup = ServiceGroup(services: [emulator], gracefulShutdownSignals: [], logger: quiet)
+let emulatorTask = Task { try await emulatorGroup.run() }
 while emulatorPort.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
 let direct = "http://127.0.0.1:\(emulatorPort.withLock { $0 } ?? 0)"
 
@@ -193,7 +192,8 @@ print(
 )
 
 await shutDown(client)
-gatewayTask.cancel()
-emulatorTask.cancel()
+// Graceful stops: cancelling a server may leave a just-accepted connection unserved, which NIO traps on.
+await gateway.stop()
+await emulatorGroup.triggerGracefulShutdown()
 _ = await gatewayTask.result
 _ = await emulatorTask.result

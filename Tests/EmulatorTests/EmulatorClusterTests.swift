@@ -2,9 +2,11 @@ import Emulator
 import Engine
 import Foundation
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Testing
 
 @Suite struct EmulatorClusterTests {
@@ -27,20 +29,20 @@ import Testing
         var logger = Logger(label: "emulator-cluster-test")
         logger.logLevel = .critical  // cancelling the servers logs a harmless "Already closed"
         let quiet = logger
-        let server = Task { try await cluster.run(gracefulShutdownSignals: [], logger: quiet) }
-        defer { server.cancel() }
-        for port in [basePort, basePort + 1] {
-            let body = try await Self.retrying {
-                try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
-                    let response = try await client.post(
-                        "/v1/completions",
-                        headers: [.contentType: "application/json"],
-                        body: ByteBuffer(string: #"{"model":"switchyard-emulated","prompt":"x","max_tokens":5}"#)
-                    )
-                    return response.body.map { String(buffer: $0) } ?? ""
+        try await Self.serving(cluster, logger: quiet) {
+            for port in [basePort, basePort + 1] {
+                let body = try await Self.retrying {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                        let response = try await client.post(
+                            "/v1/completions",
+                            headers: [.contentType: "application/json"],
+                            body: ByteBuffer(string: #"{"model":"switchyard-emulated","prompt":"x","max_tokens":5}"#)
+                        )
+                        return response.body.map { String(buffer: $0) } ?? ""
+                    }
                 }
+                #expect(body.contains(#""completion_tokens":5"#))
             }
-            #expect(body.contains(#""completion_tokens":5"#))
         }
     }
 
@@ -55,32 +57,69 @@ import Testing
         var logger = Logger(label: "emulator-cluster-test")
         logger.logLevel = .critical
         let quiet = logger
-        let server = Task { try await cluster.run(gracefulShutdownSignals: [], logger: quiet) }
-        defer { server.cancel() }
-        @Sendable func health() async throws -> HTTPResponse.Status {
-            try await TestClient.withClient(host: "127.0.0.1", port: basePort) { client in
-                try await client.get("/health").status
+        try await Self.serving(cluster, logger: quiet) {
+            @Sendable func health() async throws -> HTTPResponse.Status {
+                try await TestClient.withClient(host: "127.0.0.1", port: basePort) { client in
+                    try await client.get("/health").status
+                }
             }
+            #expect(try await Self.retrying { try await health() } == .ok)
+            @Sendable func refuse(seconds: Double) async throws {
+                let set = try await TestClient.withClient(host: "127.0.0.1", port: basePort) { client in
+                    try await client.post(
+                        "/admin/faults",
+                        headers: [.contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"refuse":true,"refuse_seconds":\#(seconds)}"#)
+                    ).status
+                }
+                #expect(set == .ok)
+                // The listener closes: a new connection is refused, not answered.
+                var refused = false
+                for _ in 0..<80 where !refused {
+                    do { _ = try await health() } catch { refused = true }
+                    if !refused { try await Task.sleep(for: .milliseconds(25)) }
+                }
+                #expect(refused, "connections are refused while the fault lasts")
+            }
+            // First, another server takes the port while it is closed and keeps it past the refusal: the emulator
+            // keeps trying to listen again, and does once the port is free.
+            try await refuse(seconds: 1)
+            let squatter = Application(
+                router: Router(),
+                configuration: .init(address: .hostname("127.0.0.1", port: basePort)),
+                logger: quiet
+            )
+            let squatting = ServiceGroup(services: [squatter], gracefulShutdownSignals: [], logger: quiet)
+            let squat = Task { try await squatting.run() }
+            try await Task.sleep(for: .seconds(2.5))
+            await squatting.triggerGracefulShutdown()
+            try await squat.value
+            // Then it listens again, with the fault cleared (a loaded machine may take a while to free the port).
+            #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
+            #expect(await cluster.instances[0].faults.refuse == false)
+            // And a second refusal works as the first did.
+            try await refuse(seconds: 0.5)
+            #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
         }
-        #expect(try await Self.retrying { try await health() } == .ok)
-        let set = try await TestClient.withClient(host: "127.0.0.1", port: basePort) { client in
-            try await client.post(
-                "/admin/faults",
-                headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: #"{"refuse":true,"refuse_seconds":1.5}"#)
-            ).status
+    }
+
+    /// Runs `cluster` while `body` runs, then stops it gracefully and waits for it to end.
+    static func serving(
+        _ cluster: EmulatorCluster,
+        logger: Logger,
+        _ body: @Sendable () async throws -> Void
+    ) async throws {
+        let server = Task { try await cluster.run(gracefulShutdownSignals: [], logger: logger) }
+        let outcome: Result<Void, any Error>
+        do {
+            try await body()
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
         }
-        #expect(set == .ok)
-        // The listener closes: a new connection is refused, not answered.
-        var refused = false
-        for _ in 0..<40 where !refused {
-            do { _ = try await health() } catch { refused = true }
-            if !refused { try await Task.sleep(for: .milliseconds(25)) }
-        }
-        #expect(refused, "connections are refused while the fault lasts")
-        // Then it listens again, with the fault cleared (a loaded machine may take a while to free the port).
-        #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
-        #expect(await cluster.instances[0].faults.refuse == false)
+        await cluster.stop()
+        try await server.value
+        try outcome.get()
     }
 
     /// Runs `operation` until it succeeds, while the servers start (at most about 20 s on a loaded machine).

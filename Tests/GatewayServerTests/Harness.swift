@@ -52,10 +52,9 @@ struct Harness: Sendable {
                 logger: quiet
             )
         }
+        let services = ServiceGroup(services: apps, gracefulShutdownSignals: [], logger: quiet)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await ServiceGroup(services: apps, gracefulShutdownSignals: [], logger: quiet).run()
-            }
+            group.addTask { try await services.run() }
             while ports.withLock({ $0.count }) < routers.count { try await Task.sleep(for: .milliseconds(10)) }
             let urls =
                 externalURLs
@@ -86,15 +85,33 @@ struct Harness: Sendable {
             )
             let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: clientConfig)
             let harness = Harness(gateway: gateway, instances: instances, backendURLs: urls, client: client)
+            let outcome: Result<Void, any Error>
             do {
                 try await body(harness)
+                outcome = .success(())
             } catch {
-                try? await client.shutdown()
-                group.cancelAll()
-                throw error
+                outcome = .failure(error)
             }
             try? await client.shutdown()
+            // Stopped gracefully, not cancelled: cancelling a server may leave a connection it had just accepted
+            // unserved, which NIO traps on (apple/swift-nio#3481). A server still busy after 15 s is cancelled.
+            await gateway.stop()
+            await services.triggerGracefulShutdown()
+            let timedOut = Mutex(false)
+            group.addTask {
+                try? await Task.sleep(for: .seconds(15))
+                timedOut.withLock { $0 = true }
+            }
+            var running = 2
+            while running > 0 {
+                do {
+                    guard try await group.next() != nil else { break }
+                } catch {}  // a server that failed has ended too
+                if timedOut.withLock({ $0 }) { break }
+                running -= 1
+            }
             group.cancelAll()
+            try outcome.get()
         }
     }
 
