@@ -146,6 +146,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RouterEquivalenceTests",
+            dependencies: ["Simulator", "Gateway", "Routing", "RouterCore", "Engine", "SwitchyardCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "Routing", "SwitchyardCore", "RouterCore"],
             resources: [.copy("Fixtures")],

@@ -366,7 +366,8 @@ public struct Engine: Sendable {
     mutating func release(_ s: Int32, time: Double, events: inout [EngineEvent]) {
         slots[Int(s)].phase = .finished
         completed += 1
-        events.append(EngineEvent(kind: .finished, request: slots[Int(s)].request, time: time))
+        let output = Double(slots[Int(s)].output)
+        events.append(EngineEvent(kind: .finished, request: slots[Int(s)].request, time: time, value: output))
         freeSlots.append(s)
     }
 

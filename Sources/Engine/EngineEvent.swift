@@ -10,6 +10,7 @@ public struct EngineEvent: Sendable, Equatable {
         /// A preempted request finished recomputing and produced its next token; `value` is the gap since its
         /// previous token, in seconds.
         case resumed
+        /// The request produced its last token; `value` is the number of tokens it generated.
         case finished
         /// Evicted for lack of KV blocks; its prefill will be recomputed.
         case preempted

@@ -27,7 +27,7 @@ public final class SimulatedCluster: ClusterBackend {
     struct Side: Sendable {
         var simulation: Simulation
         var window = RecentWindow()
-        var decisions: [DecisionRecord] = []
+        var decisions = DecisionLog()
         /// Completions counted before the A/B split, so that each arm's count starts at the split as its latencies do.
         var completedBefore = 0
         var completed: Int { simulation.metrics.completed - completedBefore }
@@ -42,7 +42,7 @@ public final class SimulatedCluster: ClusterBackend {
         var pass = 0
         var cursor = 0
         var passOffset = 0.0
-        var markers: [TimelineMarker] = []
+        var markers = MarkerLog()
         var burstRNG: SplitMix64
     }
 
@@ -52,7 +52,6 @@ public final class SimulatedCluster: ClusterBackend {
     let makePolicy: @Sendable (String) throws -> any RoutingPolicy
     let makeBurst: @Sendable (BurstKind, Double, inout SplitMix64) -> [Request]
     let state: Mutex<State>
-    static let decisionKeep = 200
 
     /// - Parameters:
     ///   - configuration: the cluster, the workload's name, the first policy and the speed.
@@ -146,11 +145,7 @@ public final class SimulatedCluster: ClusterBackend {
         func drainSide(_ side: inout Side) {
             for record in side.simulation.completionLog { side.window.add(record) }
             side.simulation.completionLog.removeAll(keepingCapacity: true)
-            let decisions = side.simulation.decisionLog
-            side.decisions.append(contentsOf: decisions)
-            if side.decisions.count > Self.decisionKeep {
-                side.decisions.removeFirst(side.decisions.count - Self.decisionKeep)
-            }
+            side.decisions.append(contentsOf: side.simulation.decisionLog)
             side.simulation.decisionLog.removeAll(keepingCapacity: true)
             side.window.trim(now: side.simulation.now)
         }
@@ -180,7 +175,7 @@ public final class SimulatedCluster: ClusterBackend {
                     ttft: side.window.ttft(),
                     tbt: side.window.tbt(),
                     history: side.window.history(now: side.simulation.now),
-                    recentDecisions: Array(side.decisions.suffix(50))
+                    recentDecisions: side.decisions.recent()
                 )
             }
             let buckets = configuration.simulation.buckets
@@ -202,8 +197,8 @@ public final class SimulatedCluster: ClusterBackend {
                 ttft: state.primary.window.ttft(),
                 tbt: state.primary.window.tbt(),
                 history: state.primary.window.history(now: sim.now),
-                markers: state.markers.filter { $0.time >= state.clock - 60 },
-                recentDecisions: Array(state.primary.decisions.suffix(50)),
+                markers: state.markers.recent(now: state.clock),
+                recentDecisions: state.primary.decisions.recent(),
                 bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) },
                 twin: twin
             )
@@ -218,7 +213,7 @@ public final class SimulatedCluster: ClusterBackend {
         let policy = try makePolicy(name)
         state.withLock { state in
             state.primary.simulation.setPolicy(policy)
-            state.markers.append(TimelineMarker(time: state.clock, kind: .policy, label: name))
+            state.markers.mark(.policy, name, at: state.clock)
         }
     }
 
@@ -232,7 +227,7 @@ public final class SimulatedCluster: ClusterBackend {
             state.primary.simulation.inject(requests, measured: true)
             state.twin?.simulation.inject(requests, measured: true)
             for request in requests { state.primary.window.arrived(at: request.arrival) }
-            state.markers.append(TimelineMarker(time: state.clock, kind: .burst, label: kind.rawValue))
+            state.markers.mark(.burst, kind.rawValue, at: state.clock)
             return requests.count
         }
     }
@@ -261,9 +256,9 @@ public final class SimulatedCluster: ClusterBackend {
             state.primary.completedBefore = state.primary.simulation.metrics.completed
             var twin = state.primary
             twin.simulation.setPolicy(made)
-            twin.decisions = []
+            twin.decisions.removeAll()
             state.twin = twin
-            state.markers.append(TimelineMarker(time: state.clock, kind: .policy, label: "A/B vs \(policy)"))
+            state.markers.mark(.policy, "A/B vs \(policy)", at: state.clock)
         }
     }
 }

@@ -48,6 +48,8 @@ public struct Simulation: Sendable {
     public var logging = false
     public var decisionLog: [DecisionRecord] = []
     public var completionLog: [RequestRecord] = []
+    /// When not nil, every input of the router is appended to it, in order (tests; costs time per token).
+    public var tape: [RouterInput]? = nil
 
     struct Timed: Comparable {
         var time: Double
@@ -179,6 +181,10 @@ public struct Simulation: Sendable {
         scrapedAt = now
         for i in engines.indices {
             scraped[i] = (engines[i].waitingCount, engines[i].runningCount, engines[i].kvUsage)
+            if tape != nil {
+                let metrics = sample(scraped[i])
+                tape?.append(.sampled(instance: i, metrics: metrics, at: now))
+            }
         }
         let interval = config.scrapeInterval
         nextScrape += interval
@@ -196,6 +202,7 @@ public struct Simulation: Sendable {
 
     mutating func arrive(_ request: Request) {
         arrived += 1
+        tape?.append(.arrived(request, at: now))
         let prediction = predictor.predict(PromptFeatures(request))
         let index = request.id.rawValue
         records[index].predictedBucket = min(max(0, prediction.bucket), config.buckets.count - 1)
@@ -214,6 +221,7 @@ public struct Simulation: Sendable {
     mutating func routerTick() {
         tickScheduled = false
         while let index = routerQueue.first?.id {
+            tape?.append(.retried(request: index, at: now))
             guard tryRoute(index, request: request(at: index)) else { break }
             routerQueue.removeFirst()
         }
@@ -237,51 +245,52 @@ public struct Simulation: Sendable {
             trueOutputTokens: policy.usesTrueLengths ? request.outputTokens : nil
         )
         refreshLoads(oracle: info.trueOutputTokens != nil)
+        let held = routerQueue.first?.id == index
         let view = ClusterView(
             now: now,
             instances: loads,
-            routerQueueLength: max(0, routerQueue.count - (routerQueue.first?.id == index ? 1 : 0)),
+            routerQueueLength: max(0, routerQueue.count - (held ? 1 : 0)),
             cost: config.profile.cost,
             buckets: config.buckets,
             completedRequests: metrics.completedAll,
             tieBreak: request.id.rawValue
         )
         var decision = policy.route(info, in: view)
-        // The hold limit, as live: a request held that long goes to the instance with the fewest outstanding
-        // requests rather than waiting on.
-        if case .hold = decision.target, now - request.arrival >= config.holdLimit,
-            let fallback = loads.indices.min(by: { loads[$0].outstanding < loads[$1].outstanding })
-        {
-            decision.target = .instance(InstanceID(fallback))
-            decision.reason += "; held past the limit"
-        }
-        if logging {
+        // The router's rules, as live: a request held past its limit goes to the instance with the fewest
+        // outstanding requests rather than waiting on.
+        let outcome = RoutingRules.settle(&decision, in: view, mayHold: now - request.arrival < config.holdLimit)
+        // As live, a hold is logged once, when the request enters the queue, not at every retry.
+        if logging, !(held && outcome == .hold) {
             decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name))
         }
-        guard case .instance(let target) = decision.target, target.rawValue >= 0, target.rawValue < engines.count
-        else { return false }
-        send(index, request: request, to: target.rawValue)
+        guard case .instance(let target) = outcome else { return false }
+        send(index, request: request, to: target)
         return true
     }
 
+    /// The engine metrics a scrape of these gauges gives.
+    func sample(_ gauges: (waiting: Int, running: Int, kvUsage: Double)) -> EngineMetrics {
+        EngineMetrics(kind: .vllm, waiting: gauges.waiting, running: gauges.running, kvUsage: gauges.kvUsage)
+    }
+
+    /// True when the router sees what a live one would: sampled gauges, and tokens as they stream back.
+    var sampled: Bool { config.scrapeInterval > 0 }
+
     mutating func refreshLoads(oracle: Bool) {
-        let sampled = config.scrapeInterval > 0
+        let sampled = self.sampled
         // The view is built as the live router builds it (RouterCore's InstanceLoadBuilder): the engine's gauges as
         // last sampled (or exact), with the same staleness rule; the ledger is the router's own.
         let freshness = MetricsFreshness(lastGoodScrape: sampled ? scrapedAt : now)
         for i in loads.indices {
-            // Streamed tokens and context are the router's own count (from the streams), never sampled.
-            loads[i].streamedTokens = engines[i].generatedTokens
-            loads[i].decodeContextTokens = engines[i].decodeContextTokens
+            // Sampled, the ledger counts tokens as they reach the router (at the end of each iteration), as live.
+            // Exact, it reads the engine's own counts, which include the tokens of the iteration in progress.
+            if !sampled {
+                loads[i].streamedTokens = engines[i].generatedTokens
+                loads[i].decodeContextTokens = engines[i].decodeContextTokens
+            }
             let gauges: (waiting: Int, running: Int, kvUsage: Double) =
                 sampled ? scraped[i] : (engines[i].waitingCount, engines[i].runningCount, engines[i].kvUsage)
-            let metrics = EngineMetrics(
-                kind: .vllm,
-                waiting: gauges.waiting,
-                running: gauges.running,
-                kvUsage: gauges.kvUsage
-            )
-            _ = InstanceLoadBuilder.observe(&loads[i], metrics: metrics, freshness: freshness, now: now)
+            _ = InstanceLoadBuilder.observe(&loads[i], metrics: sample(gauges), freshness: freshness, now: now)
             loads[i].trueRemainingDecodeTokens = oracle ? max(0, trueOutputOutstanding[i] - loads[i].streamedTokens) : 0
         }
     }
@@ -300,6 +309,32 @@ public struct Simulation: Sendable {
             predictedBucket: record.predictedBucket
         )
         if !busy[instance] { startIteration(instance) }
+    }
+
+    /// A token produced by a prefill (the first, or the next after a recompute) reaches the router.
+    mutating func streamOne(_ index: Int, instance: Int) {
+        guard sampled else { return }
+        loads[instance].stream(1, decoding: true)
+        tape?.append(.streamed(request: index, tokens: 1, at: now))
+    }
+
+    /// Records on the tape the decode token of each request that decoded in the iteration that just ended on
+    /// `instance`: those decoding now that did not start (or resume) in it, and those it finished.
+    mutating func recordDecodeTokens(_ instance: Int, count: Int) {
+        var prefilled = Set<Int>()
+        var finished: [Int] = []
+        for event in pending[instance] {
+            switch event.kind {
+            case .firstToken, .resumed: prefilled.insert(event.request.rawValue)
+            case .finished: finished.append(event.request.rawValue)
+            default: break
+            }
+        }
+        var decoded = engines[instance].requestSnapshots().filter { $0.phase == .decode }.map(\.id)
+        decoded += finished
+        decoded.removeAll { prefilled.contains($0) }
+        precondition(decoded.count == count, "tape: \(decoded.count) requests decoded, the iteration says \(count)")
+        for id in decoded.sorted() { tape?.append(.streamed(request: id, tokens: 1, at: now)) }
     }
 
     func ledgerEntry(_ record: RequestRecord) -> LedgerEntry {
@@ -330,6 +365,11 @@ public struct Simulation: Sendable {
         metrics.tbt.record(summary.duration, times: summary.decodeTokens)
         metrics.prefillTokens += summary.prefillTokens
         metrics.decodeTokens += summary.decodeTokens
+        if sampled {
+            // The tokens of the sequences that were decoding reach the router now.
+            loads[instance].stream(summary.decodeTokens, decoding: true)
+            if tape != nil { recordDecodeTokens(instance, count: summary.decodeTokens) }
+        }
         for event in pending[instance] { apply(event, instance: instance) }
         pending[instance].removeAll(keepingCapacity: true)
         startIteration(instance)
@@ -346,17 +386,23 @@ public struct Simulation: Sendable {
         case .firstToken:
             records[index].firstToken = event.time
             let record = records[index]
-            // Streamed tokens and decode context are re-read from the engine before each decision.
             loads[instance].startDecode(ledgerEntry(record), streamed: 0)
+            tape?.append(.firstToken(request: index, at: now))
+            streamOne(index, instance: instance)
             if record.measured { metrics.ttft.record(record.ttft) }
         case .resumed:
+            // To the router, a request that recomputed after a preemption was decoding all along.
+            streamOne(index, instance: instance)
             if records[index].measured { metrics.tbt.record(event.value) }
         case .preempted:
             metrics.preemptions += 1
         case .finished:
             records[index].finished = event.time
             let record = records[index]
-            loads[instance].remove(ledgerEntry(record), streamed: 0, decoding: true)
+            // Exact, streamed tokens are re-read from the engine before each decision; sampled, they are the count
+            // that reached the router: every token the request generated.
+            loads[instance].remove(ledgerEntry(record), streamed: sampled ? Int(event.value) : 0, decoding: true)
+            tape?.append(.finished(request: index, at: now))
             trueOutputOutstanding[instance] -= record.outputTokens
             metrics.completedAll += 1
             if record.measured {

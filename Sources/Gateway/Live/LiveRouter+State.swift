@@ -93,8 +93,8 @@ extension LiveRouter {
         var window = RecentWindow()
         var comparison: Comparison? = nil
         var comparisons = 0
-        var decisions: Deque<DecisionRecord> = []
-        var markers: [TimelineMarker] = []
+        var decisions = DecisionLog()
+        var markers = MarkerLog()
 
         init(backends: [BackendState], policyName: String, policy: any RoutingPolicy) {
             self.backends = backends
@@ -108,11 +108,6 @@ extension LiveRouter {
             record.comparison = comparison?.generation ?? 0
             requests[info.id.rawValue] = record
             backends[backend].admit(record)
-        }
-
-        mutating func record(_ decision: DecisionRecord) {
-            decisions.append(decision)
-            if decisions.count > 256 { decisions.removeFirst() }
         }
 
         func observed(_ index: Int, now: Double) -> ObservedInstanceLoad {

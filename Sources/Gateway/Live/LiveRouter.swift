@@ -231,33 +231,23 @@ public final class LiveRouter: Sendable {
         // The decision log marks the backends that could not take the request.
         func record(_ decision: RoutingDecision) {
             let eligible = view.instances.map(\.healthy)
-            state.record(
+            state.decisions.append(
                 DecisionRecord(time: now, request: info, decision: decision, policy: policyName, eligible: eligible)
             )
         }
-        var target: Int
-        switch decision.target {
-        case .hold where !mayHold:
-            target = -1
-            decision.reason += "; held past the limit"
+        let target: Int
+        switch RoutingRules.settle(&decision, in: view, mayHold: mayHold, name: { descriptors[$0].name }) {
         case .hold:
             if !held {
                 state.heldQueue.append(RouterQueue.Entry(id: id, arm: arm, eligible: eligible))
                 record(decision)
             }
             return .hold
-        case .instance(let id):
-            target = id.rawValue
-        }
-        if !healthy.contains(target) {
-            // A policy that ignores health (or picked a backend that just went down) falls back to the up
-            // backend with the fewest outstanding requests. Requests never go to a backend known to be down.
-            let fallback = healthy.min {
-                state.backends[$0].ledger.outstanding < state.backends[$1].ledger.outstanding
-            }
-            target = fallback ?? healthy[0]
-            decision.reason += "; sent to \(descriptors[target].name), the least-loaded backend up"
-            decision.target = .instance(InstanceID(target))
+        case .instance(let index):
+            target = index
+        case .none:
+            if held { state.removeHeld(id) }
+            return .noBackend
         }
         if held { state.removeHeld(id) }
         state.admit(info, to: target, arm: arm, buckets: buckets)
@@ -375,7 +365,7 @@ public final class LiveRouter: Sendable {
             state.backends[backend].up = false
             state.backends[backend].downReason = reason
             state.backends[backend].downSince = now
-            state.markers.append(TimelineMarker(time: now, kind: .burst, label: "\(descriptors[backend].name) down"))
+            state.markers.mark(.burst, "\(descriptors[backend].name) down", at: now)
             return true
         }
     }
@@ -421,7 +411,7 @@ public final class LiveRouter: Sendable {
             state.backends[backend].downSince = now
             state.backends[backend].ejectedUntil = now + time
             state.backends[backend].consecutiveServerErrors = 0
-            state.markers.append(TimelineMarker(time: now, kind: .burst, label: "\(descriptors[backend].name) ejected"))
+            state.markers.mark(.burst, "\(descriptors[backend].name) ejected", at: now)
             return (reason, state.changed())
         }
         for continuation in wake { continuation.resume() }
@@ -444,7 +434,7 @@ public final class LiveRouter: Sendable {
         changing { state in
             state.policy = policy
             state.policyName = name
-            state.markers.append(TimelineMarker(time: now, kind: .policy, label: name))
+            state.markers.mark(.policy, name, at: now)
         }
     }
 
@@ -470,14 +460,14 @@ public final class LiveRouter: Sendable {
                 windows: Array(repeating: RecentWindow(splitFrom: state.window, at: now), count: 2),
                 completed: Array(repeating: Array(repeating: 0, count: state.backends.count), count: 2)
             )
-            state.markers.append(TimelineMarker(time: now, kind: .policy, label: "A/B vs \(name)"))
+            state.markers.mark(.policy, "A/B vs \(name)", at: now)
         }
     }
 
     /// Notes a burst the load generator started, for the console's markers.
     public func noteBurst(_ kind: BurstKind, requests: Int, now: Double) {
         state.withLock { state in
-            state.markers.append(TimelineMarker(time: now, kind: .burst, label: kind.rawValue))
+            state.markers.mark(.burst, kind.rawValue, at: now)
         }
     }
 
@@ -494,7 +484,7 @@ public final class LiveRouter: Sendable {
                     ? state.armSnapshot(index, arm: 0, now: now, buckets: buckets)
                     : state.instanceSnapshot(index, now: now, buckets: buckets)
             }
-            state.markers.removeAll { $0.time < now - 60 }
+            state.markers.trim(now: now)
             var twin: TwinSnapshot? = nil
             var windowA = state.window
             for arm in 0..<2 { state.comparison?.windows[arm].trim(now: now) }
@@ -510,7 +500,7 @@ public final class LiveRouter: Sendable {
                     ttft: windowB.ttft(),
                     tbt: windowB.tbt(),
                     history: windowB.history(now: now),
-                    recentDecisions: Array(state.decisions.filter { $0.policy == comparison.name }.suffix(32))
+                    recentDecisions: state.decisions.recent(policy: comparison.name)
                 )
             }
             return ClusterSnapshot(
@@ -531,8 +521,8 @@ public final class LiveRouter: Sendable {
                 ttft: windowA.ttft(),
                 tbt: windowA.tbt(),
                 history: windowA.history(now: now),
-                markers: state.markers,
-                recentDecisions: Array(state.decisions.suffix(32)),
+                markers: state.markers.recent(now: now),
+                recentDecisions: state.decisions.recent(),
                 bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) },
                 twin: twin
             )
