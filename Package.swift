@@ -49,6 +49,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Pure: the router's own bookkeeping, shared by the simulator and the live gateway.
+        .target(name: "OpenAIWire", swiftSettings: swiftSettings),
         .target(
             name: "RouterCore",
             dependencies: ["SwitchyardCore", .product(name: "DequeModule", package: "swift-collections")],
@@ -77,7 +78,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "SwitchyardCore", "Routing", "Workload", "Gateway", "RouterCore",
+                "SwitchyardCore", "Routing", "Workload", "Gateway", "RouterCore", "OpenAIWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -90,7 +91,7 @@ let package = Package(
         .target(
             name: "Emulator",
             dependencies: [
-                "SwitchyardCore", "Engine", "Workload",
+                "SwitchyardCore", "Engine", "Workload", "OpenAIWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -145,6 +146,7 @@ let package = Package(
             dependencies: ["Simulator", "Engine", "Routing", "Workload"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RouterEquivalenceTests",
             dependencies: ["Simulator", "Gateway", "Routing", "RouterCore", "Engine", "SwitchyardCore"],

@@ -4,11 +4,13 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCompletionBody(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let data = Data(bytes: start, count: count)
-    for endpoint in [CompletionBody.Endpoint.completions, .chat] {
-        if let body = try? CompletionBody.parse(data, endpoint: endpoint, estimateTokens: { $0.utf8.count / 4 }),
-            body.promptTokens < 0
+    for endpoint in CompletionEndpoint.allCases {
+        if let body = try? CompletionRequest.parse(data, endpoint: endpoint, estimateTokens: { $0.utf8.count / 4 }),
+            body.promptTokens < 1 || (body.maxTokens ?? 1) < 1
         {
-            fatalError("CompletionBody: negative prompt tokens")
+            fatalError(
+                "CompletionRequest: prompt tokens \(body.promptTokens), max tokens \(String(describing: body.maxTokens))"
+            )
         }
     }
     return 0

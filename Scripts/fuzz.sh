@@ -18,7 +18,7 @@ sources_for() {
     case "$1" in
     sse) echo Sources/Gateway/Proxy/SSEScanner.swift Fuzz/SSEScannerFuzz.swift ;;
     prometheus) echo Sources/Gateway/Metrics/Prometheus*.swift Fuzz/PrometheusFuzz.swift ;;
-    completion-body) echo Sources/Gateway/Proxy/CompletionBody.swift Fuzz/CompletionBodyFuzz.swift ;;
+    completion-body) echo Sources/OpenAIWire/*.swift Fuzz/CompletionBodyFuzz.swift ;;
     azure-trace)
         echo Sources/SwitchyardCore/*.swift Sources/Workload/{AzureTraceReader,CSVScanner,CSVRow,LineScanner,TraceFile,TraceTimestamp,WorkloadError}.swift \
             Fuzz/AzureTraceFuzz.swift
@@ -33,7 +33,7 @@ for target in "${targets[@]}"; do
     # The target's sources compiled as one module: copies without their imports of the project's own modules.
     rm -rf "$out/src" && mkdir -p "$out/src"
     for file in $(sources_for "$target"); do
-        sed -E '/^import (SwitchyardCore|Gateway|Workload)$/d' "$file" > "$out/src/$(basename "$(dirname "$file")")-$(basename "$file")"
+        sed -E '/^import (SwitchyardCore|Gateway|Workload|OpenAIWire)$/d' "$file" > "$out/src/$(basename "$(dirname "$file")")-$(basename "$file")"
     done
     [ -d "Fuzz/seeds/$target" ] && cp Fuzz/seeds/"$target"/* ".build-fuzz/corpus/$target/"
     swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Fuzz "$out"/src/*.swift \

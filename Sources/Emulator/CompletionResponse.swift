@@ -1,61 +1,13 @@
 import Foundation
+import OpenAIWire
 
-/// OpenAI-shaped response bodies: whole completions, stream chunks and the usage block.
+/// The emulator's OpenAI-shaped replies (the shared ``CompletionReply`` types): whole completions, stream chunks
+/// and the usage block.
 enum CompletionResponse {
-    struct Usage: Encodable {
-        var promptTokens: Int
-        var completionTokens: Int
-        var totalTokens: Int
-
-        init(prompt: Int, completion: Int) {
-            promptTokens = prompt
-            completionTokens = completion
-            totalTokens = prompt + completion
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case promptTokens = "prompt_tokens"
-            case completionTokens = "completion_tokens"
-            case totalTokens = "total_tokens"
-        }
-    }
-
-    struct Message: Encodable {
-        var role: String?
-        var content: String
-    }
-
-    /// One entry of `choices`: `text` for completions, `message` or `delta` for chat.
-    struct Choice: Encodable {
-        var text: String?
-        var message: Message?
-        var delta: Message?
-        var finishReason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case index, text, message, delta, logprobs
-            case finishReason = "finish_reason"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(0, forKey: .index)
-            try container.encodeIfPresent(text, forKey: .text)
-            try container.encodeIfPresent(message, forKey: .message)
-            try container.encodeIfPresent(delta, forKey: .delta)
-            try container.encodeNil(forKey: .logprobs)
-            try container.encode(finishReason, forKey: .finishReason)
-        }
-    }
-
-    struct Body: Encodable {
-        var id: String
-        var object: String
-        var created: Int
-        var model: String
-        var choices: [Choice]
-        var usage: Usage?
-    }
+    typealias Body = CompletionReply
+    typealias Choice = CompletionReply.Choice
+    typealias Message = CompletionReply.Message
+    typealias Usage = CompletionReply.Usage
 
     /// The text of one placeholder token.
     static let token = " tok"
@@ -76,7 +28,7 @@ enum CompletionResponse {
             }
         return Body(
             id: id,
-            object: endpoint == .completions ? "text_completion" : "chat.completion",
+            object: endpoint.object,
             created: created(),
             model: model,
             choices: [choice],
@@ -101,7 +53,7 @@ enum CompletionResponse {
             }
         return Body(
             id: id,
-            object: endpoint == .completions ? "text_completion" : "chat.completion.chunk",
+            object: endpoint.chunkObject,
             created: created(),
             model: model,
             choices: [choice]
@@ -118,7 +70,7 @@ enum CompletionResponse {
     ) -> Body {
         Body(
             id: id,
-            object: endpoint == .completions ? "text_completion" : "chat.completion.chunk",
+            object: endpoint.chunkObject,
             created: created(),
             model: model,
             choices: [],

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import OpenAIWire
 
 /// An error the emulator answers with: an HTTP status and an OpenAI-style error body.
 public struct EmulatorError: Error, CustomStringConvertible, Sendable {
@@ -20,6 +21,16 @@ public struct EmulatorError: Error, CustomStringConvertible, Sendable {
         self.code = code
         self.message = message
         self.field = field
+    }
+
+    /// A body the shared OpenAI reader rejected: 400, with its words and field.
+    init(_ error: OpenAIRequestError) {
+        self.init(.badRequest, error.message, field: error.field)
+    }
+
+    /// The 400 for a body that failed to decode, naming the field when the decoder knows it.
+    init(decoding error: DecodingError) {
+        self.init(OpenAIRequestError(decoding: error))
     }
 
     /// The body is not JSON.
@@ -85,32 +96,7 @@ public struct EmulatorError: Error, CustomStringConvertible, Sendable {
 
     /// The OpenAI-style body: `{"error": {"message", "type", "param", "code"}}`.
     func jsonBody() -> Data {
-        let body = ErrorBody(
-            error: .init(message: message, type: type, param: field, code: Int(status.code))
-        )
-        return (try? JSONEncoder.emulator.encode(body)) ?? Data(#"{"error":{}}"#.utf8)
-    }
-
-    private struct ErrorBody: Encodable {
-        struct Detail: Encodable {
-            var message: String
-            var type: String
-            var param: String?
-            var code: Int
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(message, forKey: .message)
-                try container.encode(type, forKey: .type)
-                try container.encode(param, forKey: .param)
-                try container.encode(code, forKey: .code)
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case message, type, param, code
-            }
-        }
-        var error: Detail
+        OpenAIErrorBody(message: message, type: type, param: field, code: Int(status.code)).encoded()
     }
 }
 

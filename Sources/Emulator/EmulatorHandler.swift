@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import OpenAIWire
 import SwitchyardCore
+import Workload
 
 /// The route handlers; each returns a response rather than throwing, so every error has an OpenAI-style body.
 struct EmulatorHandler: Sendable {
@@ -16,14 +18,17 @@ struct EmulatorHandler: Sendable {
         let parsed: CompletionRequest
         do {
             let data = try await Self.body(of: request, limit: instance.configuration.maxBodyBytes)
-            parsed = try CompletionRequest.parse(data, endpoint: endpoint)
+            parsed = try CompletionRequest.parse(data, endpoint: endpoint, estimateTokens: TokenEstimator.estimate)
+        } catch let error as OpenAIRequestError {
+            return Self.error(EmulatorError(error))
         } catch let error as EmulatorError {
             return Self.error(error)
         } catch {
             return Self.error(.invalidJSON("\(error)"))
         }
-        if !parsed.model.isEmpty, parsed.model != modelName {
-            return Self.error(.unknownModel(parsed.model, served: modelName))
+        // vLLM serves its only model when the request names none.
+        if let model = parsed.model, !model.isEmpty, model != modelName {
+            return Self.error(.unknownModel(model, served: modelName))
         }
         if faults.stallSeconds > 0 {
             try? await Task.sleep(for: .seconds(faults.stallSeconds))

@@ -1,4 +1,5 @@
 import Hummingbird
+import OpenAIWire
 
 /// Builds the HTTP routes of one emulated instance, the same as a vLLM OpenAI-compatible server's:
 /// `POST /v1/completions`, `POST /v1/chat/completions`, `GET /v1/models`, `GET /health`, `GET /metrics`, and the

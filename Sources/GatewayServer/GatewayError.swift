@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import OpenAIWire
 
 /// An error the gateway itself answers with, in OpenAI's error shape:
 /// `{"error": {"message", "type", "param", "code"}}`.
@@ -64,14 +65,7 @@ struct GatewayError: Error, Sendable {
     }
 
     var json: Data {
-        var error: [String: Any] = ["message": message, "type": type, "code": status.code]
-        error["param"] = param ?? NSNull()
-        return
-            (try? JSONSerialization.data(
-                withJSONObject: ["error": error],
-                options: [.sortedKeys, .withoutEscapingSlashes]
-            ))
-            ?? Data()
+        OpenAIErrorBody(message: message, type: type, param: param, code: Int(status.code)).encoded()
     }
 
     var response: Response {

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import OpenAIWire
 import Routing
 import SwitchyardCore
 import Synchronization
@@ -22,7 +23,7 @@ struct ProxyHandler: Sendable {
     var configuration: GatewayConfiguration { pool.configuration }
     var clock: GatewayClock { pool.clock }
 
-    func complete(_ request: Request, endpoint: CompletionBody.Endpoint) async -> Response {
+    func complete(_ request: Request, endpoint: CompletionEndpoint) async -> Response {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: configuration.maxBodyBytes)
@@ -30,9 +31,9 @@ struct ProxyHandler: Sendable {
             metrics.rejected(reason: "too_large")
             return GatewayError.tooLarge(limit: configuration.maxBodyBytes).response
         }
-        let body: CompletionBody
+        let body: CompletionRequest
         do {
-            body = try CompletionBody.parse(
+            body = try CompletionRequest.parse(
                 Data(buffer.readableBytesView),
                 endpoint: endpoint,
                 estimateTokens: TokenEstimator.estimate
@@ -148,8 +149,8 @@ struct ProxyHandler: Sendable {
     private func forward(
         _ ticket: LiveRouter.Ticket,
         buffer: ByteBuffer,
-        body: CompletionBody,
-        endpoint: CompletionBody.Endpoint,
+        body: CompletionRequest,
+        endpoint: CompletionEndpoint,
         headers: HTTPFields
     ) async -> Forwarded {
         let backend = router.descriptors[ticket.backend]
@@ -377,11 +378,8 @@ struct ProxyHandler: Sendable {
     static let backendHeader = HTTPField.Name("x-switchyard-backend")!
 
     static func completionTokens(in body: ByteBuffer) -> Int? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
-            let usage = object["usage"] as? [String: Any],
-            let tokens = usage["completion_tokens"] as? NSNumber
-        else { return nil }
-        return tokens.intValue
+        let reply = try? JSONDecoder().decode(CompletionReplyUsage.self, from: Data(body.readableBytesView))
+        return reply?.usage?.completionTokens
     }
 
     /// True when the error means the request never reached the backend, so routing it elsewhere is safe.

@@ -19,7 +19,7 @@ import Testing
 
     @Test func servesEachInstanceOnConsecutivePorts() async throws {
         let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
-        let basePort = Int.random(in: 20_000...40_000)
+        let basePort = Int.random(in: 20_000...32_000)  // below Linux's ephemeral ports (32768-60999)
         let cluster = try EmulatorCluster(
             count: 2,
             configuration: EmulatorConfiguration(profile: profile, speed: 50),
@@ -48,7 +48,7 @@ import Testing
 
     @Test func refuseClosesTheListenerForItsSecondsThenListensAgain() async throws {
         let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
-        let basePort = Int.random(in: 20_000...40_000)
+        let basePort = Int.random(in: 20_000...32_000)  // below Linux's ephemeral ports (32768-60999)
         let cluster = try EmulatorCluster(
             count: 1,
             configuration: EmulatorConfiguration(profile: profile, speed: 50),
