@@ -41,6 +41,7 @@ public struct CompletionRequest: Sendable, Equatable {
     ///   - data: the body bytes.
     ///   - endpoint: decides whether `prompt` or `messages` is required.
     ///   - estimateTokens: the token count of a text.
+    /// - Returns: what the request asks for.
     /// - Throws: ``OpenAIRequestError`` naming the field that is missing, of the wrong type or out of range, or
     ///   saying the body is not a JSON object.
     public static func parse(
@@ -60,6 +61,8 @@ public struct CompletionRequest: Sendable, Equatable {
     }
 
     /// Checks a decoded body against `endpoint` and sums it up.
+    /// - Returns: what the request asks for.
+    /// - Throws: ``OpenAIRequestError`` naming the missing or out-of-range field.
     public static func summarize(
         _ body: CompletionRequestBody,
         endpoint: CompletionEndpoint,
