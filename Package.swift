@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "OpenAIWire", swiftSettings: swiftSettings),
         .target(
             name: "RouterCore",
-            dependencies: ["SwitchyardCore", .product(name: "DequeModule", package: "swift-collections")],
+            dependencies: ["SwitchyardCore", "Routing", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -64,6 +64,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Edges: files of training data for the length predictor.
+        .target(name: "TrainingData", dependencies: ["SwitchyardCore", "Routing", "Workload"], swiftSettings: swiftSettings),
         // Edges: the real cluster.
         // Pure: the gateway's routing brain (ledger, policies, health, snapshots), metrics parsing, SSE scanning.
         .target(
@@ -111,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator", "Gateway", "GatewayServer",
+                "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator", "Gateway", "GatewayServer", "TrainingData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -146,6 +148,7 @@ let package = Package(
             dependencies: ["Simulator", "Engine", "Routing", "Workload"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "TrainingDataTests", dependencies: ["TrainingData", "Routing"], swiftSettings: swiftSettings),
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RouterEquivalenceTests",

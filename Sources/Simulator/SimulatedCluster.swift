@@ -46,10 +46,10 @@ public final class SimulatedCluster: ClusterBackend {
         var burstRNG: SplitMix64
     }
 
-    public let policyNames: [String]
+    public var policyNames: [String] { menu.names }
     let configuration: Configuration
     let trace: [Request]
-    let makePolicy: @Sendable (String) throws -> any RoutingPolicy
+    let menu: PolicyMenu
     let makeBurst: @Sendable (BurstKind, Double, inout SplitMix64) -> [Request]
     let state: Mutex<State>
 
@@ -72,8 +72,7 @@ public final class SimulatedCluster: ClusterBackend {
         precondition(!trace.isEmpty, "a simulated cluster needs a workload")
         self.configuration = configuration
         self.trace = trace
-        self.policyNames = policyNames
-        self.makePolicy = makePolicy
+        self.menu = PolicyMenu(names: policyNames, factory: makePolicy)
         self.makeBurst = makeBurst
         var simulation = Simulation(
             config: configuration.simulation,
@@ -209,8 +208,7 @@ public final class SimulatedCluster: ClusterBackend {
 
     /// Switches the primary's policy, synchronously.
     public func switchPolicy(_ name: String) throws {
-        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
-        let policy = try makePolicy(name)
+        let policy = try menu.make(name)
         state.withLock { state in
             state.primary.simulation.setPolicy(policy)
             state.markers.mark(.policy, name, at: state.clock)
@@ -248,8 +246,7 @@ public final class SimulatedCluster: ClusterBackend {
             }
             return
         }
-        guard policyNames.contains(policy) else { throw ClusterBackendError.unknownPolicy(policy, known: policyNames) }
-        let made = try makePolicy(policy)
+        let made = try menu.make(policy)
         state.withLock { state in
             // Both arms keep the history before the split and count latencies and completions from it.
             state.primary.window = RecentWindow(splitFrom: state.primary.window, at: state.primary.simulation.now)

@@ -44,8 +44,8 @@ public final class LiveRouter: Sendable {
 
     public let descriptors: [BackendDescriptor]
     public let buckets: BucketScheme
-    public let policyNames: [String]
-    private let makePolicy: PolicyFactory
+    public var policyNames: [String] { menu.names }
+    private let menu: PolicyMenu
     private let predictor: any LengthPredictor
     private let cost: CostModel
     public let outlierDetection: OutlierDetection
@@ -76,8 +76,7 @@ public final class LiveRouter: Sendable {
         self.outlierDetection = outlierDetection
         self.descriptors = backends
         self.buckets = predictor.buckets
-        self.policyNames = policyNames
-        self.makePolicy = makePolicy
+        self.menu = PolicyMenu(names: policyNames, factory: makePolicy)
         self.predictor = predictor
         self.cost = cost
         let initial = try makePolicy(policy)
@@ -429,8 +428,7 @@ public final class LiveRouter: Sendable {
     /// Switches the policy; requests already routed are not moved.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)``, or what building the policy throws.
     public func setPolicy(_ name: String, now: Double) throws {
-        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
-        let policy = try makePolicy(name)
+        let policy = try menu.make(name)
         changing { state in
             state.policy = policy
             state.policyName = name
@@ -449,8 +447,7 @@ public final class LiveRouter: Sendable {
             state.withLock { $0.comparison = nil }
             return
         }
-        guard policyNames.contains(name) else { throw ClusterBackendError.unknownPolicy(name, known: policyNames) }
-        let policy = try makePolicy(name)
+        let policy = try menu.make(name)
         changing { state in
             state.comparisons += 1
             state.comparison = Comparison(
