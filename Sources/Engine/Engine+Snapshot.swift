@@ -65,8 +65,29 @@ extension Engine {
         precondition(previous == runTail, "running list tail \(runTail) != \(previous)")
         precondition(running == runningCount, "running count \(runningCount) but \(running) linked")
         precondition(decoding == decodingCount, "decoding count \(decodingCount) but \(decoding) decoding")
-        precondition(blocksHeld == usedBlocks, "used blocks \(usedBlocks) but requests hold \(blocksHeld)")
-        precondition(usedBlocks <= config.kvBlocks, "used blocks \(usedBlocks) exceed capacity \(config.kvBlocks)")
+        precondition(
+            blocksHeld + prefixCache.referenced == usedBlocks,
+            "used blocks \(usedBlocks) but requests hold \(blocksHeld) and share \(prefixCache.referenced) cached"
+        )
+        precondition(
+            usedBlocks + prefixCache.evictable <= config.kvBlocks,
+            "used \(usedBlocks) + evictable \(prefixCache.evictable) blocks exceed capacity \(config.kvBlocks)"
+        )
+        if let violation = prefixCache.violation { preconditionFailure("prefix cache: \(violation)") }
+        var pinned = 0
+        s = runHead
+        while s >= 0 {
+            pinned += slots[Int(s)].pinned
+            s = slots[Int(s)].next
+        }
+        for w in waitingQueue {
+            precondition(slots[Int(w)].pinned == 0, "waiting slot \(w) references cached blocks")
+        }
+        precondition(
+            pinned == prefixCache.totalReferences,
+            "requests reference \(pinned) cached blocks, the cache counts \(prefixCache.totalReferences)"
+        )
+        precondition(prefixHits <= prefixQueries, "prefix hits \(prefixHits) exceed queries \(prefixQueries)")
         precondition(waitingQueue.count == waitingCount, "waiting count \(waitingCount) != \(waitingQueue.count)")
         for w in waitingQueue {
             precondition(slots[Int(w)].phase == .waiting, "waiting slot \(w) in phase \(slots[Int(w)].phase)")

@@ -39,6 +39,9 @@ public struct Engine: Sendable {
         var everAdmitted: Bool
         var predictedTokens: Int
         var predictedBucket: Int
+        /// Leading prompt blocks this request references in the prefix cache (shared; not in `heldBlocks` and
+        /// not counted by `blocks(_:)`'s private share).
+        var pinned: Int
     }
 
     struct FinishKey: Comparable {
@@ -62,10 +65,18 @@ public struct Engine: Sendable {
     /// Decoding requests per residue: `crossing[r]` counts those whose blocks are full when `iteration % bs == r`.
     var crossing: [Int]
     var scratch: [Int32] = []
+    /// Each slot's prefix hashes, when its request has them and prefix caching is on.
+    var slotPrefix: [PrefixHashes?] = []
+    /// The automatic prefix cache (used only by requests with prefix hashes).
+    public internal(set) var prefixCache = PrefixCache()
+    /// Prompt tokens looked up in the prefix cache, and those found there (vLLM's
+    /// `prefix_cache_queries` and `prefix_cache_hits`), counted at a request's first admission.
+    public internal(set) var prefixQueries = 0
+    public internal(set) var prefixHits = 0
 
     /// Iterations run so far.
     public private(set) var iteration = 0
-    public private(set) var usedBlocks = 0
+    public internal(set) var usedBlocks = 0
     public private(set) var runningCount = 0
     public private(set) var decodingCount = 0
     public private(set) var waitingCount = 0
@@ -129,17 +140,21 @@ public struct Engine: Sendable {
             lastTokenTime: now,
             everAdmitted: false,
             predictedTokens: predictedTokens,
-            predictedBucket: predictedBucket
+            predictedBucket: predictedBucket,
+            pinned: 0
         )
+        let prefix = config.prefixCaching ? request.prefix : nil
         let index: Int32
         if let free = freeSlots.popLast() {
             index = free
             let generation = slots[Int(free)].generation &+ 1
             slots[Int(free)] = slot
             slots[Int(free)].generation = generation
+            slotPrefix[Int(free)] = prefix
         } else {
             index = Int32(slots.count)
             slots.append(slot)
+            slotPrefix.append(prefix)
         }
         waitingQueue.append(index)
         waitingCount += 1
@@ -165,6 +180,7 @@ public struct Engine: Sendable {
             preemptedNow = true
         }
         usedBlocks += needed
+        evictCachedBlocksBeyondCapacity()
         let decodeSequences = decodingCount
         let contextTokens = decodeContextTokens
 
@@ -186,9 +202,12 @@ public struct Engine: Sendable {
         if !preemptedNow {
             while let s = waitingQueue.first {
                 if runningCount >= config.maxBatchSize { break }
-                let target = slots[Int(s)].prefillTarget
-                let blocks = (target + 1 + bs - 1) / bs
-                if blocks > config.kvBlocks - usedBlocks { break }
+                // Leading prompt blocks found in the prefix cache are not computed again, and their blocks are
+                // shared; reviving evictable ones takes them from the free space.
+                let hit = cachedPrefix(of: s)
+                let target = slots[Int(s)].prefillTarget - hit.blocks * bs
+                let blocks = (slots[Int(s)].prefillTarget + 1 + bs - 1) / bs - hit.blocks
+                if blocks > config.kvBlocks - usedBlocks - hit.evictable { break }
                 let chunk: Int
                 if config.chunkedPrefill {
                     if budget <= 0 { break }
@@ -200,7 +219,11 @@ public struct Engine: Sendable {
                 waitingQueue.removeFirst()
                 waitingCount -= 1
                 waitingPromptTokens -= slots[Int(s)].prompt
+                if slotPrefix[Int(s)] != nil { pin(s, blocks: hit.blocks, first: !slots[Int(s)].everAdmitted) }
+                slots[Int(s)].everAdmitted = true
+                slots[Int(s)].prefillTarget = target
                 usedBlocks += blocks
+                evictCachedBlocksBeyondCapacity()
                 slots[Int(s)].heldBlocks = blocks
                 slots[Int(s)].prefilled = chunk
                 slots[Int(s)].phase = .prefill
@@ -261,6 +284,7 @@ public struct Engine: Sendable {
             idleGenerated -= slots[index].generatedBase
         case .prefill:
             usedBlocks -= slots[index].heldBlocks
+            unpin(s)
             if let position = prefillingQueue.firstIndex(of: s) { prefillingQueue.remove(at: position) }
             if let position = scratch.firstIndex(of: s) { scratch.remove(at: position) }
             // A request resuming after a preemption still counts its earlier tokens as idle.
@@ -300,9 +324,12 @@ public struct Engine: Sendable {
         events.append(
             EngineEvent(kind: first ? .firstToken : .resumed, request: slots[i].request, time: end, value: gap)
         )
+        // The prompt's full blocks are computed: they enter the prefix cache.
+        if slotPrefix[i] != nil { cachePrompt(s) }
         if slots[i].generatedBase >= slots[i].output {
             usedBlocks -= slots[i].heldBlocks
             slots[i].heldBlocks = 0
+            unpin(s)
             unlinkRunning(s)
             runningCount -= 1
             release(s, time: end, events: &events)
@@ -314,7 +341,8 @@ public struct Engine: Sendable {
         usedBlocks -= slots[i].heldBlocks
         slots[i].heldBlocks = 0
         let context = slots[i].prompt + slots[i].generatedBase
-        usedBlocks += (context + config.blockSize - 1) / config.blockSize
+        usedBlocks += (context + config.blockSize - 1) / config.blockSize - slots[i].pinned
+        evictCachedBlocksBeyondCapacity()
         decodingCount += 1
         decodeContextOffset += context - iteration
         decodePromptSum += slots[i].prompt
@@ -337,18 +365,19 @@ public struct Engine: Sendable {
         return slot.phase == .decode ? slot.generatedBase + iteration - slot.decodeStart : slot.generatedBase
     }
 
-    /// KV blocks held by the request in slot `s`.
+    /// KV blocks held by the request in slot `s` alone (its prefix-cache blocks are shared, and counted there).
     func blocks(_ s: Int32) -> Int {
         let slot = slots[Int(s)]
         guard slot.phase == .decode else { return slot.heldBlocks }
         let context = slot.prompt + generated(s)
-        return (context + config.blockSize - 1) / config.blockSize
+        return (context + config.blockSize - 1) / config.blockSize - slot.pinned
     }
 
     /// Leaves decode bookkeeping for slot `s` (which must be decoding) and frees its blocks.
     mutating func leaveDecode(_ s: Int32) {
         let i = Int(s)
         usedBlocks -= blocks(s)
+        unpin(s)
         crossing[residue(of: s)] -= 1
         decodingCount -= 1
         decodeContextOffset -= slots[i].prompt + slots[i].generatedBase - slots[i].decodeStart
@@ -384,6 +413,7 @@ public struct Engine: Sendable {
             idleGenerated += done
         case .prefill:
             usedBlocks -= slots[i].heldBlocks
+            unpin(s)
             if let position = prefillingQueue.firstIndex(of: s) { prefillingQueue.remove(at: position) }
             if let position = scratch.firstIndex(of: s) { scratch.remove(at: position) }
         default:

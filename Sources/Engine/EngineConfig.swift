@@ -12,6 +12,8 @@ public struct EngineConfig: Sendable, Equatable {
     public var maxModelLen: Int
     /// Split long prompts into chunks of the token budget, batched with the running decodes.
     public var chunkedPrefill: Bool
+    /// Automatic prefix caching (on by default, as in vLLM V1); it applies to requests with prefix hashes.
+    public var prefixCaching: Bool
     public var cost: CostModel
 
     public init(
@@ -21,6 +23,7 @@ public struct EngineConfig: Sendable, Equatable {
         kvBlocks: Int,
         maxModelLen: Int,
         chunkedPrefill: Bool = false,
+        prefixCaching: Bool = true,
         cost: CostModel
     ) {
         precondition(maxBatchSize > 0 && maxBatchedTokens > 0 && blockSize > 0 && kvBlocks > 0 && maxModelLen > 1)
@@ -30,6 +33,7 @@ public struct EngineConfig: Sendable, Equatable {
         self.kvBlocks = kvBlocks
         self.maxModelLen = min(maxModelLen, kvBlocks * blockSize - 1)
         self.chunkedPrefill = chunkedPrefill
+        self.prefixCaching = prefixCaching
         self.cost = cost
     }
 }

@@ -12,6 +12,9 @@ public struct Request: Sendable, Equatable {
     public var text: String?
     /// An application or task hint (for example the Azure service, `code` or `conv`).
     public var hint: String?
+    /// The prompt's prefix identity when the workload has it (Mooncake's block hashes, or hashes of the text);
+    /// nil when it has none, and then no prefix is shared.
+    public var prefix: PrefixHashes?
 
     public init(
         id: RequestID,
@@ -19,7 +22,8 @@ public struct Request: Sendable, Equatable {
         promptTokens: Int,
         outputTokens: Int,
         text: String? = nil,
-        hint: String? = nil
+        hint: String? = nil,
+        prefix: PrefixHashes? = nil
     ) {
         self.id = id
         self.arrival = arrival
@@ -27,6 +31,7 @@ public struct Request: Sendable, Equatable {
         self.outputTokens = outputTokens
         self.text = text
         self.hint = hint
+        self.prefix = prefix
     }
 }
 
