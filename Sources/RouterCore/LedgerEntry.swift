@@ -13,23 +13,36 @@ public struct LedgerEntry: Sendable, Equatable {
     public var promptBucket: Int
     /// The predicted response length in tokens.
     public var predictedTokens: Double
+    /// Prompt tokens the router expected cached on the instance when it sent the request there.
+    public var cachedTokens: Int
 
-    public init(promptTokens: Int, predictedBucket: Int, promptBucket: Int, predictedTokens: Double) {
+    public init(
+        promptTokens: Int,
+        predictedBucket: Int,
+        promptBucket: Int,
+        predictedTokens: Double,
+        cachedTokens: Int = 0
+    ) {
         self.promptTokens = promptTokens
         self.predictedBucket = predictedBucket
         self.promptBucket = promptBucket
         self.predictedTokens = predictedTokens
+        self.cachedTokens = min(max(0, cachedTokens), promptTokens)
     }
 
     /// The entry for `request` under `buckets`, with the predicted bucket clamped into the scheme.
-    public init(_ request: RequestInfo, buckets: BucketScheme) {
+    public init(_ request: RequestInfo, buckets: BucketScheme, cachedTokens: Int = 0) {
         self.init(
             promptTokens: request.promptTokens,
             predictedBucket: min(max(0, request.predictedBucket), buckets.count - 1),
             promptBucket: buckets.bucket(of: request.promptTokens),
-            predictedTokens: request.predictedOutputTokens
+            predictedTokens: request.predictedOutputTokens,
+            cachedTokens: cachedTokens
         )
     }
+
+    /// The prompt tokens the router expects the instance still to compute.
+    public var uncachedTokens: Int { promptTokens - cachedTokens }
 }
 
 extension InstanceLoad {
@@ -38,6 +51,7 @@ extension InstanceLoad {
         outstanding += 1
         prefillCount += 1
         prefillPromptTokens += entry.promptTokens
+        prefillUncachedTokens += entry.uncachedTokens
         outstandingPromptTokens += entry.promptTokens
         predictedDecodeTokens += entry.predictedTokens
         prefillByBucket[entry.predictedBucket] += 1
@@ -49,6 +63,7 @@ extension InstanceLoad {
     public mutating func startDecode(_ entry: LedgerEntry, streamed: Int) {
         prefillCount -= 1
         prefillPromptTokens -= entry.promptTokens
+        prefillUncachedTokens -= entry.uncachedTokens
         prefillByBucket[entry.predictedBucket] -= 1
         prefillByPromptBucket[entry.promptBucket] -= 1
         decodeByBucket[entry.predictedBucket] += 1
@@ -76,6 +91,7 @@ extension InstanceLoad {
         } else {
             prefillCount -= 1
             prefillPromptTokens -= entry.promptTokens
+            prefillUncachedTokens -= entry.uncachedTokens
             prefillByBucket[entry.predictedBucket] -= 1
             prefillByPromptBucket[entry.promptBucket] -= 1
         }
@@ -107,6 +123,9 @@ extension InstanceLoad {
         }
         if prefillPromptTokens < 0 || prefillPromptTokens > outstandingPromptTokens {
             return "instance \(id.rawValue): prefill prompt tokens \(prefillPromptTokens) of \(outstandingPromptTokens)"
+        }
+        if prefillUncachedTokens < 0 || prefillUncachedTokens > prefillPromptTokens {
+            return "instance \(id.rawValue): prefill uncached tokens \(prefillUncachedTokens) of \(prefillPromptTokens)"
         }
         if outstanding == 0 && (outstandingPromptTokens != 0 || streamedTokens != 0 || decodeContextTokens != 0) {
             return

@@ -29,6 +29,21 @@ public enum PolicyCatalog {
             isReference: false
         ),
         Entry(name: "llm-d", summary: "llm-d endpoint picker: queue x2 + KV x2, max score", isReference: false),
+        Entry(
+            name: "llm-d-prefix",
+            summary: "llm-d's default profile: prefix x3 + queue x2 + KV x2 (llm-d-inference-scheduler defaults.go)",
+            isReference: false
+        ),
+        Entry(
+            name: "sglang-cache-aware",
+            summary: "SGLang gateway cache_aware: best prefix match above 30%, else least loaded (smg defaults)",
+            isReference: false
+        ),
+        Entry(
+            name: "dynamo-kv",
+            summary: "Dynamo KV router: least 1.0 x prefill blocks + decode blocks (kv-router selector.rs)",
+            isReference: false
+        ),
         Entry(name: "max-capacity", summary: "most spare KV capacity (paper baseline)", isReference: false),
         Entry(
             name: "min-min",
@@ -38,6 +53,11 @@ public enum PolicyCatalog {
         Entry(
             name: "workload-aware",
             summary: "least mixing impact: 0.5 prefill + 0.5 decode impact (the paper's heuristic)",
+            isReference: false
+        ),
+        Entry(
+            name: "least-impact",
+            summary: "Switchyard's router: mixing impact with cached prefixes credited and eviction charged",
             isReference: false
         ),
         Entry(
@@ -133,6 +153,10 @@ public enum PolicyCatalog {
         case "least-kv": LeastKVPolicy()
         case "power-of-two": PowerOfTwoPolicy(seed: seed)
         case "llm-d": LLMDPolicy(seed: seed)
+        case "llm-d-prefix": LLMDPolicy(seed: seed, prefixAware: true)
+        case "sglang-cache-aware": SGLangCacheAwarePolicy()
+        case "dynamo-kv": DynamoKVPolicy()
+        case "least-impact": LeastImpactPolicy()
         case "max-capacity": MaxCapacityPolicy()
         case "min-min": MinMinPolicy()
         case "workload-aware": WorkloadAwarePolicy()

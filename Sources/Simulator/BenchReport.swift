@@ -77,6 +77,11 @@ public struct BenchReport: Sendable, Codable, Equatable {
         /// Requests completed, summed over seeds (requests × seeds when every request finished).
         public var completed: Int
         public var preemptions: Int
+        /// Requests rejected on arrival (longer than the maximum model length), summed over seeds.
+        public var rejected: Int
+        /// Cached prompt tokens over prompt tokens looked up, over every instance (0 when nothing was looked up:
+        /// a workload without prefix hashes).
+        public var prefixHitRate: Double
         public var e2e: Stats
         public var ttft: Stats
         public var tbt: Stats
@@ -89,7 +94,8 @@ public struct BenchReport: Sendable, Codable, Equatable {
         public var longOutputs: Tail
 
         enum CodingKeys: String, CodingKey {
-            case name, completed, preemptions, e2e, ttft, tbt
+            case name, completed, preemptions, rejected, e2e, ttft, tbt
+            case prefixHitRate = "prefix_hit_rate"
             case routerWait = "router_wait"
             case vsFirstMeanE2E = "vs_first_mean_e2e"
             case longPrompts = "long_prompts"

@@ -66,8 +66,10 @@ public struct BenchRunner: Sendable {
                     workload: requests
                 )
                 simulation.runToCompletion()
-                outcomes[index].metrics.merge(simulation.metrics)
-                outcomes[index].records.append(contentsOf: simulation.records.filter(\.measured))
+                var metrics = simulation.metrics
+                (metrics.prefixQueries, metrics.prefixHits) = simulation.prefixCacheTotals
+                outcomes[index].metrics.merge(metrics)
+                outcomes[index].records.append(contentsOf: simulation.records.filter { $0.measured && !$0.rejected })
             }
         }
         let wall = max(1e-9, clock() - start)
@@ -78,6 +80,8 @@ public struct BenchRunner: Sendable {
                 name: outcome.policy,
                 completed: m.completed,
                 preemptions: m.preemptions,
+                rejected: m.rejected,
+                prefixHitRate: m.prefixQueries > 0 ? Double(m.prefixHits) / Double(m.prefixQueries) : 0,
                 e2e: .init(m.e2e.summary),
                 ttft: .init(m.ttft.summary),
                 tbt: .init(m.tbt.summary),

@@ -15,6 +15,10 @@ public struct RequestRecord: Sendable, Equatable {
     public var predictedTokens: Double = 0
     /// Part of the measured workload (false for operator-injected bursts).
     public var measured: Bool
+    /// Rejected on arrival: longer than the instances' maximum model length. It has no latencies.
+    public var rejected = false
+    /// Prompt tokens the router's prefix index expected cached on the instance it chose.
+    public var expectedCachedTokens = 0
 
     public init(arrival: Double, promptTokens: Int, outputTokens: Int, measured: Bool) {
         self.arrival = arrival

@@ -38,6 +38,10 @@ public struct Simulation: Sendable {
     var nextScrape = 0.0
     /// When the gauges were last sampled.
     var scrapedAt = 0.0
+    /// The router's record of the prefixes it sent where (never the engines' caches).
+    public private(set) var prefixIndex: PrefixIndex
+    /// Whether the last view carried a request's expected cached tokens (then the next one resets them).
+    var viewHasPrefix = false
 
     public private(set) var records: [RequestRecord]
     public private(set) var metrics = SimulationMetrics()
@@ -71,7 +75,8 @@ public struct Simulation: Sendable {
         workload: [Request]
     ) {
         self.config = config
-        let engineConfig = config.profile.engineConfig(chunkedPrefill: config.chunkedPrefill)
+        var engineConfig = config.profile.engineConfig(chunkedPrefill: config.chunkedPrefill)
+        engineConfig.prefixCaching = config.prefixCaching
         engines = Array(repeating: Engine(config: engineConfig), count: config.instances)
         loads = (0..<config.instances).map {
             InstanceLoad(
@@ -82,6 +87,9 @@ public struct Simulation: Sendable {
             )
         }
         trueOutputOutstanding = Array(repeating: 0, count: config.instances)
+        prefixIndex = PrefixIndex(
+            capacityTokens: Array(repeating: engineConfig.kvBlocks * engineConfig.blockSize, count: config.instances)
+        )
         scraped = Array(repeating: (0, 0, 0), count: config.instances)
         busy = Array(repeating: false, count: config.instances)
         pending = Array(repeating: [], count: config.instances)
@@ -101,6 +109,14 @@ public struct Simulation: Sendable {
             )
         }
         records.reserveCapacity(workload.count + 64)
+    }
+
+    /// Longest prompt + output an instance accepts.
+    public var maxModelLen: Int { engines.first?.config.maxModelLen ?? .max }
+
+    /// The instances' prefix-cache counters: prompt tokens looked up, and found.
+    public var prefixCacheTotals: (queries: Int, hits: Int) {
+        engines.reduce((0, 0)) { ($0.0 + $1.prefixQueries, $0.1 + $1.prefixHits) }
     }
 
     /// Requests not finished: queued in the router, waiting or running on an instance, or yet to arrive.
@@ -202,6 +218,15 @@ public struct Simulation: Sendable {
 
     mutating func arrive(_ request: Request) {
         arrived += 1
+        // As vLLM answers 400 to a request that cannot fit its context, the request ends here, routed nowhere.
+        if request.promptTokens + request.outputTokens > maxModelLen {
+            let index = request.id.rawValue
+            records[index].rejected = true
+            records[index].finished = now
+            metrics.rejected += 1
+            metrics.completedAll += 1
+            return
+        }
         tape?.append(.arrived(request, at: now))
         let prediction = predictor.predict(PromptFeatures(request))
         let index = request.id.rawValue
@@ -242,9 +267,11 @@ public struct Simulation: Sendable {
             predictedBucket: record.predictedBucket,
             predictedOutputTokens: record.predictedTokens,
             hint: request.hint,
-            trueOutputTokens: policy.usesTrueLengths ? request.outputTokens : nil
+            trueOutputTokens: policy.usesTrueLengths ? request.outputTokens : nil,
+            prefix: request.prefix
         )
         refreshLoads(oracle: info.trueOutputTokens != nil)
+        expectCachedTokens(of: info)
         let held = routerQueue.first?.id == index
         let view = ClusterView(
             now: now,
@@ -295,10 +322,38 @@ public struct Simulation: Sendable {
         }
     }
 
+    /// Fills each instance's ``InstanceLoad/expectedCachedTokens`` for `info` from the router's prefix index.
+    mutating func expectCachedTokens(of info: RequestInfo) {
+        guard let prefix = info.prefix else {
+            if viewHasPrefix {
+                for i in loads.indices {
+                    loads[i].expectedCachedTokens = 0
+                    loads[i].prefixIndexTokens = 0
+                }
+                viewHasPrefix = false
+            }
+            return
+        }
+        for i in loads.indices {
+            loads[i].expectedCachedTokens = prefixIndex.cachedTokens(
+                of: prefix,
+                promptTokens: info.promptTokens,
+                at: i,
+                now: now
+            )
+            loads[i].prefixIndexTokens = prefixIndex.tokens(at: i)
+        }
+        viewHasPrefix = true
+    }
+
     mutating func send(_ index: Int, request: Request, to instance: Int) {
+        records[index].expectedCachedTokens = loads[instance].expectedCachedTokens
         let record = records[index]
         records[index].routed = now
         records[index].instance = instance
+        if let prefix = request.prefix {
+            prefixIndex.record(prefix, promptTokens: request.promptTokens, at: instance, now: now)
+        }
         if record.measured { metrics.routerWait.record(now - record.arrival) }
         loads[instance].admit(ledgerEntry(record))
         trueOutputOutstanding[instance] += request.outputTokens
@@ -342,7 +397,8 @@ public struct Simulation: Sendable {
             promptTokens: record.promptTokens,
             predictedBucket: record.predictedBucket,
             promptBucket: config.buckets.bucket(of: record.promptTokens),
-            predictedTokens: record.predictedTokens
+            predictedTokens: record.predictedTokens,
+            cachedTokens: record.expectedCachedTokens
         )
     }
 

@@ -15,6 +15,8 @@ public struct SimulationConfig: Sendable {
     /// Seconds between samples of the engines' gauges (waiting, running, KV usage), as `serve` scrapes `/metrics`;
     /// policies see the last sample. 0 shows them the engines' exact state at every decision.
     public var scrapeInterval: Double
+    /// The engines' automatic prefix caching (on, as in vLLM V1; it applies to requests with prefix hashes).
+    public var prefixCaching = true
     public var seed: UInt64
 
     public init(

@@ -15,8 +15,14 @@ public struct SimulationMetrics: Sendable {
     /// Every request completed, bursts included.
     public var completedAll = 0
     public var preemptions = 0
-    /// Requests clamped to the profile's maximum model length.
+    /// Requests clamped to the profile's maximum model length (none since requests longer than it are rejected).
     public var clamped = 0
+    /// Requests rejected because prompt + output exceed the profile's maximum model length, as vLLM answers 400.
+    public var rejected = 0
+    /// Prompt tokens looked up in the instances' prefix caches, and those found there (vLLM's
+    /// `prefix_cache_queries` and `prefix_cache_hits`).
+    public var prefixQueries = 0
+    public var prefixHits = 0
     /// Prefill and decode tokens processed.
     public var prefillTokens = 0
     public var decodeTokens = 0
@@ -33,6 +39,9 @@ public struct SimulationMetrics: Sendable {
         completedAll += other.completedAll
         preemptions += other.preemptions
         clamped += other.clamped
+        rejected += other.rejected
+        prefixQueries += other.prefixQueries
+        prefixHits += other.prefixHits
         prefillTokens += other.prefillTokens
         decodeTokens += other.decodeTokens
     }

@@ -81,6 +81,14 @@ public struct InstanceLoad: Sendable, Equatable {
     public var decodeByPromptBucket: [Int]
     /// Oracle only: true decode tokens still to generate on this instance. Zero for other policies.
     public var trueRemainingDecodeTokens: Int
+    /// Ledger: prompt tokens of requests that have streamed no token yet, less those the router expected cached
+    /// on this instance when it sent them: the prefill work it expects still to be done.
+    public var prefillUncachedTokens: Int
+    /// For the request being routed: its prompt tokens the router's prefix index expects cached on this instance
+    /// (0 when the request carries no prefix hashes).
+    public var expectedCachedTokens: Int
+    /// Tokens of prefix the router's index holds for this instance.
+    public var prefixIndexTokens: Int
 
     public init(id: InstanceID, buckets: Int, kvCapacityTokens: Int, maxBatchSize: Int) {
         self.id = id
@@ -102,6 +110,9 @@ public struct InstanceLoad: Sendable, Equatable {
         self.prefillByPromptBucket = Array(repeating: 0, count: buckets)
         self.decodeByPromptBucket = Array(repeating: 0, count: buckets)
         self.trueRemainingDecodeTokens = 0
+        self.prefillUncachedTokens = 0
+        self.expectedCachedTokens = 0
+        self.prefixIndexTokens = 0
     }
 
     /// Requests decoding, by the ledger.

@@ -48,6 +48,8 @@ public struct RequestInfo: Sendable, Equatable {
     /// The true response length. Filled in only for policies whose `usesTrueLengths` is true (the oracle
     /// references); nil for every other policy.
     public var trueOutputTokens: Int?
+    /// The prompt's prefix hashes when the router has them (from the trace, or hashed from the prompt text).
+    public var prefix: PrefixHashes?
 
     public init(
         id: RequestID,
@@ -56,7 +58,8 @@ public struct RequestInfo: Sendable, Equatable {
         predictedBucket: Int,
         predictedOutputTokens: Double,
         hint: String? = nil,
-        trueOutputTokens: Int? = nil
+        trueOutputTokens: Int? = nil,
+        prefix: PrefixHashes? = nil
     ) {
         self.id = id
         self.arrival = arrival
@@ -65,6 +68,7 @@ public struct RequestInfo: Sendable, Equatable {
         self.predictedOutputTokens = predictedOutputTokens
         self.hint = hint
         self.trueOutputTokens = trueOutputTokens
+        self.prefix = prefix
     }
 }
 

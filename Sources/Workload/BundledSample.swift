@@ -7,15 +7,17 @@ enum BundledSample: String, CaseIterable {
     case azureCode = "azure_code_sample.csv"
     case sharegpt = "sharegpt_sample.jsonl"
     case vidur = "vidur_arxiv_sample.csv"
+    case mooncake = "mooncake_conversation_sample.jsonl"
 
     /// Paths, relative to a data directory, where the full file may be: directly inside it, or in the per-dataset
-    /// subfolder used by the shared data folder (`azure/`, `sharegpt/`, `vidur/`).
+    /// subfolder used by the shared data folder (`azure/`, `sharegpt/`, `vidur/`, `mooncake/`).
     var fullFileCandidates: [String] {
         switch self {
         case .azureConv: ["AzureLLMInferenceTrace_conv.csv", "azure/AzureLLMInferenceTrace_conv.csv"]
         case .azureCode: ["AzureLLMInferenceTrace_code.csv", "azure/AzureLLMInferenceTrace_code.csv"]
         case .sharegpt: ["sharegpt_v3_first_turn_pairs.jsonl", "sharegpt/sharegpt_v3_first_turn_pairs.jsonl"]
         case .vidur: ["arxiv_summarization_llama2_tokens.csv", "vidur/arxiv_summarization_llama2_tokens.csv"]
+        case .mooncake: ["conversation_trace.jsonl", "mooncake/conversation_trace.jsonl"]
         }
     }
 

@@ -22,9 +22,16 @@ public enum WorkloadCatalog {
             "Vidur arXiv summarization (Llama-2 tokens): long prompts with a long output tail, no arrival times. "
                 + "Bundled 1,000-row sample; the full 28,257 rows with --data-dir."
         ),
+        (
+            "mooncake",
+            "Mooncake FAST'25 conversation trace (Kimi production chat): real arrivals, long prompts (avg 12k "
+                + "tokens) with prefix block hashes for prefix caching. Bundled first 1,000 requests (330 s); the "
+                + "full 12,031 (one hour) with --data-dir."
+        ),
         ("azure:PATH", "An Azure-format CSV file (TIMESTAMP,ContextTokens,GeneratedTokens); keeps its arrivals."),
         ("sharegpt:PATH", "A ShareGPT JSONL file (id, prompt, prompt_tokens_gemma3, response_tokens_gemma3)."),
         ("vidur:PATH", "A Vidur CSV file (num_prefill_tokens,num_decode_tokens)."),
+        ("mooncake:PATH", "A Mooncake JSONL trace (timestamp ms, input_length, output_length, hash_ids)."),
         (
             "synthetic:prompt=A-B,output=C-D,count=N",
             "Generated sizes, uniform in the ranges (defaults prompt=100-1000, output=10-500; count defaults to "

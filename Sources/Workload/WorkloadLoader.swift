@@ -51,6 +51,11 @@ public enum WorkloadLoader {
             return try named(.sharegpt, spec: spec, directory: directory, limit: limit)
         case .vidur(nil):
             return try named(.vidur, spec: spec, directory: directory, limit: limit)
+        case .mooncake(nil):
+            return try named(.mooncake, spec: spec, directory: directory, limit: limit)
+        case .mooncake(let path?):
+            let requests = try MooncakeTraceReader.load(path: path, hint: "mooncake", limit: limit)
+            return LoadedWorkload(name: spec.name, requests: requests, hasArrivalTimes: true, source: path)
         case .azure(let path):
             let requests = try AzureTraceReader.load(path: path, hint: azureHint(forFile: path), limit: limit)
             return LoadedWorkload(name: spec.name, requests: requests, hasArrivalTimes: true, source: path)
@@ -100,8 +105,10 @@ public enum WorkloadLoader {
             requests = try ShareGPTReader.parse(data, fileName: fileName, hint: "sharegpt", limit: limit)
         case .vidur:
             requests = try VidurTraceReader.parse(data, fileName: fileName, hint: "vidur", limit: limit)
+        case .mooncake:
+            requests = try MooncakeTraceReader.parse(data, fileName: fileName, hint: "mooncake", limit: limit)
         }
-        let hasArrivalTimes = sample == .azureConv || sample == .azureCode
+        let hasArrivalTimes = sample == .azureConv || sample == .azureCode || sample == .mooncake
         let source = fullFile ?? "bundled sample (\(requests.count) rows)"
         return LoadedWorkload(name: spec.name, requests: requests, hasArrivalTimes: hasArrivalTimes, source: source)
     }

@@ -7,7 +7,9 @@ import Foundation
 ///   data directory holds them (see ``WorkloadLoader``).
 /// - `sharegpt`, `vidur`: the bundled ShareGPT (1,000 first turns) and Vidur arXiv (1,000 rows) samples, or the full
 ///   files from the data directory.
-/// - `azure:PATH`, `sharegpt:PATH`, `vidur:PATH`: a trace file of that format.
+/// - `mooncake`: the Mooncake FAST'25 conversation trace (prefix block hashes, real arrivals): the bundled first
+///   1,000 requests, or the full file from the data directory.
+/// - `azure:PATH`, `sharegpt:PATH`, `vidur:PATH`, `mooncake:PATH`: a trace file of that format.
 /// - `synthetic` or `synthetic:prompt=A-B,output=C-D,count=N`: see ``SyntheticWorkload``.
 /// - `mix:A+B` or `mix:A+B@R`: two of the above (not mixes), each request drawn from A with probability R (default
 ///   0.5, 0 < R < 1), else from B. The first `+` separates A from B and an `@` after it starts the ratio, so paths
@@ -23,6 +25,8 @@ public struct WorkloadSpec: Sendable, Equatable, CustomStringConvertible {
         case sharegpt(path: String?)
         /// A Vidur CSV file, or nil for the bundled sample (or the data directory's full file).
         case vidur(path: String?)
+        /// A Mooncake JSONL trace, or nil for the bundled sample (or the data directory's full file).
+        case mooncake(path: String?)
         case synthetic(SyntheticWorkload)
         /// Requests drawn from the first workload with probability `ratio`, else from the second.
         case mix(WorkloadSpec, WorkloadSpec, ratio: Double)
@@ -48,7 +52,8 @@ public struct WorkloadSpec: Sendable, Equatable, CustomStringConvertible {
 
     /// The forms a spec may take, for error messages.
     static let forms =
-        "expected azure-conv, azure-code, sharegpt, vidur, azure:PATH, sharegpt:PATH, vidur:PATH, "
+        "expected azure-conv, azure-code, sharegpt, vidur, mooncake, azure:PATH, sharegpt:PATH, vidur:PATH, "
+        + "mooncake:PATH, "
         + "synthetic[:prompt=A-B,output=C-D,count=N] or mix:A+B[@RATIO]"
 
     private static func kind(of text: String, whole: String, allowMix: Bool) throws -> Kind {
@@ -58,6 +63,7 @@ public struct WorkloadSpec: Sendable, Equatable, CustomStringConvertible {
         case "azure-code": return .azureCode
         case "sharegpt": return .sharegpt(path: nil)
         case "vidur": return .vidur(path: nil)
+        case "mooncake": return .mooncake(path: nil)
         case "synthetic": return .synthetic(SyntheticWorkload())
         default: break
         }
@@ -67,13 +73,14 @@ public struct WorkloadSpec: Sendable, Equatable, CustomStringConvertible {
         let prefix = String(text[..<colon])
         let rest = String(text[text.index(after: colon)...])
         switch prefix {
-        case "azure", "sharegpt", "vidur":
+        case "azure", "sharegpt", "vidur", "mooncake":
             guard !rest.isEmpty else {
                 throw WorkloadError.badSpec(whole, "'\(prefix):' needs a file path after the colon")
             }
             switch prefix {
             case "azure": return .azure(path: rest)
             case "sharegpt": return .sharegpt(path: rest)
+            case "mooncake": return .mooncake(path: rest)
             default: return .vidur(path: rest)
             }
         case "synthetic":

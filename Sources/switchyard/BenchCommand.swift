@@ -150,12 +150,24 @@ struct BenchCommand: ParsableCommand {
             let over = policy.e2e.mean - floor
             return "\(policy.name) +\(over.s3)" + (floor > 0 ? String(format: " (%.0f%%)", over / floor * 100) : "")
         }
-        return [
+        var lines = [
             line("long prompts", \.longPrompts),
             line("long outputs", \.longOutputs),
             "isolated floor (each request alone on an idle instance) mean E2E \(floor.s3); excess over it: "
                 + excess.joined(separator: ", "),
         ]
+        if report.policies.contains(where: { $0.prefixHitRate > 0 }) {
+            let rates = report.policies.map { "\($0.name) " + String(format: "%.1f%%", $0.prefixHitRate * 100) }
+            lines.append(
+                "prefix cache hit rate (cached prompt tokens / prompt tokens): " + rates.joined(separator: ", ")
+            )
+        }
+        if let rejected = report.policies.first?.rejected, rejected > 0 {
+            lines.append(
+                "rejected: \(rejected) requests longer than the profile's max model length (as vLLM answers 400)"
+            )
+        }
+        return lines
     }
 }
 

@@ -75,6 +75,7 @@ import Testing
                 #expect(set == .ok)
                 // The listener closes: a new connection is refused, not answered.
                 var refused = false
+                // Long enough that a loaded machine, whose probes may each take a while, still sees the closed port.
                 for _ in 0..<80 where !refused {
                     do { _ = try await health() } catch { refused = true }
                     if !refused { try await Task.sleep(for: .milliseconds(25)) }
@@ -83,7 +84,7 @@ import Testing
             }
             // First, another server takes the port while it is closed and keeps it past the refusal: the emulator
             // keeps trying to listen again, and does once the port is free.
-            try await refuse(seconds: 1)
+            try await refuse(seconds: 3)
             let squatter = Application(
                 router: Router(),
                 configuration: .init(address: .hostname("127.0.0.1", port: basePort)),
@@ -91,14 +92,14 @@ import Testing
             )
             let squatting = ServiceGroup(services: [squatter], gracefulShutdownSignals: [], logger: quiet)
             let squat = Task { try await squatting.run() }
-            try await Task.sleep(for: .seconds(2.5))
+            try await Task.sleep(for: .seconds(4))
             await squatting.triggerGracefulShutdown()
             try await squat.value
             // Then it listens again, with the fault cleared (a loaded machine may take a while to free the port).
             #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
             #expect(await cluster.instances[0].faults.refuse == false)
             // And a second refusal works as the first did.
-            try await refuse(seconds: 0.5)
+            try await refuse(seconds: 2)
             #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
         }
     }

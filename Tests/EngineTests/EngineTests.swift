@@ -147,7 +147,7 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
 
 @Test func bundledProfilesLoadAndStateTheirSource() throws {
     let profiles = try ProfileCatalog.bundled()
-    #expect(profiles.map(\.name) == ["llama2-7b-h100", "llama2-7b-v100", "llama3.1-8b-a100"])
+    #expect(profiles.map(\.name) == ["llama2-7b-h100", "llama2-7b-v100", "llama3.1-8b-a100", "llama3.1-8b-a100-128k"])
     for profile in profiles {
         #expect(!profile.source.isEmpty)
         #expect(!profile.derivation.isEmpty)

@@ -20,7 +20,8 @@ struct Seen: Sendable, Equatable, CustomStringConvertible {
     var description: String {
         let loads = instances.map {
             "[out \($0.outstanding) pf \($0.prefillCount) w \($0.waiting) r \($0.running) kv \($0.kvUsage) "
-                + "str \($0.streamedTokens) ctx \($0.decodeContextTokens) pred \($0.predictedDecodeTokens)]"
+                + "str \($0.streamedTokens) ctx \($0.decodeContextTokens) pred \($0.predictedDecodeTokens) "
+                + "cached \($0.expectedCachedTokens) idx \($0.prefixIndexTokens) unc \($0.prefillUncachedTokens)]"
         }
         return "r\(request) t=\(now) q=\(routerQueueLength) done=\(completedRequests) → \(target) \(loads)"
     }
@@ -67,16 +68,24 @@ struct HoldWhenAllBusy: RoutingPolicy {
     }
 }
 
-func workload(count: Int, rate: Double, seed: UInt64) -> [Request] {
+func workload(count: Int, rate: Double, seed: UInt64, prefixes: Bool = false) -> [Request] {
     var rng = SplitMix64(seed: seed)
     var t = 0.0
     return (0..<count).map { index in
         t += Double(rng.next() % 1000) / 1000 * 2 / rate
+        let prompt = 50 + Int(rng.next() % 1500)
+        // Five families of 64-token blocks: a shared run of leading blocks, then the request's own.
+        let family = rng.next() % 5
+        let shared = Int(rng.next() % 12)
+        let hashes = (0..<(prompt + 63) / 64).map { block in
+            block < shared ? family << 40 | UInt64(block) : UInt64(index) << 20 | UInt64(block)
+        }
         return Request(
             id: RequestID(index),
             arrival: t,
-            promptTokens: 50 + Int(rng.next() % 1500),
-            outputTokens: 5 + Int(rng.next() % 400)
+            promptTokens: prompt,
+            outputTokens: 5 + Int(rng.next() % 400),
+            prefix: prefixes ? PrefixHashes(blockTokens: 64, hashes: hashes) : nil
         )
     }
 }
@@ -130,7 +139,7 @@ func runBoth(
     for input in simulation.tape ?? [] {
         switch input {
         case .arrived(let request, let now):
-            let info = live.arrive(PromptFeatures(request), now: now)
+            let info = live.arrive(PromptFeatures(request), prefix: request.prefix, now: now)
             #expect(info.id == request.id, "the live router numbers arrivals as the simulator does")
             infos[request.id.rawValue] = info
             route(request.id.rawValue, at: now, held: false)
@@ -170,6 +179,41 @@ func runBoth(
         }
         #expect(run.simulated.contains { $0.instances.contains { $0.waiting > 0 } }, "some requests queued")
         #expect(run.live.contains { $0.instances.contains { $0.streamedTokens > 0 } })
+    }
+
+    @Test(arguments: ["least-requests", "workload-aware"])
+    func requestsWithPrefixesSeeTheSameExpectedCachedTokensOnBothSides(policy: String) throws {
+        let requests = workload(count: 400, rate: 4, seed: 9, prefixes: true)
+        let run = try runBoth(
+            policy: { try PolicyCatalog.make(policy, seed: 3, instances: 4) },
+            requests: requests,
+            instances: 4
+        )
+        #expect(run.live.count == run.simulated.count)
+        for (simulated, live) in zip(run.simulated, run.live) where simulated != live {
+            Issue.record("first difference:\n  simulated \(simulated)\n  live      \(live)")
+            break
+        }
+        #expect(run.simulated.contains { $0.instances.contains { $0.expectedCachedTokens > 0 } }, "prefixes matched")
+        #expect(run.simulation.prefixCacheTotals.hits > 0, "and the engines found them cached")
+    }
+
+    @Test func theRouterIndexIsTheRoutersOwnNotTheEnginesCache() throws {
+        // Engines without prefix caching: the router still expects what it sent to be cached (it cannot see the
+        // engines), while the engines find nothing.
+        let requests = workload(count: 300, rate: 4, seed: 9, prefixes: true)
+        var config = SimulationConfig(instances: 4, profile: try ProfileCatalog.profile(named: "llama2-7b-v100"))
+        config.prefixCaching = false
+        let log = Recording.Log()
+        var simulation = Simulation(
+            config: config,
+            policy: Recording(inner: LeastRequestsPolicy(), log: log),
+            predictor: PromptBucketMeanPredictor(training: requests),
+            workload: requests
+        )
+        simulation.runToCompletion()
+        #expect(log.all.contains { $0.instances.contains { $0.expectedCachedTokens > 0 } })
+        #expect(simulation.prefixCacheTotals.queries == 0 && simulation.prefixCacheTotals.hits == 0)
     }
 
     @Test func heldRequestsAreRetriedAndReleasedAlikeOnBothSides() throws {

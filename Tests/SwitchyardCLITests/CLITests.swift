@@ -54,8 +54,8 @@ func runSwitchyard(
     for policy in policies {
         #expect(
             Set(policy.keys) == [
-                "name", "completed", "preemptions", "e2e", "ttft", "tbt", "router_wait", "vs_first_mean_e2e",
-                "long_prompts", "long_outputs",
+                "name", "completed", "preemptions", "rejected", "prefix_hit_rate", "e2e", "ttft", "tbt",
+                "router_wait", "vs_first_mean_e2e", "long_prompts", "long_outputs",
             ]
         )
         #expect(policy["completed"] as? Int == 400, "200 requests x 2 seeds")

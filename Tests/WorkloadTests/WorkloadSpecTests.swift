@@ -57,8 +57,8 @@ import Workload
 
 @Test func rejectsBadSpecsNamingTheSpec() {
     let forms =
-        "expected azure-conv, azure-code, sharegpt, vidur, azure:PATH, sharegpt:PATH, vidur:PATH, "
-        + "synthetic[:prompt=A-B,output=C-D,count=N] or mix:A+B[@RATIO]"
+        "expected azure-conv, azure-code, sharegpt, vidur, mooncake, azure:PATH, sharegpt:PATH, vidur:PATH, "
+        + "mooncake:PATH, synthetic[:prompt=A-B,output=C-D,count=N] or mix:A+B[@RATIO]"
     let cases: [(String, String)] = [
         ("", "Workload spec '': the spec is empty; \(forms)."),
         ("azure", "Workload spec 'azure': unknown workload 'azure'; \(forms)."),

@@ -95,15 +95,44 @@ extension LiveRouter {
         var comparisons = 0
         var decisions = DecisionLog()
         var markers = MarkerLog()
+        /// The router's record of the prefixes it sent where (never the engines' caches).
+        var prefixIndex: PrefixIndex
 
         init(backends: [BackendState], policyName: String, policy: any RoutingPolicy) {
             self.backends = backends
             self.policyName = policyName
             self.policy = policy
+            // Until a backend publishes its KV capacity: llm-d's default, 31,250 blocks of 16 tokens.
+            self.prefixIndex = PrefixIndex(capacityTokens: Array(repeating: 500_000, count: backends.count))
         }
 
-        mutating func admit(_ info: RequestInfo, to backend: Int, arm: Int, buckets: BucketScheme) {
-            var record = LiveRecord(info: info, backend: backend, entry: LedgerEntry(info, buckets: buckets))
+        /// Fills each instance's expected cached tokens for `info` from the prefix index.
+        func expectCachedTokens(of info: RequestInfo, in view: inout ClusterView, now: Double) {
+            guard let prefix = info.prefix else { return }
+            for index in view.instances.indices {
+                view.instances[index].expectedCachedTokens = prefixIndex.cachedTokens(
+                    of: prefix,
+                    promptTokens: info.promptTokens,
+                    at: index,
+                    now: now
+                )
+                view.instances[index].prefixIndexTokens = prefixIndex.tokens(at: index)
+            }
+        }
+
+        mutating func admit(
+            _ info: RequestInfo,
+            to backend: Int,
+            arm: Int,
+            buckets: BucketScheme,
+            cachedTokens: Int,
+            now: Double
+        ) {
+            if let prefix = info.prefix {
+                prefixIndex.record(prefix, promptTokens: info.promptTokens, at: backend, now: now)
+            }
+            let entry = LedgerEntry(info, buckets: buckets, cachedTokens: cachedTokens)
+            var record = LiveRecord(info: info, backend: backend, entry: entry)
             record.arm = arm
             record.comparison = comparison?.generation ?? 0
             requests[info.id.rawValue] = record

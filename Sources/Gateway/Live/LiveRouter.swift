@@ -142,7 +142,11 @@ public final class LiveRouter: Sendable {
     // MARK: - Requests
 
     /// Registers an arriving request and predicts its response length.
-    public func arrive(_ features: PromptFeatures, now: Double) -> RequestInfo {
+    /// - Parameters:
+    ///   - features: what the predictor reads.
+    ///   - prefix: the prompt's prefix block hashes (hashed from its text), for the prefix index.
+    ///   - now: the current time.
+    public func arrive(_ features: PromptFeatures, prefix: PrefixHashes? = nil, now: Double) -> RequestInfo {
         let prediction = predictor.predict(features)
         return state.withLock { state in
             let id = state.nextRequest
@@ -155,7 +159,8 @@ public final class LiveRouter: Sendable {
                 promptTokens: features.promptTokens,
                 predictedBucket: prediction.bucket,
                 predictedOutputTokens: prediction.tokens,
-                hint: features.hint
+                hint: features.hint,
+                prefix: prefix
             )
             return info
         }
@@ -212,6 +217,7 @@ public final class LiveRouter: Sendable {
         }
         var view = state.view(now: now, cost: cost, buckets: buckets, arm: arm, excludingHeld: held ? 1 : 0)
         view.tieBreak = id
+        state.expectCachedTokens(of: info, in: &view, now: now)
         if let eligible {
             for index in view.instances.indices where !eligible.contains(index) {
                 view.instances[index].healthy = false
@@ -249,7 +255,8 @@ public final class LiveRouter: Sendable {
             return .noBackend
         }
         if held { state.removeHeld(id) }
-        state.admit(info, to: target, arm: arm, buckets: buckets)
+        let cached = view.instances[target].expectedCachedTokens
+        state.admit(info, to: target, arm: arm, buckets: buckets, cachedTokens: cached, now: now)
         record(decision)
         return .routed(Ticket(info: info, backend: target, policy: policyName))
 
@@ -333,6 +340,9 @@ public final class LiveRouter: Sendable {
         changing { state in
             guard state.backends.indices.contains(backend) else { return }
             state.backends[backend].metrics = metrics
+            if let capacity = metrics.kvCapacityTokens, capacity > 0 {
+                state.prefixIndex.capacityTokens[backend] = capacity
+            }
             state.backends[backend].freshness.recordGoodScrape(at: now)
             state.backends[backend].scrapeError = nil
         }
@@ -345,6 +355,7 @@ public final class LiveRouter: Sendable {
         state.withLock { state in
             guard state.backends.indices.contains(backend) else { return }
             state.backends[backend].ledger.kvCapacityTokens = tokens
+            state.prefixIndex.capacityTokens[backend] = tokens
         }
     }
 

@@ -64,4 +64,52 @@ public struct MixingImpact: Sendable, Equatable {
         }
         return Estimate(prefill: prefill, decode: decodeImpact, combined: alpha * prefill + (1 - alpha) * decodeImpact)
     }
+
+    /// The impact of adding the request to `instance` when `cached` of its prompt tokens are expected to be in the
+    /// instance's prefix cache: ``estimate(prompt:decode:on:cost:)`` with the prefill terms counting only the
+    /// tokens to compute (the request's own and those queued ahead of it, ``InstanceLoad/prefillUncachedTokens``),
+    /// the KV need counting only new blocks, and a cost for evicting others' cached prefixes when the new blocks do
+    /// not fit in the space no cached prefix holds: each evicted token is charged one prefill token's time,
+    /// weighted by `evictionReuse` (the chance that a cached token would have been used again).
+    public func cacheAwareEstimate(
+        prompt: Int,
+        cached: Int,
+        decode: Double,
+        on instance: InstanceLoad,
+        cost: CostModel,
+        evictionReuse: Double
+    ) -> Estimate {
+        let p = Double(prompt)
+        let computed = Double(max(0, prompt - cached))
+        let n = Double(instance.decodeCount)
+        let queued = Double(instance.prefillUncachedTokens)
+        let context = Double(instance.decodeContextTokens)
+        let stall = cost.perPrefillToken * computed * n
+        var prefill = stall + cost.perPrefillToken * (queued + computed)
+        prefill += max(0, stall - epsilon)
+
+        let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
+        let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
+        // Decode attends over the whole context, cached prefix included.
+        let iteration = cost.fixed + cost.perDecodeSequence * (n + 1) + cost.perContextToken * (context + p)
+        var decodeImpact = decode * iteration
+        decodeImpact +=
+            n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
+
+        let capacity = Double(instance.kvCapacityTokens)
+        if capacity > 0 {
+            let free = (1 - instance.kvUsage) * capacity - queued
+            let need = computed + decode
+            if need > free {
+                let overflow = min(1, (need - max(0, free)) / need)
+                decodeImpact += overflow * meanRemaining * iteration
+            }
+            // Cached prefixes no request uses sit in the free space; new blocks beyond the rest of it evict them.
+            let idleCached = max(0, Double(instance.prefixIndexTokens - instance.outstandingPromptTokens))
+            let unheld = max(0, free - idleCached)
+            let evicted = min(idleCached, max(0, need - unheld))
+            prefill += evictionReuse * cost.perPrefillToken * evicted
+        }
+        return Estimate(prefill: prefill, decode: decodeImpact, combined: alpha * prefill + (1 - alpha) * decodeImpact)
+    }
 }
