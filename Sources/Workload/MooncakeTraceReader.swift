@@ -14,7 +14,9 @@ public enum MooncakeTraceReader {
     /// - Parameters:
     ///   - data: the file's bytes (UTF-8).
     ///   - fileName: the name used in error messages.
+    ///   - hint: the requests' hint.
     ///   - limit: read at most this many lines' requests, the first ones; nil reads all.
+    /// - Returns: the requests.
     /// - Throws: ``WorkloadError`` naming the line and field of the first malformed line.
     public static func parse(
         _ data: Data,

@@ -146,6 +146,7 @@ public final class LiveRouter: Sendable {
     ///   - features: what the predictor reads.
     ///   - prefix: the prompt's prefix block hashes (hashed from its text), for the prefix index.
     ///   - now: the current time.
+    /// - Returns: the request as policies see it, with its id and predicted length.
     public func arrive(_ features: PromptFeatures, prefix: PrefixHashes? = nil, now: Double) -> RequestInfo {
         let prediction = predictor.predict(features)
         return state.withLock { state in
