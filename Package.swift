@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Pure: the router's own bookkeeping, shared by the simulator and the live gateway.
-        .target(name: "OpenAIWire", swiftSettings: swiftSettings),
+        .target(name: "OpenAIWire", dependencies: ["SwitchyardCore"], swiftSettings: swiftSettings),
         .target(
             name: "RouterCore",
             dependencies: ["SwitchyardCore", "Routing", .product(name: "DequeModule", package: "swift-collections")],
@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmulatorTests",
-            dependencies: ["Emulator", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["Emulator", "SwitchyardCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -74,9 +74,11 @@ public actor EmulatedInstance {
     ///   - promptTokens: the prompt's size in tokens (at least 1).
     ///   - maxTokens: the request's `max_tokens`; nil takes the configured default (or, with trace lengths, the
     ///     drawn length, bounded by the context).
+    ///   - prefix: the prompt's block hashes; with them the engine's prefix cache applies (a repeated prefix is
+    ///     not computed again, so its first token comes sooner), as vLLM's automatic prefix caching.
     /// - Returns: the accepted request.
     /// - Throws: ``EmulatorError`` when the prompt does not fit the model's context.
-    public func submit(promptTokens: Int, maxTokens: Int?) throws -> Generation {
+    public func submit(promptTokens: Int, maxTokens: Int?, prefix: PrefixHashes? = nil) throws -> Generation {
         let maxModelLen = engine.config.maxModelLen
         let prompt = max(1, promptTokens)
         if prompt >= maxModelLen {
@@ -111,7 +113,7 @@ public actor EmulatedInstance {
         )
         advanceIdleClock()
         engine.submit(
-            Request(id: id, arrival: now, promptTokens: prompt, outputTokens: output),
+            Request(id: id, arrival: now, promptTokens: prompt, outputTokens: output, prefix: prefix),
             now: now
         )
         startDriverIfNeeded()
@@ -156,7 +158,9 @@ public actor EmulatedInstance {
             preemptions: engine.preemptions,
             promptTokens: promptTokensTotal,
             generationTokens: generationTokensTotal,
-            finishedByReason: successTotal
+            finishedByReason: successTotal,
+            prefixCacheQueries: engine.prefixQueries,
+            prefixCacheHits: engine.prefixHits
         )
     }
 

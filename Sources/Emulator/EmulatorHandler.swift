@@ -36,7 +36,11 @@ struct EmulatorHandler: Sendable {
         if await instance.drawError() { return Self.error(.injectedError) }
         let generation: Generation
         do {
-            generation = try await instance.submit(promptTokens: parsed.promptTokens, maxTokens: parsed.maxTokens)
+            generation = try await instance.submit(
+                promptTokens: parsed.promptTokens,
+                maxTokens: parsed.maxTokens,
+                prefix: parsed.prefix
+            )
         } catch let error as EmulatorError {
             return Self.error(error)
         } catch {

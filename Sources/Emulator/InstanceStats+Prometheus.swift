@@ -53,6 +53,18 @@ extension InstanceStats {
             "Number of generation tokens processed.",
             [(labels, Double(generationTokens))]
         )
+        metric(
+            "vllm:prefix_cache_queries_total",
+            "counter",
+            "Prefix cache queries, in terms of number of queried tokens.",
+            [(labels, Double(prefixCacheQueries))]
+        )
+        metric(
+            "vllm:prefix_cache_hits_total",
+            "counter",
+            "Prefix cache hits, in terms of number of cached tokens.",
+            [(labels, Double(prefixCacheHits))]
+        )
         let reasons: [(String, Int)] = [
             ("stop", finishedByReason[.stop] ?? 0),
             ("length", finishedByReason[.length] ?? 0),
@@ -72,7 +84,7 @@ extension InstanceStats {
             "Information of the LLMEngine CacheConfig",
             [
                 (
-                    #"block_size="\#(blockSize)",cache_dtype="auto",enable_prefix_caching="False",engine="0","#
+                    #"block_size="\#(blockSize)",cache_dtype="auto",enable_prefix_caching="True",engine="0","#
                         + #"num_gpu_blocks="\#(kvBlocks)""#,
                     1
                 )

@@ -13,4 +13,8 @@ public struct InstanceStats: Sendable, Equatable {
     public var promptTokens: Int
     public var generationTokens: Int
     public var finishedByReason: [Generation.FinishReason: Int]
+    /// Prompt tokens looked up in the prefix cache, and those found (`vllm:prefix_cache_queries_total`,
+    /// `vllm:prefix_cache_hits_total`).
+    public var prefixCacheQueries = 0
+    public var prefixCacheHits = 0
 }

@@ -49,6 +49,7 @@ struct ProxyHandler: Sendable {
         }
         let info = router.arrive(
             PromptFeatures(promptTokens: body.promptTokens, text: body.promptText),
+            prefix: body.prefix,
             now: clock.now()
         )
         var excluded = Set<Int>()

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardCore
 
 /// What the gateway and the emulator read from a completion or chat request, checked by the same rules:
 /// the body decodes as ``CompletionRequestBody``, the endpoint's `prompt` or `messages` is present, and the token
@@ -16,6 +17,10 @@ public struct CompletionRequest: Sendable, Equatable {
     /// The prompt's token count, at least 1: counted for a token-id prompt, else estimated from the text (for
     /// chat, plus 4 per message for the chat template's tokens).
     public var promptTokens: Int
+    /// The prompt's chained block hashes (``PromptBlockHasher``) for prefix-cache routing and emulation: of the
+    /// prompt text, of its token ids, or for chat of the messages rendered in order, role and content; nil for an
+    /// empty prompt.
+    public var prefix: PrefixHashes?
 
     public init(
         model: String?,
@@ -23,7 +28,8 @@ public struct CompletionRequest: Sendable, Equatable {
         includeUsage: Bool,
         maxTokens: Int?,
         promptText: String,
-        promptTokens: Int
+        promptTokens: Int,
+        prefix: PrefixHashes? = nil
     ) {
         self.model = model
         self.stream = stream
@@ -31,6 +37,7 @@ public struct CompletionRequest: Sendable, Equatable {
         self.maxTokens = maxTokens
         self.promptText = promptText
         self.promptTokens = promptTokens
+        self.prefix = prefix
     }
 
     /// Tokens a chat template adds per message (role markers and separators), on top of the content's.
@@ -70,16 +77,26 @@ public struct CompletionRequest: Sendable, Equatable {
     ) throws(OpenAIRequestError) -> CompletionRequest {
         let text: String
         let tokens: Int
+        let prefix: PrefixHashes?
         switch endpoint {
         case .completions:
             guard let prompt = body.prompt else { throw .missing("prompt") }
             text = prompt.text
             tokens = prompt.tokenCount ?? estimateTokens(text)
+            switch prompt {
+            case .tokenIDs(let ids): prefix = PromptBlockHasher.hashes(tokenIDs: ids)
+            case .batches(let batches): prefix = PromptBlockHasher.hashes(tokenIDs: batches.first ?? [])
+            case .text, .texts: prefix = PromptBlockHasher.hashes(text: text)
+            }
         case .chat:
             guard let messages = body.messages else { throw .missing("messages") }
             guard !messages.isEmpty else { throw .invalid("messages", "must hold at least one message") }
             text = messages.compactMap(\.content).joined(separator: "\n")
             tokens = estimateTokens(text) + chatTokensPerMessage * messages.count
+            // Rendered in order as a chat template would, so a conversation's later turns extend its earlier ones.
+            prefix = PromptBlockHasher.hashes(
+                text: messages.map { "<|\($0.role ?? "user")|>\n\($0.content ?? "")\n" }.joined()
+            )
         }
         let field = body.maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens"
         let maxTokens = body.maxCompletionTokens ?? body.maxTokens
@@ -90,7 +107,8 @@ public struct CompletionRequest: Sendable, Equatable {
             includeUsage: body.streamOptions?.includeUsage ?? false,
             maxTokens: maxTokens,
             promptText: text,
-            promptTokens: max(1, tokens)
+            promptTokens: max(1, tokens),
+            prefix: prefix
         )
     }
 }

@@ -26,6 +26,20 @@ public struct EngineMetrics: Sendable, Equatable {
     public var generationTokensTotal: Double?
     /// Counter: preemptions since the engine started (vLLM only).
     public var preemptionsTotal: Double?
+    /// Counters: prompt tokens looked up in the prefix cache, and those found there (vLLM).
+    public var prefixCacheQueriesTotal: Double? = nil
+    public var prefixCacheHitsTotal: Double? = nil
+    /// Gauge: the prefix cache's hit rate in 0...1, when the engine publishes it (SGLang's `cache_hit_rate`).
+    public var prefixCacheHitRate: Double? = nil
+
+    /// The prefix cache's hit rate since the engine started: hits over queries (vLLM) or the engine's own rate
+    /// (SGLang); nil when the engine publishes neither or has had no query.
+    public var prefixHitRate: Double? {
+        if let queries = prefixCacheQueriesTotal, let hits = prefixCacheHitsTotal, queries > 0 {
+            return min(1, max(0, hits / queries))
+        }
+        return prefixCacheHitRate
+    }
 
     public init(
         kind: EngineKind,

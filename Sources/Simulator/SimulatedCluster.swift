@@ -178,7 +178,7 @@ public final class SimulatedCluster: ClusterBackend {
                 )
             }
             let buckets = configuration.simulation.buckets
-            return ClusterSnapshot(
+            var snapshot = ClusterSnapshot(
                 mode: .simulated,
                 workload: configuration.workloadName,
                 policy: sim.policy.name,
@@ -201,6 +201,8 @@ public final class SimulatedCluster: ClusterBackend {
                 bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) },
                 twin: twin
             )
+            snapshot.prefixHitRate = sim.prefixHitRate
+            return snapshot
         }
     }
 

@@ -288,7 +288,15 @@ public struct Simulation: Sendable {
         let outcome = RoutingRules.settle(&decision, in: view, mayHold: now - request.arrival < config.holdLimit)
         // As live, a hold is logged once, when the request enters the queue, not at every retry.
         if logging, !(held && outcome == .hold) {
-            decisionLog.append(DecisionRecord(time: now, request: info, decision: decision, policy: policy.name))
+            decisionLog.append(
+                DecisionRecord(
+                    time: now,
+                    request: info,
+                    decision: decision,
+                    policy: policy.name,
+                    cachedTokens: info.prefix == nil ? nil : loads.map(\.expectedCachedTokens)
+                )
+            )
         }
         guard case .instance(let target) = outcome else { return false }
         send(index, request: request, to: target)

@@ -3,6 +3,7 @@ import Foundation
 import Routing
 import Simulator
 import SwitchyardCore
+import Workload
 
 // Release-mode benchmarks that print their figures. Run with:
 //   swift run -c release SwitchyardBenchmarks [simulator|fidelity|decision] [--azure PATH]
@@ -75,6 +76,37 @@ func simulatorThroughput(arguments: [String]) throws {
         let perMinute = Double(requests.count) / wall * 60
         print(
             "simulator: \(policy), scrape \(scrape) s, \(instances) instances, \(requests.count) requests (Azure conv x10) at \(String(format: "%.1f", rate)) req/s: \(String(format: "%.3f", wall)) s wall, \(String(format: "%.0f", Double(requests.count) / wall)) req/s = \(String(format: "%.1f", perMinute / 1e6))M simulated requests per minute; mean E2E \(String(format: "%.2f", simulation.metrics.e2e.mean)) s"
+        )
+    }
+}
+
+/// The Mooncake conversation trace (prefix hashes, long prompts) through 8 instances of the 128k A100 profile at
+/// 80% of measured capacity on its own timeline: the simulator with prefix caching at work.
+func mooncakeThroughput() throws {
+    let directory = ProcessInfo.processInfo.environment["SWITCHYARD_DATA"] ?? "../shared/data"
+    let loaded = try WorkloadLoader.load(
+        spec: try WorkloadSpec(parsing: "mooncake"),
+        dataDirectory: directory,
+        seed: 1,
+        limit: nil
+    )
+    let profile = try ProfileCatalog.profile(named: "llama3.1-8b-a100-128k")
+    let instances = 8
+    let perInstance = CapacityEstimator.requestsPerSecond(profile: profile, sample: Array(loaded.requests.prefix(2000)))
+    let requests = ArrivalProcess.rescale(loaded.requests, toMeanRate: 0.8 * perInstance * Double(instances))
+    for policy in ["round-robin", "least-impact"] {
+        var simulation = Simulation(
+            config: SimulationConfig(instances: instances, profile: profile),
+            policy: try PolicyCatalog.make(policy, seed: 1),
+            predictor: PromptBucketMeanPredictor(training: Array(requests.prefix(2000))),
+            workload: requests
+        )
+        let start = wallSeconds()
+        simulation.runToCompletion()
+        let wall = wallSeconds() - start
+        let totals = simulation.prefixCacheTotals
+        print(
+            "simulator: \(policy), Mooncake conversation (\(loaded.source)), \(requests.count) requests, \(instances) instances: \(String(format: "%.3f", wall)) s wall, \(String(format: "%.0f", Double(requests.count) / wall))/s = \(String(format: "%.2f", Double(requests.count) / wall * 60 / 1e6))M per minute; prefix hit rate \(String(format: "%.1f", Double(totals.hits) / Double(max(1, totals.queries)) * 100))%"
         )
     }
 }
@@ -174,7 +206,10 @@ enum TokenEstimatorShim {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let which = arguments.first ?? "all"
-if which == "simulator" || which == "all" { try simulatorThroughput(arguments: arguments) }
+if which == "simulator" || which == "all" {
+    try simulatorThroughput(arguments: arguments)
+    try mooncakeThroughput()
+}
 if which == "fidelity" || which == "all" { try fidelity() }
 if which == "decision" || which == "all" { try decisionCost() }
 if which == "prediction" || which == "all" { try predictionCost() }

@@ -65,6 +65,9 @@ public struct InstanceSnapshot: Sendable, Equatable, Codable {
     public var completed: Int
     /// The requests on the instance; may be empty when the backend does not know them.
     public var requests: [RequestSnapshot]
+    /// The prefix cache's hit rate (cached prompt tokens over prompt tokens looked up) since the engine started;
+    /// nil when the engine publishes none or has had no query.
+    public var prefixHitRate: Double? = nil
 
     public init(
         id: Int,
@@ -80,7 +83,8 @@ public struct InstanceSnapshot: Sendable, Equatable, Codable {
         predictedBuckets: [Int],
         preemptions: Int,
         completed: Int,
-        requests: [RequestSnapshot]
+        requests: [RequestSnapshot],
+        prefixHitRate: Double? = nil
     ) {
         self.id = id
         self.name = name
@@ -96,6 +100,7 @@ public struct InstanceSnapshot: Sendable, Equatable, Codable {
         self.preemptions = preemptions
         self.completed = completed
         self.requests = requests
+        self.prefixHitRate = prefixHitRate
     }
 }
 
@@ -180,6 +185,8 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
     public var bucketLabels: [String]
     /// The A/B twin: the same arrivals (bursts included) routed by a second policy, when comparison is on.
     public var twin: TwinSnapshot?
+    /// The cluster's prefix-cache hit rate (over every instance that publishes one); nil when none does.
+    public var prefixHitRate: Double? = nil
 
     public init(
         mode: ClusterMode,

@@ -47,10 +47,13 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
         public var score: Double
         /// True when the instance could not take the request (down, or not serving its model); nil otherwise.
         public var ineligible: Bool?
-        public init(instance: Int, score: Double, ineligible: Bool? = nil) {
+        /// The share of the prompt the router's prefix index credited as cached there; nil when none.
+        public var cachedShare: Double?
+        public init(instance: Int, score: Double, ineligible: Bool? = nil, cachedShare: Double? = nil) {
             self.instance = instance
             self.score = score
             self.ineligible = ineligible
+            self.cachedShare = cachedShare
         }
     }
 
@@ -84,8 +87,15 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
     ///   - decision: The policy's decision.
     ///   - policy: The policy's name.
     ///   - eligible: Per instance, whether it could take the request; nil when all could.
-    public init(time: Double, request: RequestInfo, decision: RoutingDecision, policy: String, eligible: [Bool]? = nil)
-    {
+    ///   - cachedTokens: Per instance, the prompt tokens the router expected cached there; nil when none.
+    public init(
+        time: Double,
+        request: RequestInfo,
+        decision: RoutingDecision,
+        policy: String,
+        eligible: [Bool]? = nil,
+        cachedTokens: [Int]? = nil
+    ) {
         var top: [ScoredInstance] = []
         if !decision.scores.isEmpty {
             func usable(_ index: Int) -> Bool { eligible.map { $0.indices.contains(index) && $0[index] } ?? true }
@@ -94,8 +104,19 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
                 return decision.lowerIsBetter
                     ? decision.scores[$0] < decision.scores[$1] : decision.scores[$0] > decision.scores[$1]
             }
+            func share(_ index: Int) -> Double? {
+                guard let cachedTokens, cachedTokens.indices.contains(index), cachedTokens[index] > 0 else {
+                    return nil
+                }
+                return Double(cachedTokens[index]) / Double(max(1, request.promptTokens))
+            }
             top = order.prefix(3).map {
-                ScoredInstance(instance: $0, score: decision.scores[$0], ineligible: usable($0) ? nil : true)
+                ScoredInstance(
+                    instance: $0,
+                    score: decision.scores[$0],
+                    ineligible: usable($0) ? nil : true,
+                    cachedShare: share($0)
+                )
             }
         }
         let instance: Int?

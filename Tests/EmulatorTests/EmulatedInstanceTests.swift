@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SwitchyardCore
 import Testing
 
 @Suite struct EmulatedInstanceTests {
@@ -35,6 +36,24 @@ import Testing
         }
         #expect(counts == (1...40).reduce(0, +))
         #expect(await instance.stats().generationTokens == counts)
+    }
+
+    @Test func aRepeatedPromptHitsThePrefixCacheAndItIsPublishedAsVLLMDoes() async throws {
+        let instance = try Fixture.instance()
+        let text = String(repeating: "The quick brown fox jumps over the lazy dog. ", count: 60)
+        let prefix = PromptBlockHasher.hashes(text: text)
+        for _ in 0..<2 {
+            let generation = try await instance.submit(promptTokens: 600, maxTokens: 3, prefix: prefix)
+            for await _ in generation.tokens {}
+        }
+        let stats = await instance.stats()
+        #expect(stats.prefixCacheQueries == 1200)
+        // The second prompt found all but its last 16-token block cached (vLLM always computes the last token).
+        #expect(stats.prefixCacheHits == 37 * 16)
+        let text2 = stats.prometheusText(modelName: "m")
+        #expect(text2.contains(#"vllm:prefix_cache_queries_total{engine="0",model_name="m"} 1200.0"#))
+        #expect(text2.contains(#"vllm:prefix_cache_hits_total{engine="0",model_name="m"} 592.0"#))
+        #expect(text2.contains(#"enable_prefix_caching="True""#))
     }
 
     @Test func promptLongerThanTheContextIsRejected() async throws {

@@ -57,6 +57,38 @@ import Testing
         }
     }
 
+    @Test func aRepeatedConversationGoesWhereItsPrefixIsCachedAndHitsThere() async throws {
+        let instances = try Harness.emulated(3, speed: 50)
+        let leastImpact: @Sendable (inout GatewayConfiguration) -> Void = { $0.policy = "least-impact" }
+        try await Harness.run(instances: instances, configure: leastImpact) { h in
+            let system = String(repeating: "You are a careful assistant who answers in full sentences. ", count: 40)
+            func ask(_ question: String) async throws {
+                let body = """
+                    {"messages":[{"role":"system","content":"\(system)"},{"role":"user","content":"\(question)"}],\
+                    "max_tokens":2}
+                    """
+                let reply = try await h.send("/v1/chat/completions", json: body)
+                #expect(reply.status == 200, "\(reply.body)")
+            }
+            try await ask("What is a router?")
+            try await ask("What is a router, again?")
+            let state = try await h.state()
+            let snapshot = try #require(state["snapshot"] as? [String: Any])
+            let decisions = try #require(snapshot["recent_decisions"] as? [[String: Any]])
+            #expect(decisions.count == 2)
+            // The second request was credited the shared system prompt where the first went, and went there.
+            let second = try #require(decisions.last)
+            let top = try #require((second["top_scores"] as? [[String: Any]])?.first)
+            let share = try #require(top["cached_share"] as? Double)
+            #expect(share > 0.5, "cached share \(share)")
+            #expect(top["instance"] as? Int == decisions.first?["instance"] as? Int)
+            // And the engine there found it cached, as its /metrics say.
+            var hits = 0
+            for instance in instances { hits += await instance.stats().prefixCacheHits }
+            #expect(hits > 0)
+        }
+    }
+
     @Test func passesAStreamThroughByteForByte() async throws {
         let sample = try Self.fixture("vllm_chat_stream.txt")
         let fake = Self.fakeEngine(stream: Array(sample.utf8), pieceSize: 37)

@@ -57,7 +57,8 @@ enum DecisionLogView {
     }
 
     /// `i2 0.41  i0 0.52  i3 0.60`, the best in bold; an instance that could not take the request (down, or not
-    /// serving the model) is dimmed and marked `✗`.
+    /// serving the model) is dimmed and marked `✗`; the share of the prompt credited as cached there follows as
+    /// `c60%`.
     private static func scores(_ record: DecisionRecord, name: (Int) -> String) -> StyledText {
         var text = StyledText()
         for (index, scored) in record.topScores.enumerated() {
@@ -67,6 +68,9 @@ enum DecisionLogView {
                 text.append(Format.score(scored.score) + "✗", .dim)
             } else {
                 text.append(Format.score(scored.score), index == 0 ? CellStyle.text.bold : .text)
+            }
+            if let share = scored.cachedShare {
+                text.append(" c" + Format.percent(share), .accent)
             }
         }
         return text

@@ -22,6 +22,11 @@ enum HeaderView {
         items.append((4, rate("in", Format.rate(snapshot.arrivalsPerSecond), "/s"), true))
         items.append((7, rate("out", Format.rate(snapshot.completionsPerSecond), "/s"), true))
         items.append((8, rate("", Format.thousands(Int(snapshot.tokensPerSecond)), " tok/s"), true))
+        if let hit = snapshot.prefixHitRate {
+            var text = StyledText("prefix hit ", .dim)
+            text.append(Format.percent(hit), .accent)
+            items.append((9, text, true))
+        }
 
         let gap = 2
         func total(_ list: [(priority: Int, text: StyledText, right: Bool)]) -> Int {

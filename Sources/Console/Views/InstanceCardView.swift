@@ -10,6 +10,8 @@ import SwitchyardCore
 /// │ pred <256 ▆ 256-2k ▃ 2k+ ▁ │
 /// │ preempt 0   done 1,204     │
 /// ╰────────────────────────────╯
+///
+/// With a prefix cache at work, the last line also shows its hit rate (`hit 38%`) in place of the block count.
 /// ```
 enum InstanceCardView {
     static let height = 7
@@ -80,7 +82,13 @@ enum InstanceCardView {
         var blocks = StyledText("blk ", .dim)
         blocks.append("\(Format.compact(instance.kvBlocksUsed))/\(Format.compact(instance.kvBlocksTotal))", .dim)
         inner.write(last, y: 4)
-        if instance.kvBlocksTotal > 0, last.width + 2 + blocks.width <= w { inner.writeRight(blocks, y: 4) }
+        if let rate = instance.prefixHitRate {
+            var hit = StyledText("hit ", .dim)
+            hit.append(Format.percent(rate), .accent)
+            if last.width + 2 + hit.width <= w { inner.writeRight(hit, y: 4) }
+        } else if instance.kvBlocksTotal > 0, last.width + 2 + blocks.width <= w {
+            inner.writeRight(blocks, y: 4)
+        }
     }
 
     /// `label`, then pips, then `right` aligned to the right edge.

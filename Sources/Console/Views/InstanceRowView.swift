@@ -19,6 +19,7 @@ enum InstanceRowView {
         var showPred = true
         var showPre = true
         var showDone = true
+        var showHit = instance.prefixHitRate != nil
         let bucketCount = instance.predictedBuckets.count
         let doneText = Format.thousands(instance.completed)
         func fixedWidth() -> Int {
@@ -29,9 +30,11 @@ enum InstanceRowView {
             if showPred { total += 2 + bucketCount }
             if showPre { total += 2 + 4 + 3 }
             if showDone { total += 2 + 5 + max(5, doneText.count) }
+            if showHit { total += 2 + 4 + 4 }
             return total
         }
         let minimumBars = 12
+        if w - fixedWidth() < minimumBars { showHit = false }
         if w - fixedWidth() < minimumBars { showDone = false }
         if w - fixedWidth() < minimumBars { showPre = false }
         if w - fixedWidth() < minimumBars { showPred = false }
@@ -81,6 +84,10 @@ enum InstanceRowView {
         if showDone {
             line.append("  done ", .dim)
             line.append(doneText, .text)
+        }
+        if showHit, let rate = instance.prefixHitRate {
+            line.append("  hit ", .dim)
+            line.append(Format.percent(rate), .accent)
         }
         canvas.write(line.truncated(to: w), y: y)
     }

@@ -106,6 +106,25 @@ extension LiveRouter {
             self.prefixIndex = PrefixIndex(capacityTokens: Array(repeating: 500_000, count: backends.count))
         }
 
+        /// The cluster's prefix-cache hit rate: hits over queries summed over the backends that count them (vLLM),
+        /// else the mean of the rates they publish (SGLang); nil when none publishes either.
+        var clusterPrefixHitRate: Double? {
+            var queries = 0.0
+            var hits = 0.0
+            var rates: [Double] = []
+            for backend in backends {
+                guard let metrics = backend.metrics else { continue }
+                if let q = metrics.prefixCacheQueriesTotal, let h = metrics.prefixCacheHitsTotal {
+                    queries += q
+                    hits += h
+                } else if let rate = metrics.prefixCacheHitRate {
+                    rates.append(rate)
+                }
+            }
+            if queries > 0 { return min(1, hits / queries) }
+            return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+        }
+
         /// Fills each instance's expected cached tokens for `info` from the prefix index.
         func expectCachedTokens(of info: RequestInfo, in view: inout ClusterView, now: Double) {
             guard let prefix = info.prefix else { return }
@@ -251,7 +270,8 @@ extension LiveRouter {
                 predictedBuckets: predicted,
                 preemptions: Int(backend.metrics?.preemptionsTotal ?? 0),
                 completed: backend.completed,
-                requests: Array(requests)
+                requests: Array(requests),
+                prefixHitRate: backend.metrics?.prefixHitRate
             )
             switch health {
             case .down:

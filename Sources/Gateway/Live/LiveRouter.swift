@@ -238,7 +238,14 @@ public final class LiveRouter: Sendable {
         func record(_ decision: RoutingDecision) {
             let eligible = view.instances.map(\.healthy)
             state.decisions.append(
-                DecisionRecord(time: now, request: info, decision: decision, policy: policyName, eligible: eligible)
+                DecisionRecord(
+                    time: now,
+                    request: info,
+                    decision: decision,
+                    policy: policyName,
+                    eligible: eligible,
+                    cachedTokens: info.prefix == nil ? nil : view.instances.map(\.expectedCachedTokens)
+                )
             )
         }
         let target: Int
@@ -512,7 +519,7 @@ public final class LiveRouter: Sendable {
                     recentDecisions: state.decisions.recent(policy: comparison.name)
                 )
             }
-            return ClusterSnapshot(
+            var snapshot = ClusterSnapshot(
                 mode: .live,
                 workload: workload,
                 policy: state.policyName,
@@ -535,6 +542,8 @@ public final class LiveRouter: Sendable {
                 bucketLabels: (0..<buckets.count).map { buckets.label(of: $0) },
                 twin: twin
             )
+            snapshot.prefixHitRate = state.clusterPrefixHitRate
+            return snapshot
         }
     }
 

@@ -25,6 +25,11 @@ struct EngineMetricNames: Sendable {
     var generationTokensTotal: String?
     /// Counter of preemptions.
     var preemptionsTotal: String?
+    /// Counters of prefix-cache queries and hits, in tokens.
+    var prefixCacheQueries: String? = nil
+    var prefixCacheHits: String? = nil
+    /// Gauge of the prefix cache's hit rate in 0...1.
+    var prefixCacheHitRate: String? = nil
 
     /// vLLM, V0 and V1.
     ///
@@ -44,7 +49,10 @@ struct EngineMetricNames: Sendable {
         cacheConfigInfo: "vllm:cache_config_info",
         promptTokensTotal: "vllm:prompt_tokens_total",
         generationTokensTotal: "vllm:generation_tokens_total",
-        preemptionsTotal: "vllm:num_preemptions_total"
+        preemptionsTotal: "vllm:num_preemptions_total",
+        // In vllm/metrics_v1.txt (and the deprecated `vllm:gpu_prefix_cache_*` beside them).
+        prefixCacheQueries: "vllm:prefix_cache_queries_total",
+        prefixCacheHits: "vllm:prefix_cache_hits_total"
     )
 
     /// SGLang.
@@ -65,7 +73,9 @@ struct EngineMetricNames: Sendable {
         cacheConfigInfo: nil,
         promptTokensTotal: "sglang:prompt_tokens_total",
         generationTokensTotal: "sglang:generation_tokens_total",
-        preemptionsTotal: nil
+        preemptionsTotal: nil,
+        // `sglang:cache_hit_rate`, a gauge in 0...1: in sglang/metrics.txt.
+        prefixCacheHitRate: "sglang:cache_hit_rate"
     )
 
     /// llama.cpp `llama-server --metrics`.

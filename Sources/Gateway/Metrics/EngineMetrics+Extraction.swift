@@ -38,6 +38,9 @@ extension EngineMetrics {
         metrics.promptTokensTotal = names.promptTokensTotal.flatMap { finiteSum($0, in: scrape) }
         metrics.generationTokensTotal = names.generationTokensTotal.flatMap { finiteSum($0, in: scrape) }
         metrics.preemptionsTotal = names.preemptionsTotal.flatMap { finiteSum($0, in: scrape) }
+        metrics.prefixCacheQueriesTotal = names.prefixCacheQueries.flatMap { finiteSum($0, in: scrape) }
+        metrics.prefixCacheHitsTotal = names.prefixCacheHits.flatMap { finiteSum($0, in: scrape) }
+        metrics.prefixCacheHitRate = names.prefixCacheHitRate.flatMap { meanFraction($0, in: scrape) }
         return metrics
     }
 
