@@ -7,7 +7,7 @@ import TOMLKit
 ///
 /// ```toml
 /// listen = "127.0.0.1:8080"
-/// policy = "workload-aware"
+/// policy = "least-impact"
 /// # admin_token = "change-me"        # required when listen is beyond loopback
 /// max_body_bytes = 4194304
 /// # burst_max_context = 4096         # cap load-generator requests to the backends' context

@@ -42,7 +42,7 @@ public struct GatewayConfiguration: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         backends: [BackendDescriptor],
-        policy: String = "workload-aware",
+        policy: String = "least-impact",
         connectTimeout: Double = 2,
         firstByteTimeout: Double = 60,
         idleTimeout: Double = 30,

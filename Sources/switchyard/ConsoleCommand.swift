@@ -28,7 +28,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
     var logFile: String?
 
     @Option(help: "Routing policy to start with.")
-    var policy = "workload-aware"
+    var policy = "least-impact"
 
     @Option(help: "Start an A/B twin routed by this policy, fed the identical arrivals.")
     var compare: String?

@@ -145,7 +145,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Routing policy (default workload-aware; see `switchyard policies`; the oracle references are not available live)."
+            "Routing policy (default least-impact; see `switchyard policies`; the oracle references are not available live)."
     )
     var policy: String?
 

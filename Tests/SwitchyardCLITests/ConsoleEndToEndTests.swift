@@ -26,14 +26,14 @@ func consoleRespondsToKeysAsAPersonWouldSeeIt() async throws {
     defer { session.kill() }
     try session.start(command: "'\(switchyardBinaryPath())' --speed 4", environment: ["SWITCHYARD_DATA": ""])
 
-    var screen = try await session.waitFor { $0.contains("SWITCHYARD") && headerPolicy($0) == "workload-aware" }
+    var screen = try await session.waitFor { $0.contains("SWITCHYARD") && headerPolicy($0) == "least-impact" }
     #expect(screen.contains("SIM"), "the header says SIM:\n\(screen)")
     #expect(screen.contains("i0") && screen.contains("i3"), "four instance cards:\n\(screen)")
     #expect(screen.contains("Decisions"))
 
     // p switches to the next policy in the menu.
     try session.send("p")
-    screen = try await session.waitFor { headerPolicy($0) != nil && headerPolicy($0) != "workload-aware" }
+    screen = try await session.waitFor { headerPolicy($0) != nil && headerPolicy($0) != "least-impact" }
 
     // 1 picks the first policy (round-robin), and its decisions appear in the log.
     try session.send("1")

@@ -22,7 +22,7 @@ func liveConsoleDrivesARealGatewayOverEmulatedServers() async throws {
             "'\(switchyardBinaryPath())' console --backend a=http://127.0.0.1:18461 --backend b=http://127.0.0.1:18462 --listen 127.0.0.1:18470",
         environment: [:]
     )
-    var screen = try await session.waitFor { $0.contains("LIVE") && $0.contains("policy: workload-aware") }
+    var screen = try await session.waitFor { $0.contains("LIVE") && $0.contains("policy: least-impact") }
     #expect(screen.contains("gateway 127.0.0.1:18470"), "the header names the gateway:\n\(screen)")
     #expect(screen.contains("a ● up") && screen.contains("b ● up"), "one card per backend, both up:\n\(screen)")
 

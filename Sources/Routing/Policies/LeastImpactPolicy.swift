@@ -18,7 +18,8 @@ public struct LeastImpactPolicy: RoutingPolicy {
 
     public mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
         let decode = request.predictedOutputTokens
-        return view.pickLeast(reason: "least mixing impact, cached prefix credited") { instance in
+        let reason = request.prefix == nil ? "least mixing impact" : "least mixing impact, cached prefix credited"
+        return view.pickLeast(reason: reason) { instance in
             impact.cacheAwareEstimate(
                 prompt: request.promptTokens,
                 cached: instance.expectedCachedTokens,
