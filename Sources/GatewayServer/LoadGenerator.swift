@@ -61,22 +61,28 @@ public final class LoadGenerator: Sendable {
     /// - Throws: ``GatewayConfigError`` when the gateway is not listening yet.
     @discardableResult
     public func burst(_ kind: BurstKind) throws(GatewayConfigError) -> Int {
-        let (requests, target, model) = state.withLock { state in
-            (
-                BurstShape.requests(kind, startingAt: 0, firstID: 0, rng: &state.rng),
-                state.target, state.model
-            )
+        let words = self.words
+        let (sends, target) = state.withLock {
+            state -> ([(arrival: Double, body: ByteBuffer, path: String)], String?) in
+            let model = state.model
+            if kind == .conversation {
+                let turns = ConversationBurst.turns(startingAt: 0, words: words, rng: &state.rng)
+                return (
+                    turns.map { ($0.arrival, chatBody(for: $0, model: model), "/v1/chat/completions") }, state.target
+                )
+            }
+            let requests = BurstShape.requests(kind, startingAt: 0, firstID: 0, rng: &state.rng)
+            return (requests.map { ($0.arrival, body(for: $0, model: model), "/v1/completions") }, state.target)
         }
         guard let target else { throw GatewayConfigError(description: "The gateway is not listening yet.") }
-        let bodies = requests.map { body(for: $0, model: model) }
-        state.withLock { $0.sent += requests.count }
+        state.withLock { $0.sent += sends.count }
         Task {
             let start = ContinuousClock.now
             await withTaskGroup(of: Bool.self) { group in
-                for (request, body) in zip(requests, bodies) {
+                for send in sends {
                     group.addTask {
-                        try? await Task.sleep(until: start + .seconds(request.arrival), clock: .continuous)
-                        return await self.send(body, to: target)
+                        try? await Task.sleep(until: start + .seconds(send.arrival), clock: .continuous)
+                        return await self.send(send.body, to: target + send.path)
                     }
                 }
                 for await ok in group {
@@ -90,11 +96,11 @@ public final class LoadGenerator: Sendable {
                 }
             }
         }
-        return requests.count
+        return sends.count
     }
 
-    private func send(_ body: ByteBuffer, to target: String) async -> Bool {
-        var request = HTTPClientRequest(url: target + "/v1/completions")
+    private func send(_ body: ByteBuffer, to url: String) async -> Bool {
+        var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.body = .bytes(body)
@@ -110,6 +116,23 @@ public final class LoadGenerator: Sendable {
             logger.debug("load generator: \(error)")
             return false
         }
+    }
+
+    /// A streaming chat completion of one conversation turn: its messages, `max_tokens` its answer's length (with
+    /// `ignore_eos`), bounded by the context as ``body(for:model:)`` bounds a prompt.
+    func chatBody(for turn: ConversationBurst.Turn, model: String?) -> ByteBuffer {
+        var output = turn.outputTokens
+        if let maxContext { output = min(output, maxContext / 4) }
+        var object: [String: Any] = [
+            "messages": turn.messages.map { ["role": $0.role, "content": $0.content] },
+            "max_tokens": output,
+            "stream": true,
+            "stream_options": ["include_usage": true],
+            "ignore_eos": true,
+        ]
+        if let model { object["model"] = model }
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
+        return ByteBuffer(bytes: data)
     }
 
     func body(for request: SwitchyardCore.Request, model: String?) -> ByteBuffer {

@@ -95,7 +95,9 @@ public struct CompletionRequest: Sendable, Equatable {
             tokens = estimateTokens(text) + chatTokensPerMessage * messages.count
             // Rendered in order as a chat template would, so a conversation's later turns extend its earlier ones.
             prefix = PromptBlockHasher.hashes(
-                text: messages.map { "<|\($0.role ?? "user")|>\n\($0.content ?? "")\n" }.joined()
+                text: ChatRendering.render(
+                    messages.map { ChatTurn(role: $0.role ?? "user", content: $0.content ?? "") }
+                )
             )
         }
         let field = body.maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens"

@@ -64,4 +64,11 @@ public enum BundledPrompts {
         }
         return try ShareGPTReader.loadRecords(path: url.path)
     }
+
+    /// The sample's prompts as words, read once; empty when the sample is missing (callers then use their own
+    /// fallback text).
+    public static let words: [String] = {
+        let prompts = (try? load().map(\.prompt)) ?? []
+        return prompts.joined(separator: "\n").split(whereSeparator: \.isWhitespace).map(String.init)
+    }()
 }

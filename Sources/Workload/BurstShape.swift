@@ -12,7 +12,8 @@ import SwitchyardCore
 /// | `mixed` | 48 | 1 s | alternating: even positions prefill-heavy, odd positions decode-heavy | |
 ///
 /// Prefill-heavy mirrors the Azure code trace (long prompts, very short answers); decode-heavy mirrors long chat
-/// answers. Every burst request has the hint `burst`.
+/// answers. Every burst request has the hint `burst`. The `conversation` burst is not a train but eight multi-turn
+/// chats (``ConversationBurst``).
 public struct BurstShape: Sendable, Equatable {
     /// The number of requests in the burst.
     public var count: Int
@@ -41,6 +42,7 @@ public struct BurstShape: Sendable, Equatable {
         case .prefillHeavy: [prefillHeavy]
         case .decodeHeavy: [decodeHeavy]
         case .mixed: [prefillHeavy, decodeHeavy]
+        case .conversation: []
         }
     }
 
@@ -57,6 +59,12 @@ public struct BurstShape: Sendable, Equatable {
         firstID: Int,
         rng: inout some RandomNumberGenerator
     ) -> [Request] {
+        if kind == .conversation {
+            let words = BundledPrompts.words
+            return ConversationBurst.turns(startingAt: time, words: words, rng: &rng).enumerated().map {
+                ConversationBurst.request($0.element, id: firstID + $0.offset)
+            }
+        }
         let shapes = shapes(for: kind)
         let count = shapes[0].count
         let duration = shapes[0].duration

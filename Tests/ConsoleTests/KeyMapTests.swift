@@ -30,7 +30,9 @@ import Testing
         #expect(KeyMap.action(for: .character("3"), mode: .burstMenu) == .burst(.mixed))
         #expect(KeyMap.action(for: .character("m"), mode: .burstMenu) == .burst(.mixed))
         #expect(KeyMap.action(for: .escape, mode: .burstMenu) == .dismiss)
-        #expect(KeyMap.action(for: .character("4"), mode: .burstMenu) == nil)
+        #expect(KeyMap.action(for: .character("4"), mode: .burstMenu) == .burst(.conversation))
+        #expect(KeyMap.action(for: .character("c"), mode: .burstMenu) == .burst(.conversation))
+        #expect(KeyMap.action(for: .character("5"), mode: .burstMenu) == nil)
         #expect(KeyMap.action(for: .character("q"), mode: .burstMenu) == .quit)
     }
 

@@ -2,7 +2,7 @@ import SwitchyardCore
 import Testing
 import Workload
 
-@Test(arguments: BurstKind.allCases)
+@Test(arguments: [BurstKind.prefillHeavy, .decodeHeavy, .mixed])
 func burstsStayWithinTheirDocumentedShape(kind: BurstKind) {
     var rng = SeededGenerator(seed: 11)
     let burst = BurstShape.requests(kind, startingAt: 30, firstID: 500, rng: &rng)

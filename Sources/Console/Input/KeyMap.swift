@@ -25,6 +25,7 @@ public enum KeyMap {
         ("1 p", .prefillHeavy),
         ("2 d", .decodeHeavy),
         ("3 m", .mixed),
+        ("4 c", .conversation),
     ]
 
     /// The picker's key for the policy at `index`: `1`–`9`, `0`, then `a`–`z`; nil past those 36.
@@ -50,6 +51,7 @@ public enum KeyMap {
         case .character("1"), .character("p"): .burst(.prefillHeavy)
         case .character("2"), .character("d"): .burst(.decodeHeavy)
         case .character("3"), .character("m"): .burst(.mixed)
+        case .character("4"), .character("c"): .burst(.conversation)
         case .escape, .character("b"), .backspace: .dismiss
         default: nil
         }

@@ -1,11 +1,12 @@
 import SwitchyardCore
 
-/// The burst menu that `b` opens: three kinds of burst and their keys.
+/// The burst menu that `b` opens: the kinds of burst and their keys.
 enum BurstMenuView {
     static let notes: [BurstKind: String] = [
         .prefillHeavy: "long prompts, short answers",
         .decodeHeavy: "short prompts, long answers",
         .mixed: "both, alternating",
+        .conversation: "8 chats x 4 turns, one system prompt",
     ]
 
     /// Draws the menu centred on `canvas`.
