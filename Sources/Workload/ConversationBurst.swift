@@ -26,6 +26,7 @@ public enum ConversationBurst {
     ///   - time: when the burst starts.
     ///   - words: the text to cut messages from (the bundled ShareGPT prompts' words).
     ///   - rng: the seeded generator to draw from.
+    /// - Returns: 32 turns, sorted by arrival.
     public static func turns(startingAt time: Double, words: [String], rng: inout some RandomNumberGenerator) -> [Turn]
     {
         let source = words.isEmpty ? ["Tell", "me", "about", "routing", "requests", "across", "servers."] : words
