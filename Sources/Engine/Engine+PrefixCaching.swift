@@ -12,8 +12,13 @@ extension Engine {
     /// Leading prompt blocks of slot `s` found in the cache, and how many of those are evictable (using them
     /// again takes them out of the free space). At least the prompt's last token is always computed, as in vLLM.
     /// - Complexity: O(blocks found).
-    func cachedPrefix(of s: Int32) -> (blocks: Int, evictable: Int) {
+    mutating func cachedPrefix(of s: Int32) -> (blocks: Int, evictable: Int) {
         guard slotPrefix[Int(s)] != nil else { return (0, 0) }
+        if let last = prefixLookup, last.slot == s, last.generation == slots[Int(s)].generation,
+            last.version == prefixCache.version
+        {
+            return (last.blocks, last.evictable)
+        }
         let limit = (slots[Int(s)].prompt - 1) / config.blockSize
         var blocks = 0
         var evictable = 0
@@ -23,6 +28,7 @@ extension Engine {
             if state.evictable { evictable += 1 }
             blocks += 1
         }
+        prefixLookup = (s, slots[Int(s)].generation, prefixCache.version, blocks, evictable)
         return (blocks, evictable)
     }
 

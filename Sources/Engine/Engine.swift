@@ -73,6 +73,9 @@ public struct Engine: Sendable {
     /// `prefix_cache_queries` and `prefix_cache_hits`), counted at a request's first admission.
     public internal(set) var prefixQueries = 0
     public internal(set) var prefixHits = 0
+    /// The last prefix lookup: a head of the queue that cannot be admitted is looked up again every iteration,
+    /// and while the cache has not changed the answer is the same.
+    var prefixLookup: (slot: Int32, generation: Int32, version: Int, blocks: Int, evictable: Int)? = nil
 
     /// Iterations run so far.
     public private(set) var iteration = 0

@@ -25,6 +25,8 @@ public struct PrefixCache: Sendable {
     public private(set) var referenced = 0
     /// Blocks evicted so far.
     public private(set) var evictions = 0
+    /// Counts changes of what is cached or evictable, so that a lookup can be reused while it stays the same.
+    public private(set) var version = 0
 
     public init() {}
 
@@ -42,6 +44,7 @@ public struct PrefixCache: Sendable {
     @discardableResult
     public mutating func acquire(_ hash: UInt64) -> Bool {
         guard let e = index[hash] else { preconditionFailure("acquiring a block that is not cached") }
+        version &+= 1
         let i = Int(e)
         entries[i].refCount += 1
         guard entries[i].refCount == 1 else { return false }
@@ -64,6 +67,7 @@ public struct PrefixCache: Sendable {
     /// Registers a block a request has computed, referenced by that request.
     public mutating func register(_ hash: UInt64) -> Registered {
         if index[hash] != nil { return acquire(hash) ? .revived : .shared }
+        version &+= 1
         let entry = Entry(hash: hash, refCount: 1, prev: -1, next: -1)
         let e: Int32
         if let free = freeEntries.popLast() {
@@ -82,6 +86,7 @@ public struct PrefixCache: Sendable {
     @discardableResult
     public mutating func release(_ hash: UInt64) -> Bool {
         guard let e = index[hash] else { preconditionFailure("releasing a block that is not cached") }
+        version &+= 1
         let i = Int(e)
         precondition(entries[i].refCount > 0, "releasing a block no request references")
         entries[i].refCount -= 1
@@ -100,6 +105,7 @@ public struct PrefixCache: Sendable {
     @discardableResult
     public mutating func evictOldest() -> Bool {
         guard oldest >= 0 else { return false }
+        version &+= 1
         let e = oldest
         unlink(e)
         index.removeValue(forKey: entries[Int(e)].hash)

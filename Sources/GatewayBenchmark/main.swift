@@ -32,6 +32,13 @@ let concurrency = Int(option("--concurrency") ?? "64") ?? 64
 let streaming = arguments.contains("--stream")
 let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 
+// `--bare-proxy PORT --backends URL,URL`: the floor of a Hummingbird + AsyncHTTPClient proxy, until Ctrl-C.
+if let port = option("--bare-proxy").flatMap({ Int($0) }) {
+    let backends = (option("--backends") ?? "").split(separator: ",").map(String.init)
+    try await runBareProxy(listen: port, backends: backends, logger: quiet)
+    exit(0)
+}
+
 // `--held N [--seconds S]`: CPU of the live router while N requests wait in its queue, waiting on its continuation
 // and, for comparison, re-asking every 10 ms as the gateway did before.
 if let held = option("--held").flatMap({ Int($0) }) {

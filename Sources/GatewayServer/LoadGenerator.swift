@@ -123,16 +123,8 @@ public final class LoadGenerator: Sendable {
     func chatBody(for turn: ConversationBurst.Turn, model: String?) -> ByteBuffer {
         var output = turn.outputTokens
         if let maxContext { output = min(output, maxContext / 4) }
-        var object: [String: Any] = [
-            "messages": turn.messages.map { ["role": $0.role, "content": $0.content] },
-            "max_tokens": output,
-            "stream": true,
-            "stream_options": ["include_usage": true],
-            "ignore_eos": true,
-        ]
-        if let model { object["model"] = model }
-        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
-        return ByteBuffer(bytes: data)
+        let messages = turn.messages.map { ["role": $0.role, "content": $0.content] }
+        return Self.streamingBody(["messages": messages], maxTokens: output, model: model)
     }
 
     func body(for request: SwitchyardCore.Request, model: String?) -> ByteBuffer {
@@ -142,13 +134,18 @@ public final class LoadGenerator: Sendable {
             output = min(output, maxContext / 2)
             prompt = max(1, min(prompt, maxContext - output - 16))
         }
-        var object: [String: Any] = [
-            "prompt": promptText(tokens: prompt, offset: request.id.rawValue &* 7919),
-            "max_tokens": output,
-            "stream": true,
-            "stream_options": ["include_usage": true],
-            "ignore_eos": true,
-        ]
+        let text = promptText(tokens: prompt, offset: request.id.rawValue &* 7919)
+        return Self.streamingBody(["prompt": text], maxTokens: output, model: model)
+    }
+
+    /// `fields` plus what every load-generator request asks for: a stream with usage, exactly `maxTokens` tokens
+    /// (`ignore_eos`), and the model when known.
+    static func streamingBody(_ fields: [String: Any], maxTokens: Int, model: String?) -> ByteBuffer {
+        var object = fields
+        object["max_tokens"] = maxTokens
+        object["stream"] = true
+        object["stream_options"] = ["include_usage": true]
+        object["ignore_eos"] = true
         if let model { object["model"] = model }
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
         return ByteBuffer(bytes: data)

@@ -37,32 +37,15 @@ public struct MixingImpact: Sendable, Equatable {
 
     /// The impact of adding a request with `prompt` tokens and `decode` (predicted) output tokens to `instance`.
     public func estimate(prompt: Int, decode: Double, on instance: InstanceLoad, cost: CostModel) -> Estimate {
-        let p = Double(prompt)
-        let n = Double(instance.decodeCount)
-        let queued = Double(instance.prefillPromptTokens)
-        let context = Double(instance.decodeContextTokens)
-        let stall = cost.perPrefillToken * p * n
-        var prefill = stall + cost.perPrefillToken * (queued + p)
-        prefill += max(0, stall - epsilon)
-
-        let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
-        let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
-        let iteration = cost.fixed + cost.perDecodeSequence * (n + 1) + cost.perContextToken * (context + p)
-        var decodeImpact = decode * iteration
-        decodeImpact +=
-            n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
-
-        // KV pressure: the share of the request's need that does not fit in the free cache waits.
-        let capacity = Double(instance.kvCapacityTokens)
-        if capacity > 0 {
-            let free = (1 - instance.kvUsage) * capacity - queued
-            let need = p + decode
-            if need > free {
-                let overflow = min(1, (need - max(0, free)) / need)
-                decodeImpact += overflow * meanRemaining * iteration
-            }
-        }
-        return Estimate(prefill: prefill, decode: decodeImpact, combined: alpha * prefill + (1 - alpha) * decodeImpact)
+        estimate(
+            prompt: prompt,
+            computed: prompt,
+            queued: instance.prefillPromptTokens,
+            decode: decode,
+            on: instance,
+            cost: cost,
+            evictionReuse: nil
+        )
     }
 
     /// The impact of adding the request to `instance` when `cached` of its prompt tokens are expected to be in the
@@ -79,10 +62,32 @@ public struct MixingImpact: Sendable, Equatable {
         cost: CostModel,
         evictionReuse: Double
     ) -> Estimate {
+        estimate(
+            prompt: prompt,
+            computed: max(0, prompt - cached),
+            queued: instance.prefillUncachedTokens,
+            decode: decode,
+            on: instance,
+            cost: cost,
+            evictionReuse: evictionReuse
+        )
+    }
+
+    /// The estimate with `computed` of the `prompt` tokens to prefill and `queued` prefill tokens ahead of them;
+    /// with `evictionReuse`, the charge for evicting idle cached prefixes too.
+    private func estimate(
+        prompt: Int,
+        computed: Int,
+        queued queuedTokens: Int,
+        decode: Double,
+        on instance: InstanceLoad,
+        cost: CostModel,
+        evictionReuse: Double?
+    ) -> Estimate {
         let p = Double(prompt)
-        let computed = Double(max(0, prompt - cached))
+        let computed = Double(computed)
         let n = Double(instance.decodeCount)
-        let queued = Double(instance.prefillUncachedTokens)
+        let queued = Double(queuedTokens)
         let context = Double(instance.decodeContextTokens)
         let stall = cost.perPrefillToken * computed * n
         var prefill = stall + cost.perPrefillToken * (queued + computed)
@@ -96,6 +101,7 @@ public struct MixingImpact: Sendable, Equatable {
         decodeImpact +=
             n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
 
+        // KV pressure: the share of the request's new blocks that does not fit in the free cache waits.
         let capacity = Double(instance.kvCapacityTokens)
         if capacity > 0 {
             let free = (1 - instance.kvUsage) * capacity - queued
@@ -104,11 +110,13 @@ public struct MixingImpact: Sendable, Equatable {
                 let overflow = min(1, (need - max(0, free)) / need)
                 decodeImpact += overflow * meanRemaining * iteration
             }
-            // Cached prefixes no request uses sit in the free space; new blocks beyond the rest of it evict them.
-            let idleCached = max(0, Double(instance.prefixIndexTokens - instance.outstandingPromptTokens))
-            let unheld = max(0, free - idleCached)
-            let evicted = min(idleCached, max(0, need - unheld))
-            prefill += evictionReuse * cost.perPrefillToken * evicted
+            if let evictionReuse {
+                // Cached prefixes no request uses sit in the free space; new blocks beyond the rest of it evict them.
+                let idleCached = max(0, Double(instance.prefixIndexTokens - instance.outstandingPromptTokens))
+                let unheld = max(0, free - idleCached)
+                let evicted = min(idleCached, max(0, need - unheld))
+                prefill += evictionReuse * cost.perPrefillToken * evicted
+            }
         }
         return Estimate(prefill: prefill, decode: decodeImpact, combined: alpha * prefill + (1 - alpha) * decodeImpact)
     }
