@@ -8,7 +8,7 @@ every policy is evaluated on the remaining 75% of each workload.
 import json, subprocess, sys, statistics
 
 BIN = ".build/release/switchyard"
-POLICIES = ["round-robin", "least-tokens", "least-requests", "power-of-two", "llm-d", "min-min", "workload-aware",
+POLICIES = ["round-robin", "least-tokens", "least-requests", "power-of-two", "llm-d", "min-min", "workload-aware", "least-impact",
             "workload-aware-oracle", "rl-baseline", "rl-aware", "rl", "oracle"]
 WORKLOADS = ["azure-conv", "azure-code", "sharegpt", "vidur", "mix:azure-conv+azure-code"]
 requests = sys.argv[sys.argv.index("--requests") + 1] if "--requests" in sys.argv else "4000"

@@ -36,7 +36,9 @@ public enum CapacityEstimator {
             workload: queued
         )
         simulation.runToCompletion()
-        return steadyRate(finished: simulation.records.map(\.finished), admitted: simulation.records.map(\.admitted))
+        // Requests the instance rejects (longer than its context) are not served: they say nothing of its rate.
+        let served = simulation.records.filter { !$0.rejected }
+        return steadyRate(finished: served.map(\.finished), admitted: served.map(\.admitted))
     }
 
     /// Completions per second from the time a tenth of the requests had finished to the last admission; the whole

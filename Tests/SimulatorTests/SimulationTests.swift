@@ -196,3 +196,25 @@ struct HoldAll: RoutingPolicy {
     }
     #expect(simulation.metrics.e2e.mean >= floor)
 }
+
+@Test func requestsLongerThanTheModelLengthAreRejectedAndCountedNotClamped() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let long = profile.maxModelLen
+    let requests = [
+        Request(id: RequestID(0), arrival: 0, promptTokens: 100, outputTokens: 10),
+        Request(id: RequestID(1), arrival: 0.1, promptTokens: long - 5, outputTokens: 10),
+        Request(id: RequestID(2), arrival: 0.2, promptTokens: 200, outputTokens: 10),
+    ]
+    var simulation = Simulation(
+        config: SimulationConfig(instances: 2, profile: profile),
+        policy: RoundRobinPolicy(),
+        predictor: PromptBucketMeanPredictor(training: requests),
+        workload: requests
+    )
+    simulation.runToCompletion()
+    #expect(simulation.metrics.rejected == 1)
+    #expect(simulation.metrics.clamped == 0)
+    #expect(simulation.metrics.completed == 2, "the others complete")
+    #expect(simulation.records[1].rejected && simulation.records[1].instance == -1, "routed nowhere")
+    #expect(simulation.unfinished == 0)
+}
