@@ -174,6 +174,7 @@ let package = Package(
         .testTarget(
             name: "EmulatorTests",
             dependencies: ["Emulator", "SwitchyardCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .target(

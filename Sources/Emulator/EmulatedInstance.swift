@@ -20,6 +20,13 @@ public actor EmulatedInstance {
         var target: Int
         var decoding: Bool
         var reason: Generation.FinishReason
+        /// Emulated times of its arrival, first admission, first token and latest token, for vLLM's histograms.
+        var arrival = 0.0
+        var admitted: Double? = nil
+        var firstToken: Double? = nil
+        var lastToken = 0.0
+        /// The request's `max_tokens` (or the cap that stood for it).
+        var maxTokens = 0
     }
 
     public nonisolated let configuration: EmulatorConfiguration
@@ -42,6 +49,9 @@ public actor EmulatedInstance {
     private(set) var promptTokensTotal = 0
     private(set) var generationTokensTotal = 0
     private(set) var successTotal: [Generation.FinishReason: Int] = [:]
+    private(set) var histograms = VLLMHistograms()
+    /// When the instance started, in seconds since 1970, for the `_created` series prometheus_client publishes.
+    private let startedAt = Date().timeIntervalSince1970
 
     /// Creates an idle instance.
     /// - Parameter configuration: the profile, speed, name and initial faults.
@@ -103,15 +113,17 @@ public actor EmulatedInstance {
         let id = RequestID(nextID)
         nextID += 1
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .unbounded)
+        advanceIdleClock()
         trackers[id] = Tracker(
             continuation: continuation,
             prompt: prompt,
             generated: 0,
             target: output,
             decoding: false,
-            reason: reason
+            reason: reason,
+            arrival: now,
+            maxTokens: cap
         )
-        advanceIdleClock()
         engine.submit(
             Request(id: id, arrival: now, promptTokens: prompt, outputTokens: output, prefix: prefix),
             now: now
@@ -160,7 +172,9 @@ public actor EmulatedInstance {
             generationTokens: generationTokensTotal,
             finishedByReason: successTotal,
             prefixCacheQueries: engine.prefixQueries,
-            prefixCacheHits: engine.prefixHits
+            prefixCacheHits: engine.prefixHits,
+            histograms: histograms,
+            startedAt: startedAt
         )
     }
 
@@ -188,6 +202,7 @@ public actor EmulatedInstance {
                 try? await Task.sleep(for: .seconds(wall))
             }
             now += summary.duration
+            histograms.iterationTokens.observe(Double(summary.prefillTokens + summary.decodeTokens))
             deliver(events)
         }
         driver = nil
@@ -202,39 +217,62 @@ public actor EmulatedInstance {
             trackers[event.request]?.decoding = false
         }
         for id in trackers.keys where trackers[id]?.decoding == true {
-            emit(id)
+            emit(id, gap: true)
         }
         for event in events {
             switch event.kind {
             case .firstToken:
                 promptTokensTotal += trackers[event.request]?.prompt ?? 0
-                emit(event.request)
+                if let arrival = trackers[event.request]?.arrival {
+                    histograms.timeToFirstToken.observe(event.time - arrival)
+                }
+                trackers[event.request]?.firstToken = event.time
+                trackers[event.request]?.lastToken = event.time
+                emit(event.request, gap: false)
                 trackers[event.request]?.decoding = true
             case .resumed:
-                emit(event.request)
+                emit(event.request, gap: true)
                 trackers[event.request]?.decoding = true
             case .finished:
-                finish(event.request)
-            case .admitted, .preempted:
+                finish(event.request, at: event.time)
+            case .admitted:
+                if trackers[event.request]?.admitted == nil { trackers[event.request]?.admitted = event.time }
+            case .preempted:
                 break
             }
         }
     }
 
-    private func emit(_ id: RequestID) {
+    /// Yields the request's next token; with `gap`, its time since the previous one counts as an inter-token latency.
+    private func emit(_ id: RequestID, gap: Bool) {
         guard var tracker = trackers[id], tracker.generated < tracker.target else { return }
+        if gap {
+            histograms.timePerOutputToken.observe(now - tracker.lastToken)
+            histograms.interTokenLatency.observe(now - tracker.lastToken)
+            tracker.lastToken = now
+        }
         tracker.generated += 1
         generationTokensTotal += 1
         tracker.continuation.yield(tracker.generated)
         trackers[id] = tracker
     }
 
-    private func finish(_ id: RequestID) {
+    private func finish(_ id: RequestID, at end: Double) {
         guard let tracker = trackers[id] else { return }
         // The engine's count is the truth; make up any token the bookkeeping missed.
-        while let current = trackers[id], current.generated < current.target { emit(id) }
+        while let current = trackers[id], current.generated < current.target { emit(id, gap: false) }
         tracker.continuation.finish()
         successTotal[tracker.reason, default: 0] += 1
+        let admitted = tracker.admitted ?? tracker.arrival
+        histograms.finished(
+            arrival: tracker.arrival,
+            admitted: admitted,
+            firstToken: tracker.firstToken ?? end,
+            end: end,
+            prompt: tracker.prompt,
+            generated: tracker.target,
+            maxTokens: tracker.maxTokens
+        )
         trackers[id] = nil
     }
 }

@@ -17,4 +17,8 @@ public struct InstanceStats: Sendable, Equatable {
     /// `vllm:prefix_cache_hits_total`).
     public var prefixCacheQueries = 0
     public var prefixCacheHits = 0
+    /// vLLM's request and iteration histograms.
+    public var histograms = VLLMHistograms()
+    /// When the instance started, in seconds since 1970 (the value of the `_created` series).
+    public var startedAt = 0.0
 }

@@ -1,0 +1,64 @@
+import Emulator
+import Foundation
+import Testing
+
+/// The emulator's `/metrics` against a real vLLM V1 server's (Fixtures/vllm_metrics_v1.txt, a copy of
+/// ../shared/data/engine-samples/vllm/metrics_v1.txt): every `vllm:` metric of the capture is published with the
+/// same type, and every sample series with the same label names, so monitors built for vLLM read the emulator.
+@Suite struct VLLMMetricParityTests {
+    /// Metric name → type, and sample name → the label-name sets its samples carry.
+    struct Exposition {
+        var types: [String: String] = [:]
+        var labelSets: [String: Set<[String]>] = [:]
+
+        init(_ text: String) {
+            for line in text.split(separator: "\n") {
+                if line.hasPrefix("# TYPE ") {
+                    let parts = line.split(separator: " ")
+                    if parts.count >= 4 { types[String(parts[2])] = String(parts[3]) }
+                    continue
+                }
+                guard !line.hasPrefix("#"), let brace = line.firstIndex(of: "{"), let close = line.firstIndex(of: "}")
+                else { continue }
+                let name = String(line[..<brace])
+                let names = line[line.index(after: brace)..<close].split(separator: ",").compactMap {
+                    $0.split(separator: "=").first.map(String.init)
+                }
+                labelSets[name, default: []].insert(names.sorted())
+            }
+        }
+    }
+
+    @Test func everyVLLMMetricOfARealServerIsPublishedWithItsTypeAndLabels() async throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/vllm_metrics_v1.txt", withExtension: nil))
+        let real = Exposition(try String(contentsOf: url, encoding: .utf8))
+        let instance = try Fixture.instance()
+        let generation = try await instance.submit(promptTokens: 40, maxTokens: 6)
+        for await _ in generation.tokens {}
+        let ours = Exposition(await instance.stats().prometheusText(modelName: "m"))
+        let vllmTypes = real.types.filter { $0.key.hasPrefix("vllm:") }
+        #expect(vllmTypes.count > 40, "the capture holds vLLM's metrics")
+        for (name, type) in vllmTypes.sorted(by: { $0.key < $1.key }) {
+            #expect(ours.types[name] == type, "\(name): \(type) in vLLM, \(ours.types[name] ?? "missing") here")
+        }
+        for (name, sets) in real.labelSets where name.hasPrefix("vllm:") && name != "vllm:cache_config_info" {
+            #expect(ours.labelSets[name] == sets, "\(name): labels \(sets) in vLLM, \(ours.labelSets[name] ?? []) here")
+        }
+    }
+
+    @Test func latencyHistogramsCountEachRequestAndItsTokenGaps() async throws {
+        let instance = try Fixture.instance()
+        for _ in 0..<3 {
+            let generation = try await instance.submit(promptTokens: 100, maxTokens: 5)
+            for await _ in generation.tokens {}
+        }
+        let histograms = await instance.stats().histograms
+        #expect(histograms.timeToFirstToken.count == 3)
+        #expect(histograms.e2eLatency.count == 3)
+        #expect(histograms.interTokenLatency.count == 3 * 4, "four gaps after each first token")
+        #expect(histograms.generationTokens.sum == 15)
+        #expect(histograms.promptTokens.sum == 300)
+        #expect(histograms.e2eLatency.sum >= histograms.timeToFirstToken.sum)
+        #expect(histograms.iterationTokens.count > 0)
+    }
+}
