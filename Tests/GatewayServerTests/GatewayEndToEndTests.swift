@@ -43,7 +43,9 @@ import Testing
             let backends = try #require(state["backends"] as? [[String: Any]])
             #expect(backends.allSatisfy { $0["engine"] as? String == "vllm" })
             let snapshot = try #require(state["snapshot"] as? [String: Any])
-            #expect((snapshot["recent_decisions"] as? [Any])?.count == 2)
+            // One decision per request, or two when a request was retried on a fresh connection under load.
+            let decided = (snapshot["recent_decisions"] as? [[String: Any]] ?? []).compactMap { $0["request"] as? Int }
+            #expect(Set(decided).count == 2 && decided.count <= 4, "decisions for requests \(decided)")
             // One spelling throughout: no camelCase key anywhere in the reply.
             let stateText = try await h.send("/admin/state", method: .GET).body
             #expect(stateText.range(of: #""[a-z]+[A-Z][A-Za-z]*":"#, options: .regularExpression) == nil)
