@@ -49,6 +49,21 @@ public struct PrefixIndex: Sendable {
         return min(blocks * prefix.blockTokens, max(0, promptTokens - 1))
     }
 
+    /// Credits each of `instances` (in index order) with the tokens of `prefix` the record holds for it
+    /// (``InstanceLoad/expectedCachedTokens``) and the size of its record (``InstanceLoad/prefixIndexTokens``):
+    /// the view a policy sees for one request, the same in the simulator and the live router.
+    public func credit(_ instances: inout [InstanceLoad], for prefix: PrefixHashes, promptTokens: Int, now: Double) {
+        for index in instances.indices {
+            instances[index].expectedCachedTokens = cachedTokens(
+                of: prefix,
+                promptTokens: promptTokens,
+                at: index,
+                now: now
+            )
+            instances[index].prefixIndexTokens = tokens(at: index)
+        }
+    }
+
     /// Records that `prefix` (a prompt of `promptTokens`) was sent to `instance` at `now`: its blocks are used
     /// there now, and the oldest or aged blocks beyond the capacity are forgotten.
     public mutating func record(_ prefix: PrefixHashes, promptTokens: Int, at instance: Int, now: Double) {

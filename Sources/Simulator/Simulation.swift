@@ -342,15 +342,7 @@ public struct Simulation: Sendable {
             }
             return
         }
-        for i in loads.indices {
-            loads[i].expectedCachedTokens = prefixIndex.cachedTokens(
-                of: prefix,
-                promptTokens: info.promptTokens,
-                at: i,
-                now: now
-            )
-            loads[i].prefixIndexTokens = prefixIndex.tokens(at: i)
-        }
+        prefixIndex.credit(&loads, for: prefix, promptTokens: info.promptTokens, now: now)
         viewHasPrefix = true
     }
 

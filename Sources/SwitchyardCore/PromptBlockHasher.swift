@@ -10,16 +10,14 @@ public enum PromptBlockHasher {
 
     /// The chained block hashes of `text`, each block standing for about 16 tokens; nil for an empty text.
     public static func hashes(text: String) -> PrefixHashes? {
-        var bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return nil }
+        let count = text.utf8.count
+        guard count > 0 else { return nil }
         var hashes: [UInt64] = []
-        hashes.reserveCapacity((bytes.count + bytesPerBlock - 1) / bytesPerBlock)
+        hashes.reserveCapacity((count + bytesPerBlock - 1) / bytesPerBlock)
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        bytes.withUnsafeMutableBufferPointer { buffer in
-            for (index, byte) in buffer.enumerated() {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-                if (index + 1) % bytesPerBlock == 0 || index + 1 == buffer.count { hashes.append(hash) }
-            }
+        for (index, byte) in text.utf8.enumerated() {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            if (index + 1) % bytesPerBlock == 0 || index + 1 == count { hashes.append(hash) }
         }
         return PrefixHashes(blockTokens: tokensPerBlock, hashes: hashes)
     }

@@ -128,15 +128,7 @@ extension LiveRouter {
         /// Fills each instance's expected cached tokens for `info` from the prefix index.
         func expectCachedTokens(of info: RequestInfo, in view: inout ClusterView, now: Double) {
             guard let prefix = info.prefix else { return }
-            for index in view.instances.indices {
-                view.instances[index].expectedCachedTokens = prefixIndex.cachedTokens(
-                    of: prefix,
-                    promptTokens: info.promptTokens,
-                    at: index,
-                    now: now
-                )
-                view.instances[index].prefixIndexTokens = prefixIndex.tokens(at: index)
-            }
+            prefixIndex.credit(&view.instances, for: prefix, promptTokens: info.promptTokens, now: now)
         }
 
         mutating func admit(
