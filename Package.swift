@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure modules: no NIO, no ncurses, no I/O in the logic.
@@ -90,6 +95,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Generated once from Protos/ by Scripts/generate-protos.sh (Envoy's ext_proc v3, gRPC health); committed.
+        .target(
+            name: "ExtProcAPI",
+            dependencies: [
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Edges: the Envoy endpoint picker (GIE's ext_proc protocol) around the gateway's router and pool.
+        .target(
+            name: "EndpointPicker",
+            dependencies: [
+                "SwitchyardCore", "Routing", "Workload", "Gateway", "GatewayServer", "RouterCore", "OpenAIWire",
+                "ExtProcAPI",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Emulator",
             dependencies: [
@@ -114,7 +143,9 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator", "Gateway", "GatewayServer", "TrainingData",
+                "EndpointPicker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

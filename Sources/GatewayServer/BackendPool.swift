@@ -11,8 +11,8 @@ import Synchronization
 /// models each backend serves. What it learns goes into the ``LiveRouter``.
 public final class BackendPool: Sendable {
     public let router: LiveRouter
-    let configuration: GatewayConfiguration
-    let clock: GatewayClock
+    public let configuration: GatewayConfiguration
+    public let clock: GatewayClock
     let metrics: GatewayMetrics
     let logger: Logger
     /// For streams: no read timeout; the proxy's watchdog applies the first-byte and idle timeouts.

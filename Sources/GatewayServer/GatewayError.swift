@@ -6,17 +6,24 @@ import OpenAIWire
 
 /// An error the gateway itself answers with, in OpenAI's error shape:
 /// `{"error": {"message", "type", "param", "code"}}`.
-struct GatewayError: Error, Sendable {
-    var status: HTTPResponse.Status
-    var message: String
+public struct GatewayError: Error, Sendable {
+    public var status: HTTPResponse.Status
+    public var message: String
     var type: String
     var param: String?
 
-    static func badRequest(_ message: String, param: String? = nil) -> Self {
+    public init(status: HTTPResponse.Status, message: String, type: String, param: String? = nil) {
+        self.status = status
+        self.message = message
+        self.type = type
+        self.param = param
+    }
+
+    public static func badRequest(_ message: String, param: String? = nil) -> Self {
         Self(status: .badRequest, message: message, type: "BadRequestError", param: param)
     }
 
-    static func tooLarge(limit: Int) -> Self {
+    public static func tooLarge(limit: Int) -> Self {
         Self(
             status: .contentTooLarge,
             message: "The request body is larger than the gateway's limit of \(limit) bytes (--max-body-bytes).",
@@ -24,7 +31,7 @@ struct GatewayError: Error, Sendable {
         )
     }
 
-    static func unknownModel(_ model: String, served: [String]) -> Self {
+    public static func unknownModel(_ model: String, served: [String]) -> Self {
         Self(
             status: .notFound,
             message: "The model '\(model)' does not exist. The backends serve: \(served.joined(separator: ", ")).",
@@ -33,21 +40,21 @@ struct GatewayError: Error, Sendable {
         )
     }
 
-    static let noBackend = Self(
+    public static let noBackend = Self(
         status: .serviceUnavailable,
         message: "No backend is up to serve this request; see /admin/state.",
         type: "ServiceUnavailableError"
     )
 
-    static func badGateway(_ backend: String, _ reason: String) -> Self {
+    public static func badGateway(_ backend: String, _ reason: String) -> Self {
         Self(status: .badGateway, message: "Backend \(backend) failed: \(reason).", type: "BadGatewayError")
     }
 
-    static func timeout(_ backend: String, _ reason: String) -> Self {
+    public static func timeout(_ backend: String, _ reason: String) -> Self {
         Self(status: .gatewayTimeout, message: "Backend \(backend): \(reason).", type: "GatewayTimeoutError")
     }
 
-    static func notFound(method: String, path: String) -> Self {
+    public static func notFound(method: String, path: String) -> Self {
         Self(
             status: .notFound,
             message:
@@ -56,7 +63,7 @@ struct GatewayError: Error, Sendable {
         )
     }
 
-    static func unauthorized() -> Self {
+    public static func unauthorized() -> Self {
         Self(
             status: .unauthorized,
             message: "/admin/* needs 'Authorization: Bearer <token>' (the --admin-token).",
@@ -64,7 +71,14 @@ struct GatewayError: Error, Sendable {
         )
     }
 
-    var json: Data {
+    /// The HTTP status code.
+    public var code: Int { Int(status.code) }
+
+    public static func unavailable(_ message: String) -> Self {
+        Self(status: .serviceUnavailable, message: message, type: "ServiceUnavailableError")
+    }
+
+    public var json: Data {
         OpenAIErrorBody(message: message, type: type, param: param, code: Int(status.code)).encoded()
     }
 

@@ -20,6 +20,7 @@ struct ProxyHandler: Sendable {
     let logger: Logger
 
     var router: LiveRouter { pool.router }
+    var lifecycle: RequestLifecycle { RequestLifecycle(pool: pool, metrics: metrics) }
     var configuration: GatewayConfiguration { pool.configuration }
     var clock: GatewayClock { pool.clock }
 
@@ -60,7 +61,7 @@ struct ProxyHandler: Sendable {
         while true {
             var allowed = eligible ?? Set(router.descriptors.indices)
             allowed.subtract(excluded)
-            guard let ticket = await admit(info, eligible: allowed) else {
+            guard let ticket = await lifecycle.admit(info, eligible: allowed) else {
                 if let serverError { return serverError }
                 metrics.rejected(reason: "no_backend")
                 return GatewayError.noBackend.response
@@ -98,41 +99,6 @@ struct ProxyHandler: Sendable {
                     return GatewayError.badGateway(name, reason).response
                 }
                 router.finish(ticket, outcome: .rerouted, now: clock.now())
-            }
-        }
-    }
-
-    /// Routes, waiting in the router's queue while the policy holds. Nil when no backend is up or the client left.
-    ///
-    /// A held request sleeps on the router's wait, which an event that may let it go resumes (no polling); a timer
-    /// wakes it at its hold limit, when it goes to the least-loaded backend whatever the policy says.
-    private func admit(_ info: RequestInfo, eligible: Set<Int>) async -> LiveRouter.Ticket? {
-        var held = false
-        let start = clock.now()
-        let limit = configuration.holdLimit
-        var timer: Task<Void, Never>? = nil
-        defer { timer?.cancel() }
-        while true {
-            let now = clock.now()
-            let seen = router.changeCount
-            switch router.route(info, now: now, held: held, eligible: eligible, mayHold: now - start < limit) {
-            case .routed(let ticket): return ticket
-            case .noBackend: return nil
-            case .hold:
-                if !held {
-                    held = true
-                    let router = self.router
-                    let wait = max(0, limit - (now - start)) + 0.001
-                    timer = Task {
-                        try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
-                        if !Task.isCancelled { router.wake(info) }
-                    }
-                }
-                await router.waitForTurn(info, after: seen)
-                if Task.isCancelled {
-                    router.leaveQueue(info)
-                    return nil
-                }
             }
         }
     }
@@ -343,35 +309,8 @@ struct ProxyHandler: Sendable {
     }
 
     /// Ends the request in the router and the metrics.
-    /// - Parameters:
-    ///   - ticket: The routed request.
-    ///   - outcome: How it ended.
-    ///   - label: The metrics outcome, when not the default for `outcome`.
     func end(_ ticket: LiveRouter.Ticket, outcome: LiveRouter.Outcome, label: String? = nil) {
-        let now = clock.now()
-        let name = router.descriptors[ticket.backend].name
-        let timing = router.finish(ticket, outcome: outcome, now: now)
-        switch outcome {
-        case .completed(let tokens):
-            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "ok")
-            let count = tokens ?? timing?.streamed ?? 0
-            metrics.tokens(backend: name, count: count)
-            let first = timing?.firstToken
-            let tbt: Double? = first.flatMap { first in count > 1 ? (now - first) / Double(count - 1) : nil }
-            metrics.latencies(
-                backend: name,
-                policy: ticket.policy,
-                e2e: now - ticket.info.arrival,
-                ttft: first.map { $0 - ticket.info.arrival },
-                tbt: tbt
-            )
-        case .backendFailed:
-            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "backend_error")
-        case .abandoned:
-            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: label ?? "client_gone")
-        case .rerouted:
-            break
-        }
+        lifecycle.end(ticket, outcome: outcome, label: label)
     }
 
     // swift-format-ignore: NeverForceUnwrap

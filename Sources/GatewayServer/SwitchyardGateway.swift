@@ -21,7 +21,7 @@ public final class SwitchyardGateway: Sendable {
     public let metrics: GatewayMetrics
     public let generator: LoadGenerator
     public let clock: GatewayClock
-    let logger: Logger
+    public let logger: Logger
     private let boundPort: Mutex<Int?>
     /// The running service group, for ``stop()``.
     private let running = Mutex<ServiceGroup?>(nil)
@@ -78,10 +78,13 @@ public final class SwitchyardGateway: Sendable {
     /// Probes the backends, then serves and scrapes until cancelled or signalled.
     /// - Parameters:
     ///   - signals: Signals that stop it gracefully (none in tests: cancel the task instead).
+    ///   - services: More services to run beside the listener and the scrapers, stopped with them (the endpoint
+    ///     picker's gRPC listener).
     ///   - onListening: Called with the bound port once the listener is up.
     /// - Throws: what the listener throws, for example when the port is taken.
     public func run(
         signals: [UnixSignal] = [.sigterm, .sigint],
+        services: [any Service] = [],
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let up = await pool.probeAll()
@@ -110,7 +113,8 @@ public final class SwitchyardGateway: Sendable {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: PoolService(pool: pool))],
+                services: [.init(service: app), .init(service: PoolService(pool: pool))]
+                    + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                 gracefulShutdownSignals: signals,
                 logger: logger
             )

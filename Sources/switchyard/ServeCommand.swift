@@ -5,6 +5,7 @@ import Gateway
 import GatewayServer
 import Logging
 import Routing
+import ServiceLifecycle
 import Synchronization
 
 /// The gateway's options, shared by `serve` and `console --backend`.
@@ -18,7 +19,12 @@ struct GatewayOptions: ParsableArguments {
     )
     var backends: [String] = []
 
-    @Option(help: ArgumentHelp("Address to listen on, HOST:PORT (default 127.0.0.1:8080).", valueName: "host:port"))
+    @Option(
+        help: ArgumentHelp(
+            "Address to listen on, HOST:PORT: the HTTP gateway (default 127.0.0.1:8080); for epp, the gRPC ext_proc listener (default 127.0.0.1:9002).",
+            valueName: "host:port"
+        )
+    )
     var listen: String?
 
     @Option(help: "A TOML file with the gateway's settings (see README, Real cluster); flags override it.")
@@ -70,18 +76,21 @@ struct GatewayOptions: ParsableArguments {
     ///   - quiet: No logs at all unless `logFile` is given.
     ///   - anyPort: Listen on a port the system picks when neither `--listen` nor a settings file says where (the
     ///     console's embedded gateway, so it never clashes with a `serve` on 8080).
+    ///   - httpListen: The HTTP address, in place of `--listen` (epp, whose `--listen` is its gRPC address).
     /// - Returns: The gateway, not yet running.
     /// - Throws: ``CommandError`` naming what is wrong with the options, the file, the policy or the port.
     func makeGateway(
         policy: String?,
         logFile: String?,
         quiet: Bool,
-        anyPort: Bool = false
+        anyPort: Bool = false,
+        httpListen: (text: String, field: String)? = nil
     ) throws
         -> SwitchyardGateway
     {
         var config: GatewayConfiguration
-        do { config = try configuration(policy: policy) } catch let error as GatewayConfigError {
+        do { config = try configuration(policy: policy, httpListen: httpListen) } catch let error as GatewayConfigError
+        {
             throw CommandError(description: error.description)
         }
         if anyPort, listen == nil, self.config == nil { config.port = 0 }
@@ -99,12 +108,17 @@ struct GatewayOptions: ParsableArguments {
     }
 
     /// The configuration: the file's, with the flags on top.
-    func configuration(policy: String?) throws -> GatewayConfiguration {
+    func configuration(policy: String?, httpListen: (text: String, field: String)? = nil) throws -> GatewayConfiguration
+    {
         var config = try config.map { try GatewayConfigFile.load(path: $0) } ?? GatewayConfiguration(backends: [])
         if !backends.isEmpty {
             config.backends = try backends.map { try BackendDescriptor.parse($0) }
         }
-        if let listen { (config.host, config.port) = try GatewayConfigFile.parseListen(listen, field: "--listen") }
+        if let httpListen {
+            (config.host, config.port) = try GatewayConfigFile.parseListen(httpListen.text, field: httpListen.field)
+        } else if let listen {
+            (config.host, config.port) = try GatewayConfigFile.parseListen(listen, field: "--listen")
+        }
         if let policy { config.policy = policy }
         if let token = adminToken ?? ProcessInfo.processInfo.environment["SWITCHYARD_ADMIN_TOKEN"] {
             config.adminToken = token
@@ -174,14 +188,14 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// Runs the gateway in the background and the console in front until the operator quits.
-func runWithConsole(_ server: SwitchyardGateway, theme: String?) async throws {
+func runWithConsole(_ server: SwitchyardGateway, theme: String?, services: [any Service] = []) async throws {
     let failure = Mutex<(any Error)?>(nil)
     let finished = Mutex(false)
     // Never cancelled: cancelling Hummingbird's listener while the load generator's connections are still being
     // accepted trips NIO's "Deinited NIOAsyncWriter without calling finish()" precondition. When the console quits,
     // the gateway is stopped through the graceful path instead (requests in flight finish), for at most 5 s.
     _ = Task {
-        do { try await server.run(signals: []) } catch { failure.withLock { $0 = error } }
+        do { try await server.run(signals: [], services: services) } catch { failure.withLock { $0 = error } }
         finished.withLock { $0 = true }
     }
     // Wait for the listener (or its failure) before drawing.

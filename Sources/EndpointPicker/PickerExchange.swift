@@ -1,0 +1,314 @@
+import ExtProcAPI
+import Foundation
+import Gateway
+import GatewayServer
+import Logging
+import OpenAIWire
+import Routing
+import SwiftProtobuf
+import SwitchyardCore
+import Synchronization
+import Workload
+
+/// What every exchange of one endpoint picker shares: the gateway's router and pool, and the backends' addresses.
+public struct PickerContext: Sendable {
+    public let lifecycle: RequestLifecycle
+    public let endpoints: EndpointTable
+    let logger: Logger
+    /// Turns for requests without a body (a GET), which go to the up backends in turn, unaccounted.
+    private let turn = Turn()
+
+    public init(lifecycle: RequestLifecycle, endpoints: EndpointTable, logger: Logger) {
+        self.lifecycle = lifecycle
+        self.endpoints = endpoints
+        self.logger = logger
+    }
+
+    var router: LiveRouter { lifecycle.pool.router }
+    var clock: GatewayClock { lifecycle.pool.clock }
+
+    func nextTurn() -> Int { turn.next() }
+
+    private final class Turn: Sendable {
+        private let count = Mutex(0)
+        func next() -> Int {
+            count.withLock { count in
+                defer { count &+= 1 }
+                return count
+            }
+        }
+    }
+}
+
+/// One HTTP request as Envoy's external-processing stream shows it, in GIE's endpoint-picker protocol: the request
+/// headers are held until the body is in, the body is read as an OpenAI request and routed by the gateway's router,
+/// and the answer names the picked endpoint; then the response is followed, chunk by chunk, to keep the router's
+/// ledger true (first token, tokens streamed, completion or failure) while every chunk goes back unchanged.
+///
+/// One task drives an exchange, message by message; ``close()`` ends whatever is still open when the stream ends.
+final class PickerExchange {
+    private let context: PickerContext
+    private var requestHeaders: [String: String] = [:]
+    private var body = Data()
+    private var bodyDone = false
+    private var ticket: LiveRouter.Ticket?
+    private var ended = false
+    /// The response: its status, whether it streams, and what the scanner saw.
+    private var status = 0
+    private var streaming = false
+    private var scanner = SSEScanner()
+    private var unreported = 0
+    private var reportedAt = 0.0
+    /// A copy of a whole (non-streaming) reply, for its `usage`, up to ``wholeReplyLimit`` bytes.
+    private var whole = Data()
+    private var wholeTooLarge = false
+    static let wholeReplyLimit = 8 << 20
+
+    init(context: PickerContext) {
+        self.context = context
+    }
+
+    private var router: LiveRouter { context.router }
+    private var lifecycle: RequestLifecycle { context.lifecycle }
+    private var now: Double { context.clock.now() }
+
+    /// The replies to one message from Envoy, in order; empty while the request's headers wait for its body.
+    func handle(_ request: ProcessingRequest) async -> [ProcessingResponse] {
+        switch request.request {
+        case .requestHeaders(let headers):
+            for header in headers.headers.headers { requestHeaders[header.key.lowercased()] = header.text }
+            if headers.endOfStream { return await routeBodyless(request) }
+            return []
+        case .requestBody(let chunk):
+            if bodyDone { return [] }
+            body.append(chunk.body)
+            if body.count > lifecycle.pool.configuration.maxBodyBytes {
+                bodyDone = true
+                lifecycle.metrics.rejected(reason: "too_large")
+                return [Self.reply(GatewayError.tooLarge(limit: lifecycle.pool.configuration.maxBodyBytes))]
+            }
+            guard chunk.endOfStream else { return [] }
+            bodyDone = true
+            return await route(request, endOfStream: true)
+        case .requestTrailers:
+            if bodyDone { return [ExtProcReplies.requestTrailers()] }
+            bodyDone = true
+            var replies = await route(request, endOfStream: false)
+            if ticket != nil { replies.append(ExtProcReplies.requestTrailers()) }
+            return replies
+        case .responseHeaders(let headers):
+            return [responseHeaders(headers)]
+        case .responseBody(let chunk):
+            responseBody(chunk.body, endOfStream: chunk.endOfStream)
+            return [ExtProcReplies.responseBody(chunk.body, endOfStream: chunk.endOfStream)]
+        case .responseTrailers:
+            finishResponse()
+            return [ExtProcReplies.responseTrailers()]
+        case .none:
+            return []
+        }
+    }
+
+    /// Ends the request in the ledger if the stream closed before its response did (the client left, Envoy reset
+    /// the stream, or the upstream failed).
+    func close() {
+        guard let ticket, !ended else { return }
+        ended = true
+        if unreported > 0 { router.streamed(ticket, tokens: unreported, now: now) }
+        if status >= 500 {
+            lifecycle.end(ticket, outcome: .backendFailed("status \(status)"))
+        } else {
+            lifecycle.end(ticket, outcome: .abandoned)
+        }
+    }
+
+    // MARK: - Request
+
+    /// The backends this request may go to: those serving its model, within GIE's subset hint and the test header
+    /// when present. Nil with the reply to send when none is left.
+    private func candidates(model: String?, request: ProcessingRequest) -> (Set<Int>?, ProcessingResponse?) {
+        let pool = lifecycle.pool
+        var allowed = Set(router.descriptors.indices)
+        if let eligible = pool.eligible(for: model) {
+            if eligible.isEmpty, let model {
+                lifecycle.metrics.rejected(reason: "unknown_model")
+                return (nil, Self.reply(.unknownModel(model, served: pool.modelUnion().map(\.id))))
+            }
+            allowed.formIntersection(eligible)
+        }
+        let hint = request.metadataContext.filterMetadata[ExtProcReplies.subsetNamespace]?
+            .fields[ExtProcReplies.subsetKey]
+        if let hint {
+            allowed.formIntersection(context.endpoints.matching(hint.endpointEntries))
+            if allowed.isEmpty {
+                lifecycle.metrics.rejected(reason: "no_backend")
+                let entries = hint.endpointEntries.joined(separator: ",")
+                return (
+                    nil, Self.reply(.unavailable("No endpoint of the subset hint (\(entries)) can serve this request."))
+                )
+            }
+        }
+        if let selection = requestHeaders[ExtProcReplies.testSelectionHeader] {
+            allowed.formIntersection(context.endpoints.matching(selection.split(separator: ",").map(String.init)))
+            if allowed.isEmpty {
+                lifecycle.metrics.rejected(reason: "no_backend")
+                let header = ExtProcReplies.testSelectionHeader
+                return (nil, Self.reply(.unavailable("No endpoint named by \(header): \(selection) is a backend.")))
+            }
+        }
+        return (allowed, nil)
+    }
+
+    /// A request without a body (GET /v1/models, say) goes to the next up backend in turn; it is not a completion,
+    /// so the router does not account for it.
+    private func routeBodyless(_ request: ProcessingRequest) async -> [ProcessingResponse] {
+        bodyDone = true
+        let (allowed, refusal) = candidates(model: nil, request: request)
+        if let refusal { return [refusal] }
+        let up = (allowed ?? []).sorted().filter { router.isUp($0) }
+        guard !up.isEmpty else {
+            lifecycle.metrics.rejected(reason: "no_backend")
+            return [Self.reply(.noBackend)]
+        }
+        let backend = up[context.nextTurn() % up.count]
+        return [ExtProcReplies.route(to: context.endpoints.endpoints[backend], bodyLength: nil)]
+    }
+
+    /// Reads the body as an OpenAI request, routes it, and answers the held headers and then the body.
+    private func route(_ request: ProcessingRequest, endOfStream: Bool) async -> [ProcessingResponse] {
+        let path = requestHeaders[":path"].map { String($0.prefix { $0 != "?" }) } ?? ""
+        let endpoint: CompletionEndpoint? = CompletionEndpoint.allCases.first { path == $0.rawValue }
+        let parsed: (model: String, features: PromptFeatures, prefix: PrefixHashes?)
+        switch Self.read(body, endpoint: endpoint) {
+        case .success(let value): parsed = value
+        case .failure(let error):
+            lifecycle.metrics.rejected(reason: "bad_request")
+            return [Self.reply(.badRequest(error.message, param: error.field))]
+        }
+        let (allowed, refusal) = candidates(model: parsed.model, request: request)
+        if let refusal { return [refusal] }
+        let info = router.arrive(parsed.features, prefix: parsed.prefix, now: now)
+        guard let ticket = await lifecycle.admit(info, eligible: allowed ?? []) else {
+            if Task.isCancelled { return [] }
+            lifecycle.metrics.rejected(reason: "no_backend")
+            return [Self.reply(.noBackend)]
+        }
+        self.ticket = ticket
+        let name = router.descriptors[ticket.backend].name
+        lifecycle.metrics.decision(backend: name, policy: ticket.policy)
+        let endpointAddress = context.endpoints.endpoints[ticket.backend]
+        var replies = [ExtProcReplies.route(to: endpointAddress, bodyLength: body.count)]
+        replies.append(contentsOf: ExtProcReplies.requestBody(body, endOfStream: endOfStream))
+        return replies
+    }
+
+    struct BodyError: Error {
+        var message: String
+        var field: String?
+    }
+
+    /// The model, the predictor's features and the prefix hashes of a request body. A completion or chat body is
+    /// read as `serve` reads it; any other path's body (embeddings, responses) needs only a `model`, and its size
+    /// stands for its prompt. GIE requires `model` everywhere.
+    static func read(
+        _ body: Data,
+        endpoint: CompletionEndpoint?
+    ) -> Result<(model: String, features: PromptFeatures, prefix: PrefixHashes?), BodyError> {
+        if let endpoint {
+            let request: CompletionRequest
+            do {
+                request = try CompletionRequest.parse(body, endpoint: endpoint, estimateTokens: TokenEstimator.estimate)
+            } catch {
+                return .failure(BodyError(message: error.message, field: error.field))
+            }
+            guard let model = request.model, !model.isEmpty else {
+                return .failure(BodyError(message: "The request needs a 'model' field.", field: "model"))
+            }
+            let features = PromptFeatures(promptTokens: request.promptTokens, text: request.promptText)
+            return .success((model, features, request.prefix))
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            return .failure(BodyError(message: "The request body is not a JSON object.", field: nil))
+        }
+        guard let model = object["model"] as? String, !model.isEmpty else {
+            return .failure(BodyError(message: "The request needs a 'model' field.", field: "model"))
+        }
+        return .success((model, PromptFeatures(promptTokens: max(1, body.count / 4)), nil))
+    }
+
+    static func reply(_ error: GatewayError) -> ProcessingResponse {
+        ExtProcReplies.immediate(status: error.code, body: error.json, details: error.message)
+    }
+
+    // MARK: - Response
+
+    private func responseHeaders(_ headers: Envoy_Service_ExtProc_V3_HttpHeaders) -> ProcessingResponse {
+        var contentType = ""
+        for header in headers.headers.headers {
+            switch header.key.lowercased() {
+            case ":status": status = Int(header.text) ?? 0
+            case "content-type": contentType = header.text.lowercased()
+            default: break
+            }
+        }
+        streaming = contentType.contains("text/event-stream")
+        guard let ticket else { return ExtProcReplies.responseHeaders([]) }
+        lifecycle.pool.noteReply(ticket.backend, serverError: status >= 500)
+        if headers.endOfStream { finishResponse() }
+        return ExtProcReplies.responseHeaders([("x-switchyard-backend", router.descriptors[ticket.backend].name)])
+    }
+
+    private func responseBody(_ chunk: Data, endOfStream: Bool) {
+        guard let ticket, !ended else { return }
+        if status == 200 && streaming {
+            let before = scanner.textChunks
+            let new = scanner.feed(chunk)
+            if new > 0 {
+                unreported += new
+                let now = self.now
+                if before == 0 { router.firstToken(ticket, now: now) }
+                if unreported >= 16 || now - reportedAt >= 0.05 || before == 0 {
+                    router.streamed(ticket, tokens: unreported, now: now)
+                    unreported = 0
+                    reportedAt = now
+                }
+            }
+        } else if !wholeTooLarge {
+            if whole.count + chunk.count > Self.wholeReplyLimit {
+                wholeTooLarge = true
+                whole = Data()
+            } else {
+                whole.append(chunk)
+            }
+        }
+        if endOfStream { finishResponse() }
+    }
+
+    /// Ends the request in the ledger by the response's status and what its body said.
+    private func finishResponse() {
+        guard let ticket, !ended else { return }
+        ended = true
+        let now = self.now
+        if status == 200 && streaming {
+            unreported += scanner.finish()
+            router.streamed(ticket, tokens: unreported, now: now)
+            unreported = 0
+            if scanner.sawError {
+                lifecycle.end(ticket, outcome: .backendFailed("error event in the stream"))
+            } else if !scanner.done {
+                lifecycle.end(ticket, outcome: .backendFailed("the stream ended before data: [DONE]"))
+            } else {
+                lifecycle.end(ticket, outcome: .completed(completionTokens: scanner.completionTokens))
+            }
+        } else if status == 200 {
+            router.firstToken(ticket, now: now)
+            let tokens = (try? JSONDecoder().decode(CompletionReplyUsage.self, from: whole))?.usage?.completionTokens
+            router.streamed(ticket, tokens: tokens ?? 0, now: now)
+            lifecycle.end(ticket, outcome: .completed(completionTokens: tokens))
+        } else if status >= 500 || status == 0 {
+            lifecycle.end(ticket, outcome: .backendFailed(status == 0 ? "no status" : "status \(status)"))
+        } else {
+            lifecycle.end(ticket, outcome: .abandoned, label: "rejected")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Gateway
+import Routing
+import SwitchyardCore
+
+/// What every front door (the HTTP gateway, the Envoy endpoint picker) does around one routed request: waits in
+/// the router's queue while the policy holds it, then accounts for how it ended in the router and the metrics.
+public struct RequestLifecycle: Sendable {
+    public let pool: BackendPool
+    public let metrics: GatewayMetrics
+
+    public init(pool: BackendPool, metrics: GatewayMetrics) {
+        self.pool = pool
+        self.metrics = metrics
+    }
+
+    var router: LiveRouter { pool.router }
+    var clock: GatewayClock { pool.clock }
+    var configuration: GatewayConfiguration { pool.configuration }
+
+    /// Routes, waiting in the router's queue while the policy holds. Nil when no backend is up or the client left.
+    ///
+    /// A held request sleeps on the router's wait, which an event that may let it go resumes (no polling); a timer
+    /// wakes it at its hold limit, when it goes to the least-loaded backend whatever the policy says.
+    public func admit(_ info: RequestInfo, eligible: Set<Int>) async -> LiveRouter.Ticket? {
+        var held = false
+        let start = clock.now()
+        let limit = configuration.holdLimit
+        var timer: Task<Void, Never>? = nil
+        defer { timer?.cancel() }
+        while true {
+            let now = clock.now()
+            let seen = router.changeCount
+            switch router.route(info, now: now, held: held, eligible: eligible, mayHold: now - start < limit) {
+            case .routed(let ticket): return ticket
+            case .noBackend: return nil
+            case .hold:
+                if !held {
+                    held = true
+                    let router = self.router
+                    let wait = max(0, limit - (now - start)) + 0.001
+                    timer = Task {
+                        try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                        if !Task.isCancelled { router.wake(info) }
+                    }
+                }
+                await router.waitForTurn(info, after: seen)
+                if Task.isCancelled {
+                    router.leaveQueue(info)
+                    return nil
+                }
+            }
+        }
+    }
+
+    /// Ends the request in the router and the metrics.
+    /// - Parameters:
+    ///   - ticket: The routed request.
+    ///   - outcome: How it ended.
+    ///   - label: The metrics outcome, when not the default for `outcome`.
+    public func end(_ ticket: LiveRouter.Ticket, outcome: LiveRouter.Outcome, label: String? = nil) {
+        let now = clock.now()
+        let name = router.descriptors[ticket.backend].name
+        let timing = router.finish(ticket, outcome: outcome, now: now)
+        switch outcome {
+        case .completed(let tokens):
+            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "ok")
+            let count = tokens ?? timing?.streamed ?? 0
+            metrics.tokens(backend: name, count: count)
+            let first = timing?.firstToken
+            let tbt: Double? = first.flatMap { first in count > 1 ? (now - first) / Double(count - 1) : nil }
+            metrics.latencies(
+                backend: name,
+                policy: ticket.policy,
+                e2e: now - ticket.info.arrival,
+                ttft: first.map { $0 - ticket.info.arrival },
+                tbt: tbt
+            )
+        case .backendFailed:
+            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: "backend_error")
+        case .abandoned:
+            metrics.requestFinished(backend: name, policy: ticket.policy, outcome: label ?? "client_gone")
+        case .rerouted:
+            break
+        }
+    }
+}
