@@ -228,6 +228,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EndpointPickerTests",
+            dependencies: [
+                "EndpointPicker", "ExtProcAPI", "GatewayServer", "Gateway", "SwitchyardCore", "switchyard",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SwitchyardCLITests",
             dependencies: ["switchyard", "SwitchyardTestSupport"],
             swiftSettings: swiftSettings

@@ -7,14 +7,25 @@ public struct EndpointTable: Sendable, Equatable {
     /// Each backend's `ip:port`, in the router's order.
     public let endpoints: [String]
 
-    /// - Throws: ``GatewayConfigError`` naming a backend whose URL has no IP address: Envoy's ORIGINAL_DST cluster
-    ///   and its override-host policy take an address, not a host name (`localhost` is read as 127.0.0.1).
-    public init(backends: [BackendDescriptor]) throws(GatewayConfigError) {
-        endpoints = try backends.map { backend throws(GatewayConfigError) in try Self.endpoint(of: backend) }
+    /// - Parameters:
+    ///   - backends: The backends, in the router's order.
+    ///   - resolve: The address of a host name (Envoy's ORIGINAL_DST cluster and its override-host policy take an
+    ///     address, not a name); the system's resolver by default, asked once, at start.
+    /// - Throws: ``GatewayConfigError`` naming a backend whose URL has no host, or whose host does not resolve.
+    public init(
+        backends: [BackendDescriptor],
+        resolve: (String) -> String? = EndpointTable.systemAddress
+    ) throws(GatewayConfigError) {
+        endpoints = try backends.map { backend throws(GatewayConfigError) in
+            try Self.endpoint(of: backend, resolve: resolve)
+        }
     }
 
     /// `ip:port` of a backend's URL.
-    static func endpoint(of backend: BackendDescriptor) throws(GatewayConfigError) -> String {
+    static func endpoint(
+        of backend: BackendDescriptor,
+        resolve: (String) -> String?
+    ) throws(GatewayConfigError) -> String {
         guard let components = URLComponents(string: backend.url), var host = components.host, !host.isEmpty else {
             throw .invalid(field: "--backend", value: backend.url, reason: "the URL has no host")
         }
@@ -22,13 +33,46 @@ public struct EndpointTable: Sendable, Equatable {
         let port = components.port ?? defaultPort
         if host == "localhost" { host = "127.0.0.1" }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if Self.isIPv4(host) { return "\(host):\(port)" }
+        if !Self.isIPv4(host) && !host.contains(":") {
+            guard let address = resolve(host) else {
+                throw .invalid(
+                    field: "--backend",
+                    value: backend.url,
+                    reason: "'\(host)' does not resolve, and Envoy needs the backend's IP address"
+                )
+            }
+            host = address
+        }
         if host.contains(":") { return "[\(host)]:\(port)" }
-        throw .invalid(
-            field: "--backend",
-            value: backend.url,
-            reason: "an endpoint picker names backends to Envoy by IP address; use the server's IP instead of '\(host)'"
-        )
+        return "\(host):\(port)"
+    }
+
+    /// The first address the system resolver gives for `host`, IPv4 first; nil when it gives none.
+    public static func systemAddress(_ host: String) -> String? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>? = nil
+        guard getaddrinfo(host, nil, &hints, &list) == 0, let first = list else { return nil }
+        defer { freeaddrinfo(list) }
+        var candidates: [(family: Int32, text: String)] = []
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let current = entry {
+            var buffer = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+            if getnameinfo(
+                current.pointee.ai_addr,
+                current.pointee.ai_addrlen,
+                &buffer,
+                socklen_t(buffer.count),
+                nil,
+                0,
+                NI_NUMERICHOST
+            ) == 0 {
+                let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                candidates.append((current.pointee.ai_family, text))
+            }
+            entry = current.pointee.ai_next
+        }
+        return candidates.first { $0.family == AF_INET }?.text ?? candidates.first?.text
     }
 
     static func isIPv4(_ text: String) -> Bool {

@@ -136,7 +136,9 @@ public final class SwitchyardGateway: Sendable {
         await group?.triggerGracefulShutdown()
     }
 
-    private func shutdown() async {
+    /// Shuts the gateway's HTTP clients down; ``run(signals:services:onListening:)`` does it when it ends, and a
+    /// gateway that never runs (a test's) must do it before it is dropped.
+    public func shutdown() async {
         await pool.shutdown()
         await generator.shutdown()
     }
