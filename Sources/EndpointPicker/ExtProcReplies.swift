@@ -15,6 +15,8 @@ enum ExtProcReplies {
     static let destinationNamespace = "envoy.lb"
     /// Where Envoy passes the subset hint: `filter_metadata[namespace][key]`, a list of `ip:port` (or one
     /// comma-separated string).
+    /// GIE's key, in the `envoy.lb` namespace of the request's metadata, for the endpoint that served it.
+    static let servedKey = "x-gateway-destination-endpoint-served"
     static let subsetNamespace = "envoy.lb.subset_hint"
     static let subsetKey = "x-gateway-destination-endpoint-subset"
     /// The request header GIE's conformance suite uses to name the endpoints a request may go to.

@@ -19,7 +19,7 @@ struct ExternalProcessorService: Envoy_Service_ExtProc_V3_ExternalProcessor.Simp
             for reply in await exchange.handle(message) {
                 try await response.write(reply)
             }
-            if Task.isCancelled { return }
+            if exchange.finished || Task.isCancelled { return }
         }
     }
 }

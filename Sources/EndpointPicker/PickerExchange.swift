@@ -63,6 +63,14 @@ final class PickerExchange {
     private var whole = Data()
     private var wholeTooLarge = false
     static let wholeReplyLimit = 8 << 20
+    /// How Envoy's local reply begins when it cannot connect to the upstream or loses it before the response.
+    static let envoyConnectFailure = "upstream connect error or disconnect/reset before headers"
+
+    /// True once nothing more is expected: an immediate response went back, or the response ended. The stream is
+    /// then closed from this side (status OK), as the ext_proc protocol allows, so that the handler's task ends at
+    /// once. (Envoy resets the stream anyway when its request ends, envoyproxy/envoy#38346; see deploy/ for what
+    /// that means for the connection.)
+    private(set) var finished = false
 
     init(context: PickerContext) {
         self.context = context
@@ -74,6 +82,14 @@ final class PickerExchange {
 
     /// The replies to one message from Envoy, in order; empty while the request's headers wait for its body.
     func handle(_ request: ProcessingRequest) async -> [ProcessingResponse] {
+        let replies = await replies(to: request)
+        if replies.contains(where: { if case .immediateResponse = $0.response { true } else { false } }) {
+            finished = true
+        }
+        return replies
+    }
+
+    private func replies(to request: ProcessingRequest) async -> [ProcessingResponse] {
         switch request.request {
         case .requestHeaders(let headers):
             for header in headers.headers.headers { requestHeaders[header.key.lowercased()] = header.text }
@@ -97,12 +113,16 @@ final class PickerExchange {
             if ticket != nil { replies.append(ExtProcReplies.requestTrailers()) }
             return replies
         case .responseHeaders(let headers):
+            if headers.endOfStream { finished = true }
+            followServedEndpoint(request)
             return [responseHeaders(headers)]
         case .responseBody(let chunk):
             responseBody(chunk.body, endOfStream: chunk.endOfStream)
+            if chunk.endOfStream { finished = true }
             return [ExtProcReplies.responseBody(chunk.body, endOfStream: chunk.endOfStream)]
         case .responseTrailers:
             finishResponse()
+            finished = true
             return [ExtProcReplies.responseTrailers()]
         case .none:
             return []
@@ -242,6 +262,33 @@ final class PickerExchange {
 
     // MARK: - Response
 
+    /// Where Envoy really sent the request: GIE's served-endpoint metadata, or the `upstream.address` attribute
+    /// (`response_attributes` in the filter's configuration), when Envoy says.
+    static func servedEndpoint(_ request: ProcessingRequest) -> String? {
+        let served = request.metadataContext.filterMetadata[ExtProcReplies.destinationNamespace]?
+            .fields[ExtProcReplies.servedKey]?.endpointEntries.first
+        let attribute = request.attributes["envoy.filters.http.ext_proc"]?.fields["upstream.address"]?
+            .endpointEntries.first
+        return served ?? attribute
+    }
+
+    /// Moves the request in the ledger when Envoy served it elsewhere than picked (a retry, or the override-host
+    /// policy's fallback), so that the ledger counts it where it runs.
+    private func followServedEndpoint(_ request: ProcessingRequest) {
+        guard let ticket, !ended, let served = Self.servedEndpoint(request) else { return }
+        guard let backend = context.endpoints.matching([served]).first, backend != ticket.backend,
+            router.isUp(backend)
+        else { return }
+        let now = self.now
+        lifecycle.end(ticket, outcome: .rerouted)
+        if case .routed(let moved) = router.route(ticket.info, now: now, eligible: [backend], mayHold: false) {
+            self.ticket = moved
+            lifecycle.metrics.decision(backend: router.descriptors[backend].name, policy: "envoy-retry")
+        } else {
+            self.ticket = nil
+        }
+    }
+
     private func responseHeaders(_ headers: Envoy_Service_ExtProc_V3_HttpHeaders) -> ProcessingResponse {
         var contentType = ""
         for header in headers.headers.headers {
@@ -306,6 +353,13 @@ final class PickerExchange {
             router.streamed(ticket, tokens: tokens ?? 0, now: now)
             lifecycle.end(ticket, outcome: .completed(completionTokens: tokens))
         } else if status >= 500 || status == 0 {
+            let reply = String(decoding: whole.prefix(300), as: UTF8.self)
+            if reply.hasPrefix(Self.envoyConnectFailure) {
+                // Envoy's own reply: it could not reach the backend we picked. Take it out now, as `serve` does when
+                // its own connection fails, rather than waiting for the next scrape to fail.
+                let reason = reply.split(separator: "\n").first.map(String.init) ?? reply
+                lifecycle.pool.markDown(ticket.backend, reason: "through Envoy: \(reason)")
+            }
             lifecycle.end(ticket, outcome: .backendFailed(status == 0 ? "no status" : "status \(status)"))
         } else {
             lifecycle.end(ticket, outcome: .abandoned, label: "rejected")

