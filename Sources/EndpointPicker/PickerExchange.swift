@@ -208,6 +208,21 @@ final class PickerExchange {
         let (allowed, refusal) = candidates(model: parsed.model, request: request)
         if let refusal { return [refusal] }
         let info = router.arrive(parsed.features, prefix: parsed.prefix, now: now)
+        let objective = lifecycle.pool.configuration.admission.objective { requestHeaders[$0] }
+        switch await lifecycle.admission(info, eligible: allowed ?? [], objective: objective) {
+        case .proceed: break
+        case .cancelled: return []
+        case .shed(let reason, let retryAfter):
+            let error = GatewayError.shed(reason)
+            return [
+                ExtProcReplies.immediate(
+                    status: error.code,
+                    body: error.json,
+                    details: error.message,
+                    headers: [("retry-after", String(retryAfter)), ("x-switchyard-shed-reason", reason)]
+                )
+            ]
+        }
         guard let ticket = await lifecycle.admit(info, eligible: allowed ?? []) else {
             if Task.isCancelled { return [] }
             lifecycle.metrics.rejected(reason: "no_backend")

@@ -16,7 +16,7 @@ import Synchronization
 // on loopback, open loop at fixed rates, then closed loop for the peak rate. Prints its figures; not a test.
 //
 //   swift run -c release GatewayBenchmark [--rates 200,1000] [--seconds 5] [--repetitions 3] [--concurrency 64]
-//                                         [--stream]
+//                                         [--stream] [--paths NAME=URL,NAME=URL,...]
 //
 // Added latency at percentile p is p(gateway) − p(direct), each path run alone at the rate, alternating which goes
 // first; the median over the repetitions is reported. The emulator runs at 1000× real time so that its
@@ -56,27 +56,43 @@ if let held = option("--held").flatMap({ Int($0) }) {
     exit(0)
 }
 
-let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
-let instance = try EmulatedInstance(configuration: EmulatorConfiguration(profile: profile, speed: 1000))
-let emulatorPort = Mutex<Int?>(nil)
-let emulator = Application(
-    router: EmulatorRouter.make(instance: instance),
-    configuration: .init(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
-    onServerRunning: { channel in emulatorPort.withLock { $0 = channel.localAddress?.port } },
-    logger: quiet
-)
-let emulatorGroup = ServiceGroup(services: [emulator], gracefulShutdownSignals: [], logger: quiet)
-let emulatorTask = Task { try await emulatorGroup.run() }
-while emulatorPort.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
-let direct = "http://127.0.0.1:\(emulatorPort.withLock { $0 } ?? 0)"
+// `--paths NAME=URL,NAME=URL,...`: compare servers that are already running (the first is the baseline), e.g. an
+// emulator, Envoy alone, Envoy with `switchyard epp`, and `switchyard serve` (Scripts/epp-overhead.sh starts them).
+// Without it, an emulated instance and a gateway in front of it are started here.
+var paths: [(name: String, url: String)] = (option("--paths") ?? "").split(separator: ",").compactMap { entry in
+    let parts = entry.split(separator: "=", maxSplits: 1)
+    return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+}
+var inProcess: (gateway: SwitchyardGateway, emulator: ServiceGroup, tasks: [Task<Void, any Error>])? = nil
+if paths.isEmpty {
+    let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
+    let instance = try EmulatedInstance(configuration: EmulatorConfiguration(profile: profile, speed: 1000))
+    let emulatorPort = Mutex<Int?>(nil)
+    let emulator = Application(
+        router: EmulatorRouter.make(instance: instance),
+        configuration: .init(address: .hostname("127.0.0.1", port: 0), backlog: 4096),
+        onServerRunning: { channel in emulatorPort.withLock { $0 = channel.localAddress?.port } },
+        logger: quiet
+    )
+    let emulatorGroup = ServiceGroup(services: [emulator], gracefulShutdownSignals: [], logger: quiet)
+    let emulatorTask = Task { try await emulatorGroup.run() }
+    while emulatorPort.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(10)) }
+    let direct = "http://127.0.0.1:\(emulatorPort.withLock { $0 } ?? 0)"
 
-let gateway = try SwitchyardGateway(
-    configuration: GatewayConfiguration(port: 0, backends: [BackendDescriptor(url: direct)], policy: "workload-aware"),
-    logger: quiet
-)
-let gatewayTask = Task { try await gateway.run(signals: []) }
-while gateway.port == nil { try await Task.sleep(for: .milliseconds(10)) }
-let viaGateway = "http://127.0.0.1:\(gateway.port ?? 0)"
+    let gateway = try SwitchyardGateway(
+        configuration: GatewayConfiguration(
+            port: 0,
+            backends: [BackendDescriptor(url: direct)],
+            policy: "workload-aware"
+        ),
+        logger: quiet
+    )
+    let gatewayTask = Task { try await gateway.run(signals: []) }
+    while gateway.port == nil { try await Task.sleep(for: .milliseconds(10)) }
+    let viaGateway = "http://127.0.0.1:\(gateway.port ?? 0)"
+    paths = [("direct", direct), ("gateway", viaGateway)]
+    inProcess = (gateway, emulatorGroup, [emulatorTask, gatewayTask])
+}
 
 var clientConfig = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(60)))
 clientConfig.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
@@ -84,8 +100,8 @@ let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, config
 
 let body: String =
     streaming
-    ? #"{"prompt":"Tell me about routers","max_tokens":4,"stream":true}"#
-    : #"{"prompt":"Tell me about routers","max_tokens":4}"#
+    ? #"{"model":"switchyard-emulated","prompt":"Tell me about routers","max_tokens":4,"stream":true}"#
+    : #"{"model":"switchyard-emulated","prompt":"Tell me about routers","max_tokens":4}"#
 
 /// One request; its latency in seconds, or nil when it failed.
 @Sendable func once(_ base: String) async -> Double? {
@@ -150,57 +166,59 @@ func shutDown(_ client: HTTPClient) async { try? await client.shutdown() }
 
 func ms(_ value: Double) -> String { String(format: "%.3f", value * 1000) }
 
-// Warm up connections and code paths on both.
-_ = await openLoop(direct, rate: 100)
-_ = await openLoop(viaGateway, rate: 100)
+// Warm up connections and code paths on every path.
+for path in paths { _ = await openLoop(path.url, rate: 100) }
 
+let baseline = paths[0].name
 print(
-    "gateway overhead (\(streaming ? "streaming" : "non-streaming"), max_tokens 4, emulator at 1000x, \(repetitions) x \(seconds) s per path and rate)"
+    "overhead against \(baseline) (\(streaming ? "streaming" : "non-streaming"), max_tokens 4, \(repetitions) x \(seconds) s per path and rate)"
 )
-print("rate/s  rep  direct p50/p99 ms   gateway p50/p99 ms   added p50/p99 ms")
-var rows: [(Double, Double, Double, Int)] = []
+print(
+    "rate/s  rep  " + paths.map { "\($0.name) p50/p99 ms".padding(toLength: 24, withPad: " ", startingAt: 0) }.joined()
+)
+var rows: [(rate: Double, added50: [String: Double], added99: [String: Double], failed: [String: Int])] = []
 for rate in rates {
-    var added50: [Double] = []
-    var added99: [Double] = []
-    var failed = 0
+    var added50: [String: [Double]] = [:]
+    var added99: [String: [Double]] = [:]
+    var failed: [String: Int] = [:]
     for repetition in 0..<repetitions {
-        // Alternate which path goes first, so a drift in the machine's state does not favour one.
-        let first = repetition % 2 == 0 ? direct : viaGateway
-        let second = repetition % 2 == 0 ? viaGateway : direct
-        let runFirst = await openLoop(first, rate: rate)
-        let runSecond = await openLoop(second, rate: rate)
-        let (a, b) = repetition % 2 == 0 ? (runFirst, runSecond) : (runSecond, runFirst)
-        failed += a.failed + b.failed
-        let d50 = percentile(a.latencies, 0.5)
-        let d99 = percentile(a.latencies, 0.99)
-        let g50 = percentile(b.latencies, 0.5)
-        let g99 = percentile(b.latencies, 0.99)
-        added50.append(g50 - d50)
-        added99.append(g99 - d99)
-        print(
+        // Rotate which path goes first, so a drift in the machine's state does not favour one.
+        let order = paths.indices.map { (($0 + repetition) % paths.count) }
+        var runs: [Int: (latencies: [Double], failed: Int)] = [:]
+        for index in order { runs[index] = await openLoop(paths[index].url, rate: rate) }
+        var line =
             "\(Int(rate))".padding(toLength: 8, withPad: " ", startingAt: 0)
-                + "\(repetition + 1)".padding(toLength: 5, withPad: " ", startingAt: 0)
-                + "\(ms(d50)) / \(ms(d99))".padding(toLength: 21, withPad: " ", startingAt: 0)
-                + "\(ms(g50)) / \(ms(g99))".padding(toLength: 21, withPad: " ", startingAt: 0)
-                + "\(ms(g50 - d50)) / \(ms(g99 - d99))"
+            + "\(repetition + 1)".padding(toLength: 5, withPad: " ", startingAt: 0)
+        let base = runs[0] ?? ([], 0)
+        for (index, path) in paths.enumerated() {
+            let run = runs[index] ?? ([], 0)
+            failed[path.name, default: 0] += run.failed
+            let p50 = percentile(run.latencies, 0.5)
+            let p99 = percentile(run.latencies, 0.99)
+            added50[path.name, default: []].append(p50 - percentile(base.latencies, 0.5))
+            added99[path.name, default: []].append(p99 - percentile(base.latencies, 0.99))
+            line += "\(ms(p50)) / \(ms(p99))".padding(toLength: 24, withPad: " ", startingAt: 0)
+        }
+        print(line)
+    }
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    rows.append((rate, added50.mapValues(median), added99.mapValues(median), failed))
+}
+for row in rows {
+    for path in paths.dropFirst() {
+        print(
+            "\(path.name) at \(Int(row.rate))/s, added over \(baseline) (median of \(repetitions)): p50 \(ms(row.added50[path.name] ?? .nan)) ms, p99 \(ms(row.added99[path.name] ?? .nan)) ms (\(row.failed[path.name] ?? 0) failed)"
         )
     }
-    rows.append((rate, added50.sorted()[added50.count / 2], added99.sorted()[added99.count / 2], failed))
 }
-for (rate, added50, added99, failed) in rows {
-    print(
-        "added latency at \(Int(rate))/s (median of \(repetitions)): p50 \(ms(added50)) ms, p99 \(ms(added99)) ms (\(failed) failed)"
-    )
-}
-let peakDirect = await peak(direct)
-let peakGateway = await peak(viaGateway)
-print(
-    "peak (closed loop, \(concurrency) clients): direct \(Int(peakDirect)) req/s, through the gateway \(Int(peakGateway)) req/s"
-)
+var peaks: [String] = []
+for path in paths { peaks.append("\(path.name) \(Int(await peak(path.url))) req/s") }
+print("peak (closed loop, \(concurrency) clients): " + peaks.joined(separator: ", "))
 
 await shutDown(client)
 // Graceful stops: cancelling a server may leave a just-accepted connection unserved, which NIO traps on.
-await gateway.stop()
-await emulatorGroup.triggerGracefulShutdown()
-_ = await gatewayTask.result
-_ = await emulatorTask.result
+if let inProcess {
+    await inProcess.gateway.stop()
+    await inProcess.emulator.triggerGracefulShutdown()
+    for task in inProcess.tasks { _ = await task.result }
+}

@@ -45,10 +45,11 @@ struct AdminHandler: Sendable {
             var completed: Int
             var failed: Int
             var abandoned: Int
+            var shed: Int
             var inFlight: Int
 
             enum CodingKeys: String, CodingKey {
-                case arrived, completed, failed, abandoned
+                case arrived, completed, failed, abandoned, shed
                 case inFlight = "in_flight"
             }
         }
@@ -68,6 +69,7 @@ struct AdminHandler: Sendable {
                     completed: totals.completed,
                     failed: totals.failed,
                     abandoned: totals.abandoned,
+                    shed: router.shedCount,
                     inFlight: totals.inFlight
                 ),
                 snapshot: router.snapshot(now: now)

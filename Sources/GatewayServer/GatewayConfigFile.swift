@@ -28,6 +28,14 @@ import TOMLKit
 /// ejection_time = 30                 # seconds, longer after each further ejection
 /// max_ejection_time = 300
 ///
+/// [admission]                       # TTFT objectives; requests that cannot meet theirs get 429
+/// ttft_slo = 2.0                     # seconds; the default objective (none when left out)
+/// priority = 0                       # negative: sheddable, refused first
+///
+/// [admission.objectives.batch]       # picked by the header x-gateway-inference-objective: batch
+/// ttft_slo = 30
+/// priority = -1
+///
 /// [[backend]]
 /// url = "http://10.0.0.5:8000"
 /// name = "gpu-a"                     # optional
@@ -56,7 +64,7 @@ public enum GatewayConfigFile {
         var config = GatewayConfiguration(backends: [])
         let known = [
             "listen", "policy", "admin_token", "max_body_bytes", "burst_max_context", "seed", "timeouts", "scrape",
-            "outlier", "backend",
+            "outlier", "backend", "admission",
         ]
         for key in table.keys where !known.contains(key) {
             throw GatewayConfigError(
@@ -103,6 +111,20 @@ public enum GatewayConfigFile {
             }
             if let v = try number(outlier, "max_ejection_time", section: "outlier", file: file) {
                 config.outlierDetection.maxEjectionTime = v
+            }
+        }
+        if let admission = try subtable(table, "admission", file: file) {
+            try checkKeys(admission, ["ttft_slo", "priority", "objectives"], section: "admission", file: file)
+            config.admission.defaultObjective = try objective(admission, section: "admission", file: file)
+            if let objectives = try subtable(admission, "objectives", file: file) {
+                for name in objectives.keys {
+                    let section = "admission.objectives.\(name)"
+                    guard let entry = objectives[name]?.table else {
+                        throw GatewayConfigError(description: "\(file): '\(section)' must be a table.")
+                    }
+                    try checkKeys(entry, ["ttft_slo", "priority"], section: section, file: file)
+                    config.admission.objectives[name] = try objective(entry, section: section, file: file)
+                }
             }
         }
         if let value = table["backend"] {
@@ -152,6 +174,20 @@ public enum GatewayConfigFile {
             throw GatewayConfigError(description: "\(field) '\(text)': expected HOST:PORT with a port in 0...65535.")
         }
         return (host, port)
+    }
+
+    /// A `ttft_slo` (seconds, positive) and `priority` (an integer) pair.
+    private static func objective(
+        _ table: TOMLTable,
+        section: String,
+        file: String
+    ) throws(GatewayConfigError) -> ServiceObjective {
+        let ttft = try number(table, "ttft_slo", section: section, file: file)
+        if let ttft, ttft <= 0 {
+            throw GatewayConfigError(description: "\(file): \(section).ttft_slo must be positive, got \(ttft).")
+        }
+        let priority = try int(table, "priority", file: file) ?? 0
+        return ServiceObjective(ttft: ttft, priority: priority)
     }
 
     private static func checkKeys(

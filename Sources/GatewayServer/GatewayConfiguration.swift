@@ -30,6 +30,8 @@ public struct GatewayConfiguration: Sendable {
     /// Seconds a request may wait in the router's queue when a policy holds it; then it goes to the least-loaded
     /// backend rather than being dropped.
     public var holdLimit: Double
+    /// Admission control: TTFT objectives, their priorities, and the named objectives requests may pick.
+    public var admission = AdmissionSettings()
     /// Largest prompt + output tokens the load generator asks for (the backends' context); nil keeps the burst
     /// shapes' sizes.
     public var burstMaxContext: Int?

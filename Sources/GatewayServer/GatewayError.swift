@@ -74,6 +74,11 @@ public struct GatewayError: Error, Sendable {
     /// The HTTP status code.
     public var code: Int { Int(status.code) }
 
+    /// Admission control shed the request (429; the OpenAI client raises RateLimitError).
+    public static func shed(_ reason: String) -> Self {
+        Self(status: .tooManyRequests, message: "Request shed by admission control: \(reason).", type: "RateLimitError")
+    }
+
     public static func unavailable(_ message: String) -> Self {
         Self(status: .serviceUnavailable, message: message, type: "ServiceUnavailableError")
     }
@@ -86,6 +91,13 @@ public struct GatewayError: Error, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
+    /// The error with a `Retry-After` header, in seconds.
+    func response(retryAfter: Int) -> Response {
+        var response = self.response
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
     }
 
     /// The error as the last event of an SSE stream.

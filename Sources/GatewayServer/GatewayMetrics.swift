@@ -37,6 +37,20 @@ public struct GatewayMetrics: Sendable {
 
     /// A request the gateway refused before routing it: `reason` is `bad_request`, `too_large`, `unknown_model`
     /// or `no_backend`.
+    /// A request shed by admission control (429): sheddable traffic, or a request that cannot meet its objective.
+    public func shed(sheddable: Bool) {
+        Counter(
+            label: "switchyard_shed_total",
+            dimensions: [("reason", sheddable ? "sheddable" : "objective_unmet")],
+            factory: factory
+        ).increment()
+    }
+
+    /// A request admission control held for its TTFT objective.
+    public func admissionHeld() {
+        Counter(label: "switchyard_admission_held_total", factory: factory).increment()
+    }
+
     public func rejected(reason: String) {
         Counter(label: "switchyard_rejected_total", dimensions: [("reason", reason)], factory: factory).increment()
     }

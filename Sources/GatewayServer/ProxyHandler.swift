@@ -53,6 +53,19 @@ struct ProxyHandler: Sendable {
             prefix: body.prefix,
             now: clock.now()
         )
+        let objective = configuration.admission.objective { name in
+            HTTPField.Name(name).flatMap { request.headers[$0] }
+        }
+        switch await lifecycle.admission(
+            info,
+            eligible: eligible ?? Set(router.descriptors.indices),
+            objective: objective
+        )
+        {
+        case .proceed: break
+        case .cancelled: return GatewayError.badGateway("-", "the client left while the request waited").response
+        case .shed(let reason, let retryAfter): return GatewayError.shed(reason).response(retryAfter: retryAfter)
+        }
         var excluded = Set<Int>()
         var busyRetries = 0
         // The 5xx reply of the first backend, kept while the request is retried once elsewhere.

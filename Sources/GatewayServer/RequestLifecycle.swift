@@ -17,6 +17,67 @@ public struct RequestLifecycle: Sendable {
     var clock: GatewayClock { pool.clock }
     var configuration: GatewayConfiguration { pool.configuration }
 
+    /// How admission control ended for a request.
+    public enum AdmissionOutcome: Sendable, Equatable {
+        /// Route it (it has no objective, or can meet it now, or no backend is up and routing will say so).
+        case proceed
+        /// Refuse it with 429 and `Retry-After`.
+        case shed(reason: String, retryAfter: Int)
+        /// The client left while it waited.
+        case cancelled
+    }
+
+    /// Admission control: a request with a TTFT objective that no eligible backend is predicted to meet waits in
+    /// the router while it still can meet it (woken by each event that may change the prediction, and at the
+    /// moment it no longer can), and is shed when it cannot; a sheddable one (negative priority) is shed at once.
+    public func admission(
+        _ info: RequestInfo,
+        eligible: Set<Int>,
+        objective: ServiceObjective
+    ) async -> AdmissionOutcome {
+        guard objective.ttft != nil else { return .proceed }
+        var waiting = false
+        var timer: Task<Void, Never>? = nil
+        defer {
+            timer?.cancel()
+            if waiting { router.admissionWait(info, false) }
+        }
+        while true {
+            let now = clock.now()
+            let seen = router.changeCount
+            guard let predicted = router.predictedTTFT(info, eligible: eligible, now: now) else { return .proceed }
+            let verdict = AdmissionVerdict.judge(
+                best: predicted.best,
+                floor: predicted.floor,
+                elapsed: now - info.arrival,
+                objective: objective,
+                arrival: info.arrival
+            )
+            switch verdict {
+            case .admit:
+                return .proceed
+            case .shed(let reason, let retryAfter):
+                router.shed(info, reason: reason, now: now)
+                metrics.shed(sheddable: objective.sheddable)
+                return .shed(reason: reason, retryAfter: retryAfter)
+            case .wait(let deadline):
+                if !waiting {
+                    waiting = true
+                    router.admissionWait(info, true)
+                    metrics.admissionHeld()
+                    let router = self.router
+                    let wait = max(0, deadline - now) + 0.001
+                    timer = Task {
+                        try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+                        if !Task.isCancelled { router.wake(info) }
+                    }
+                }
+                await router.waitForTurn(info, after: seen)
+                if Task.isCancelled { return .cancelled }
+            }
+        }
+    }
+
     /// Routes, waiting in the router's queue while the policy holds. Nil when no backend is up or the client left.
     ///
     /// A held request sleeps on the router's wait, which an event that may let it go resumes (no polling); a timer

@@ -187,6 +187,8 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
     public var twin: TwinSnapshot?
     /// The cluster's prefix-cache hit rate (over every instance that publishes one); nil when none does.
     public var prefixHitRate: Double? = nil
+    /// Admission control (LIVE, when requests carry TTFT objectives); nil when it has never acted.
+    public var admission: AdmissionSnapshot? = nil
 
     public init(
         mode: ClusterMode,
@@ -267,5 +269,24 @@ public struct TwinSnapshot: Sendable, Equatable, Codable {
         self.tbt = tbt
         self.history = history
         self.recentDecisions = recentDecisions
+    }
+}
+
+/// What admission control did: requests held for their TTFT objective, and requests shed (answered 429).
+public struct AdmissionSnapshot: Sendable, Equatable, Codable {
+    /// Requests waiting now for a chance to meet their objective.
+    public var waiting: Int
+    /// Requests that have waited, since start.
+    public var held: Int
+    /// Requests shed, since start.
+    public var shed: Int
+    /// Why the last one was shed.
+    public var lastShedReason: String?
+
+    public init(waiting: Int, held: Int, shed: Int, lastShedReason: String?) {
+        self.waiting = waiting
+        self.held = held
+        self.shed = shed
+        self.lastShedReason = lastShedReason
     }
 }

@@ -69,6 +69,12 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Seconds a backend stays out after its first ejection; longer after each further one (default 30).")
     var ejectionTime: Double?
 
+    @Option(
+        help:
+            "Default TTFT objective in seconds: a request no backend is predicted to serve in time waits while it can still make it, then gets 429 (default: none; per request: x-slo-ttft-ms, x-gateway-inference-objective)."
+    )
+    var ttftSlo: Double?
+
     /// The gateway these options describe, logging to `logFile`, or nowhere when `quiet` and no file is given.
     /// - Parameters:
     ///   - policy: The `--policy` flag, which overrides the settings file.
@@ -132,6 +138,12 @@ struct GatewayOptions: ParsableArguments {
         if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
         if let burstMaxContext { config.burstMaxContext = burstMaxContext }
         if let ejectAfter5xx { config.outlierDetection.consecutiveServerErrors = ejectAfter5xx }
+        if let ttftSlo {
+            guard ttftSlo > 0 else {
+                throw GatewayConfigError(description: "--ttft-slo must be positive, got \(ttftSlo).")
+            }
+            config.admission.defaultObjective.ttft = ttftSlo
+        }
         if let ejectionTime {
             config.outlierDetection.baseEjectionTime = ejectionTime
             config.outlierDetection.maxEjectionTime = max(config.outlierDetection.maxEjectionTime, ejectionTime)

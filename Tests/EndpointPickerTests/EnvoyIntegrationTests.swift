@@ -113,7 +113,7 @@ struct EnvoyIntegrationTests {
                 let reply = try await stack.post(port: port, json: Self.completion(tokens: 2))
                 #expect(reply.status == 200 && reply.backend != nil, "routed by the picker")
             }
-            stack.picker?.stop(abruptly: true)
+            await stack.picker?.stop(abruptly: true)
 
             // failure_mode_allow: false (GIE's FailClose): 5xx while the picker is gone.
             for _ in 0..<3 {
@@ -181,7 +181,7 @@ struct EnvoyIntegrationTests {
                 }
             }
             try await Task.sleep(for: .seconds(1))
-            stack.emulators[1].stop(abruptly: true)
+            await stack.emulators[1].stop(abruptly: true)
             let results = try await streams.value
             let onVictim = results.filter { $0.0 == victim || $0.0 == nil }
             #expect(onVictim.allSatisfy { !$0.1 }, "streams on the killed backend do not end with [DONE]")

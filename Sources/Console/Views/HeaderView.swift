@@ -19,6 +19,19 @@ enum HeaderView {
             queue.append(Format.thousands(snapshot.routerQueue), CellStyle.warn.bold)
             items.append((5, queue, true))
         }
+        if let admission = snapshot.admission {
+            // Admission control: requests waiting for their TTFT objective, and requests shed (answered 429).
+            var text = StyledText("slo-wait ", .dim)
+            text.append(Format.thousands(admission.waiting), admission.waiting > 0 ? CellStyle.warn.bold : .text)
+            text.append("  shed ", .dim)
+            text.append(Format.thousands(admission.shed), admission.shed > 0 ? CellStyle.warn.bold : .text)
+            items.append((5, text, true))
+            if let reason = admission.lastShedReason {
+                var last = StyledText("last shed: ", .dim)
+                last.append(String(reason.prefix(48)), .warn)
+                items.append((10, last, true))
+            }
+        }
         items.append((4, rate("in", Format.rate(snapshot.arrivalsPerSecond), "/s"), true))
         items.append((7, rate("out", Format.rate(snapshot.completionsPerSecond), "/s"), true))
         items.append((8, rate("", Format.thousands(Int(snapshot.tokensPerSecond)), " tok/s"), true))

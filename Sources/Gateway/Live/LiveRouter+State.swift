@@ -68,6 +68,12 @@ extension LiveRouter {
         var completed = 0
         var failed = 0
         var abandoned = 0
+        /// Admission control: requests waiting now for their TTFT objective, that have waited, and shed.
+        var admissionWaiters: Set<Int> = []
+        var admissionWaiting: Int { admissionWaiters.count }
+        var admissionHeld = 0
+        var shed = 0
+        var lastShedReason: String? = nil
         /// The router's central queue: requests the policy held, oldest first. Only the oldest asks the policy
         /// again; newer arrivals queue behind it, as in the simulator.
         var heldQueue = RouterQueue()
@@ -84,7 +90,10 @@ extension LiveRouter {
         mutating func changed() -> [CheckedContinuation<Void, Never>] {
             changes &+= 1
             guard !waiters.isEmpty else { return [] }
+            // The heads of the router queue, and every request waiting for its TTFT objective (any event may
+            // change its prediction).
             return heldQueue.heads().compactMap { waiters.removeValue(forKey: $0) }
+                + admissionWaiters.compactMap { waiters.removeValue(forKey: $0) }
         }
 
         /// Held requests of one A/B arm (0 when there is no split).

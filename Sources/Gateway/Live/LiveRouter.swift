@@ -543,6 +543,14 @@ public final class LiveRouter: Sendable {
                 twin: twin
             )
             snapshot.prefixHitRate = state.clusterPrefixHitRate
+            if state.admissionHeld > 0 || state.shed > 0 {
+                snapshot.admission = AdmissionSnapshot(
+                    waiting: state.admissionWaiting,
+                    held: state.admissionHeld,
+                    shed: state.shed,
+                    lastShedReason: state.lastShedReason
+                )
+            }
             return snapshot
         }
     }
@@ -572,6 +580,57 @@ public final class LiveRouter: Sendable {
     public func view(now: Double) -> ClusterView {
         state.withLock { $0.view(now: now, cost: cost, buckets: buckets) }
     }
+
+    // MARK: - Admission control
+
+    /// The request's predicted TTFT on the best eligible up backend now, and on an idle one (its floor); nil when
+    /// none is up.
+    public func predictedTTFT(_ info: RequestInfo, eligible: Set<Int>?, now: Double) -> (best: Double, floor: Double)? {
+        state.withLock { state in
+            var view = state.view(now: now, cost: cost, buckets: buckets)
+            state.expectCachedTokens(of: info, in: &view, now: now)
+            var best = Double.infinity
+            var mostCached = 0
+            for index in view.instances.indices where state.backends[index].up && (eligible?.contains(index) ?? true) {
+                let instance = view.instances[index]
+                let ttft = AdmissionVerdict.predictedTTFT(
+                    on: instance,
+                    promptTokens: info.promptTokens,
+                    cachedTokens: instance.expectedCachedTokens,
+                    cost: cost
+                )
+                best = min(best, ttft)
+                mostCached = max(mostCached, instance.expectedCachedTokens)
+            }
+            guard best.isFinite else { return nil }
+            let floor = cost.fixed + Double(max(0, info.promptTokens - mostCached)) * cost.perPrefillToken
+            return (best, floor)
+        }
+    }
+
+    /// `info` starts waiting for its objective (`true`), or stops (`false`). While it waits, every event that may
+    /// let held requests go resumes its ``waitForTurn(_:after:)``.
+    public func admissionWait(_ info: RequestInfo, _ waiting: Bool) {
+        state.withLock { state in
+            if waiting {
+                state.admissionWaiters.insert(info.id.rawValue)
+                state.admissionHeld += 1
+            } else {
+                state.admissionWaiters.remove(info.id.rawValue)
+            }
+        }
+    }
+
+    /// A request was shed (answered 429); it arrived, so it is counted here rather than lost.
+    public func shed(_ info: RequestInfo, reason: String, now: Double) {
+        state.withLock { state in
+            state.shed += 1
+            state.lastShedReason = reason
+        }
+    }
+
+    /// Requests shed since start.
+    public var shedCount: Int { state.withLock { $0.shed } }
 
     /// Counts since start: arrived, completed, failed by a backend, abandoned, and in flight.
     public var totals: (arrived: Int, completed: Int, failed: Int, abandoned: Int, inFlight: Int) {

