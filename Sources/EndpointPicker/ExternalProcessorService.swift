@@ -16,9 +16,8 @@ struct ExternalProcessorService: Envoy_Service_ExtProc_V3_ExternalProcessor.Simp
         let exchange = PickerExchange(context: context)
         defer { exchange.close() }
         for try await message in request {
-            for reply in await exchange.handle(message) {
-                try await response.write(reply)
-            }
+            let replies = await exchange.handle(message)
+            if !replies.isEmpty { try await response.write(contentsOf: replies) }
             if exchange.finished || Task.isCancelled { return }
         }
     }

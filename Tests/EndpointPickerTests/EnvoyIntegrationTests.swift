@@ -78,6 +78,62 @@ struct EnvoyIntegrationTests {
         }
     }
 
+    /// GIE's subset hint as a gateway sets it: here Envoy's header_to_metadata filter copies a test header into
+    /// `envoy.lb.subset_hint`, which the ext_proc filter forwards to the picker.
+    static func withSubsetHintFromHeader(_ text: String) -> String {
+        text.replacingOccurrences(
+            of: """
+                          http_filters:
+                          - name: envoy.filters.http.ext_proc
+                """,
+            with: """
+                          http_filters:
+                          - name: envoy.filters.http.header_to_metadata
+                            typed_config:
+                              "@type": type.googleapis.com/envoy.extensions.filters.http.header_to_metadata.v3.Config
+                              request_rules:
+                              - header: x-test-subset
+                                on_header_present: { metadata_namespace: envoy.lb.subset_hint, key: x-gateway-destination-endpoint-subset, type: STRING }
+                                remove: true
+                          - name: envoy.filters.http.ext_proc
+                """
+        )
+        .replacingOccurrences(
+            of: "              allow_mode_override: false\n",
+            with: """
+                              allow_mode_override: false
+                              metadata_options: { forwarding_namespaces: { untyped: ["envoy.lb.subset_hint"] } }
+
+                """
+        )
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func theSubsetHintFromEnvoyLimitsThePick() async throws {
+        try await withEnvoyStack(instances: 3) { stack in
+            try await stack.startPicker(policy: "round-robin")
+            let port = try await stack.startEnvoy("envoy-original-dst.yaml", edit: Self.withSubsetHintFromHeader)
+            let names = stack.backendPorts.map { "127.0.0.1:\($0)" }
+            var picks: [String] = []
+            for _ in 0..<6 {
+                let reply = try await stack.post(
+                    port: port,
+                    json: Self.completion(tokens: 2),
+                    headers: [("x-test-subset", "\(names[0]),\(names[2])")]
+                )
+                #expect(reply.status == 200)
+                picks.append(reply.backend ?? "none")
+            }
+            #expect(Set(picks) == [names[0], names[2]], "only the hinted endpoints serve: \(picks)")
+            let none = try await stack.post(
+                port: port,
+                json: Self.completion(tokens: 2),
+                headers: [("x-test-subset", "10.9.9.9:1")]
+            )
+            #expect(none.status == 503 && none.body.contains("subset hint"), "\(none.status) \(none.body)")
+        }
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func twoEnvoysShareOnePickerAndEachRequestIsRoutedOnce() async throws {
         try await withEnvoyStack { stack in

@@ -162,9 +162,9 @@ final class EnvoyStack: @unchecked Sendable {
     /// Starts an Envoy from `deploy/FILE` on a port of its own; returns the port. A port taken in the meantime by
     /// another program is tried again with others.
     @discardableResult
-    func startEnvoy(_ file: String) async throws -> Int {
+    func startEnvoy(_ file: String, edit: @Sendable (String) -> String = { $0 }) async throws -> Int {
         for attempt in 1...3 {
-            let (child, port, admin) = try launchEnvoy(file)
+            let (child, port, admin) = try launchEnvoy(file, edit: edit)
             do {
                 try await waitFor("Envoy's admin /ready", seconds: 20) {
                     try await self.get("http://127.0.0.1:\(admin)/ready").status == 200
@@ -179,7 +179,7 @@ final class EnvoyStack: @unchecked Sendable {
         throw StackError("unreachable")
     }
 
-    private func launchEnvoy(_ file: String) throws -> (Child, Int, Int) {
+    private func launchEnvoy(_ file: String, edit: (String) -> String) throws -> (Child, Int, Int) {
         guard let envoyPath else { throw StackError("no envoy") }
         let port = try freePort()
         let admin = try freePort()
@@ -191,6 +191,7 @@ final class EnvoyStack: @unchecked Sendable {
         for (index, backend) in backendPorts.enumerated() {
             text = text.replacingOccurrences(of: "port_value: \(8001 + index) ", with: "port_value: \(backend) ")
         }
+        text = edit(text)
         let config = folder.appendingPathComponent("envoy-\(port).yaml")
         try text.write(to: config, atomically: true, encoding: .utf8)
         let child = try Child(
