@@ -161,7 +161,17 @@ public actor EmulatedInstance {
 
     /// A snapshot of the engine's gauges and the instance's counters.
     public func stats() -> InstanceStats {
-        InstanceStats(
+        // vLLM V0's average throughput gauges: tokens per second over its last logging interval of 5 s.
+        advanceIdleClock()
+        if now - throughputMark.time >= 5 {
+            let span = now - throughputMark.time
+            throughput = (
+                Double(promptTokensTotal - throughputMark.prompt) / span,
+                Double(generationTokensTotal - throughputMark.generation) / span
+            )
+            throughputMark = (now, promptTokensTotal, generationTokensTotal)
+        }
+        var stats = InstanceStats(
             running: engine.runningCount,
             waiting: engine.waitingCount,
             kvUsage: engine.kvUsage,
@@ -176,7 +186,14 @@ public actor EmulatedInstance {
             histograms: histograms,
             startedAt: startedAt
         )
+        stats.promptThroughput = throughput.prompt
+        stats.generationThroughput = throughput.generation
+        return stats
     }
+
+    /// Where the current throughput interval started, and the last interval's rates (tokens per emulated second).
+    private var throughputMark: (time: Double, prompt: Int, generation: Int) = (0, 0, 0)
+    private var throughput: (prompt: Double, generation: Double) = (0, 0)
 
     // MARK: - Driver
 
@@ -224,7 +241,7 @@ public actor EmulatedInstance {
             case .firstToken:
                 promptTokensTotal += trackers[event.request]?.prompt ?? 0
                 if let arrival = trackers[event.request]?.arrival {
-                    histograms.timeToFirstToken.observe(event.time - arrival)
+                    histograms.firstToken(after: event.time - arrival)
                 }
                 trackers[event.request]?.firstToken = event.time
                 trackers[event.request]?.lastToken = event.time
@@ -247,8 +264,7 @@ public actor EmulatedInstance {
     private func emit(_ id: RequestID, gap: Bool) {
         guard var tracker = trackers[id], tracker.generated < tracker.target else { return }
         if gap {
-            histograms.timePerOutputToken.observe(now - tracker.lastToken)
-            histograms.interTokenLatency.observe(now - tracker.lastToken)
+            histograms.tokenGap(now - tracker.lastToken)
             tracker.lastToken = now
         }
         tracker.generated += 1

@@ -19,6 +19,8 @@ public struct EmulatorConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// Faults active from the start.
     public var faults: FaultSettings
+    /// Which vLLM's `/metrics` it imitates (V1 by default).
+    public var vllmVersion: VLLMVersion = .v1
 
     /// The default served model name.
     public static let defaultModelName = "switchyard-emulated"

@@ -128,7 +128,10 @@ struct EmulatorHandler: Sendable {
 
     func metrics() async -> Response {
         if await instance.faults.unavailable { return Self.error(.refusing) }
-        let text = await instance.stats().prometheusText(modelName: modelName)
+        let text = await instance.stats().prometheusText(
+            modelName: modelName,
+            version: instance.configuration.vllmVersion
+        )
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

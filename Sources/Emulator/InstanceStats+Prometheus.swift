@@ -8,9 +8,12 @@ extension InstanceStats {
     ///
     /// Labels follow vLLM: `engine="0"` and `model_name`, sorted by name; `vllm:cache_config_info` carries the
     /// cache configuration as labels and no model name. Values print as floats (`0.0`), as prometheus_client does.
-    /// - Parameter modelName: the served model name.
+    /// - Parameters:
+    ///   - modelName: the served model name.
+    ///   - version: which vLLM to imitate; V0's text is ``prometheusTextV0(modelName:)``'s.
     /// - Returns: the exposition text, ending in a newline.
-    public func prometheusText(modelName: String) -> String {
+    public func prometheusText(modelName: String, version: VLLMVersion = .v1) -> String {
+        if version == .v0 { return prometheusTextV0(modelName: modelName) }
         let model = escapeLabel(modelName)
         let labels = #"engine="0",model_name="\#(model)""#
         var lines: [String] = []
@@ -112,6 +115,121 @@ extension InstanceStats {
                     1
                 )
             ]
+        )
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Which vLLM the emulator's `/metrics` imitates.
+public enum VLLMVersion: String, Sendable, CaseIterable {
+    /// The V0 engine (vLLM up to 0.7): `model_name` labels only, `vllm:gpu_cache_usage_perc` and
+    /// `vllm:cpu_cache_usage_perc`, `vllm:num_requests_swapped`, V0's histogram buckets, no `_created` series.
+    case v0 = "0"
+    /// The V1 engine (the default since vLLM 0.8): `engine` and `model_name` labels, `vllm:kv_cache_usage_perc`
+    /// beside the deprecated `vllm:gpu_*` aliases, V1's histograms and the `_created` series.
+    case v1 = "1"
+}
+
+extension InstanceStats {
+    /// The stats as a vLLM V0 server publishes them (checked against a captured reply,
+    /// ../shared/data/engine-samples/vllm/metrics_v0.txt): the same names, help texts, types, label sets and
+    /// buckets. There is no CPU swap space, so the CPU cache usage and the swapped requests are 0.
+    func prometheusTextV0(modelName: String) -> String {
+        let model = escapeLabel(modelName)
+        let labels = #"model_name="\#(model)""#
+        var lines: [String] = []
+        func series(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Double)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for sample in samples { lines.append("\(name){\(sample.labels)} \(format(sample.value))") }
+        }
+        series(
+            "vllm:cache_config_info",
+            "gauge",
+            "information of cache_config",
+            [
+                (
+                    #"block_size="\#(blockSize)",cache_dtype="auto",cpu_kvcache_space_bytes="0","#
+                        + #"enable_prefix_caching="True",gpu_memory_utilization="0.9",num_cpu_blocks="0","#
+                        + #"num_gpu_blocks="\#(kvBlocks)",num_gpu_blocks_override="None",sliding_window="None","#
+                        + #"swap_space_bytes="0""#,
+                    1
+                )
+            ]
+        )
+        series(
+            "vllm:num_requests_running",
+            "gauge",
+            "Number of requests currently running on GPU.",
+            [(labels, Double(running))]
+        )
+        series(
+            "vllm:num_requests_waiting",
+            "gauge",
+            "Number of requests waiting to be processed.",
+            [(labels, Double(waiting))]
+        )
+        series("vllm:num_requests_swapped", "gauge", "Number of requests swapped to CPU.", [(labels, 0)])
+        series(
+            "vllm:gpu_cache_usage_perc",
+            "gauge",
+            "GPU KV-cache usage. 1 means 100 percent usage.",
+            [(labels, kvUsage)]
+        )
+        series("vllm:cpu_cache_usage_perc", "gauge", "CPU KV-cache usage. 1 means 100 percent usage.", [(labels, 0)])
+        series(
+            "vllm:num_preemptions_total",
+            "counter",
+            "Cumulative number of preemption from the engine.",
+            [(labels, Double(preemptions))]
+        )
+        series(
+            "vllm:prompt_tokens_total",
+            "counter",
+            "Number of prefill tokens processed.",
+            [(labels, Double(promptTokens))]
+        )
+        series(
+            "vllm:generation_tokens_total",
+            "counter",
+            "Number of generation tokens processed.",
+            [(labels, Double(generationTokens))]
+        )
+        for histogram in histograms.allV0 {
+            lines.append("# HELP \(histogram.name) \(histogram.help)")
+            lines.append("# TYPE \(histogram.name) histogram")
+            var cumulative = 0
+            for (index, count) in histogram.buckets.enumerated() {
+                cumulative += count
+                let bound = index < histogram.bounds.count ? format(histogram.bounds[index]) : "+Inf"
+                lines.append(
+                    #"\#(histogram.name)_bucket{le="\#(bound)",model_name="\#(model)"} \#(format(Double(cumulative)))"#
+                )
+            }
+            lines.append("\(histogram.name)_count{\(labels)} \(format(Double(histogram.count)))")
+            lines.append("\(histogram.name)_sum{\(labels)} \(format(histogram.sum))")
+        }
+        let reasons: [(String, Int)] = [
+            ("stop", finishedByReason[.stop] ?? 0),
+            ("length", finishedByReason[.length] ?? 0),
+        ]
+        series(
+            "vllm:request_success_total",
+            "counter",
+            "Count of successfully processed requests.",
+            reasons.map { reason, count in (#"finished_reason="\#(reason)",model_name="\#(model)""#, Double(count)) }
+        )
+        series(
+            "vllm:avg_prompt_throughput_toks_per_s",
+            "gauge",
+            "Average prefill throughput in tokens/s.",
+            [(labels, promptThroughput)]
+        )
+        series(
+            "vllm:avg_generation_throughput_toks_per_s",
+            "gauge",
+            "Average generation throughput in tokens/s.",
+            [(labels, generationThroughput)]
         )
         return lines.joined(separator: "\n") + "\n"
     }

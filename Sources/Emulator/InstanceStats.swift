@@ -19,6 +19,10 @@ public struct InstanceStats: Sendable, Equatable {
     public var prefixCacheHits = 0
     /// vLLM's request and iteration histograms.
     public var histograms = VLLMHistograms()
+    /// Prompt and generation tokens per second over the last 5-second interval (vLLM V0's
+    /// `vllm:avg_prompt_throughput_toks_per_s` and `vllm:avg_generation_throughput_toks_per_s`).
+    public var promptThroughput = 0.0
+    public var generationThroughput = 0.0
     /// When the instance started, in seconds since 1970 (the value of the `_created` series).
     public var startedAt = 0.0
 }

@@ -110,7 +110,66 @@ public struct VLLMHistograms: Sendable, Equatable {
         bounds: [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384]
     )
 
+    /// vLLM V0's histograms, which differ from V1's in buckets and, for E2E, in help text (from a real V0 reply,
+    /// ../shared/data/engine-samples/vllm/metrics_v0.txt). Observed beside V1's so that either set can be published.
+    public var v0TimeToFirstToken = VLLMHistogram(
+        "vllm:time_to_first_token_seconds",
+        "Histogram of time to first token in seconds.",
+        bounds: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
+    )
+    public var v0TimePerOutputToken = VLLMHistogram(
+        "vllm:time_per_output_token_seconds",
+        "Histogram of time per output token in seconds.",
+        bounds: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5]
+    )
+    public var v0E2ELatency = VLLMHistogram(
+        "vllm:e2e_request_latency_seconds",
+        "Histogram of end to end request latency in seconds.",
+        bounds: [1, 2.5, 5, 10, 15, 20, 30, 40, 50, 60]
+    )
+    public var v0PromptTokens = VLLMHistogram(
+        "vllm:request_prompt_tokens",
+        "Number of prefill tokens processed.",
+        bounds: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+    )
+    public var v0GenerationTokens = VLLMHistogram(
+        "vllm:request_generation_tokens",
+        "Number of generation tokens processed.",
+        bounds: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+    )
+    public var v0ParamsBestOf = VLLMHistogram(
+        "vllm:request_params_best_of",
+        "Histogram of the best_of request parameter.",
+        bounds: [1, 2, 5, 10, 20]
+    )
+    public var v0ParamsN = VLLMHistogram(
+        "vllm:request_params_n",
+        "Histogram of the n request parameter.",
+        bounds: [1, 2, 5, 10, 20]
+    )
+
     public init() {}
+
+    /// V0's histograms, in the order vLLM V0 publishes them.
+    public var allV0: [VLLMHistogram] {
+        [
+            v0TimeToFirstToken, v0TimePerOutputToken, v0E2ELatency, v0PromptTokens, v0GenerationTokens,
+            v0ParamsBestOf, v0ParamsN,
+        ]
+    }
+
+    /// A request's first token came `seconds` after it arrived.
+    mutating func firstToken(after seconds: Double) {
+        timeToFirstToken.observe(seconds)
+        v0TimeToFirstToken.observe(seconds)
+    }
+
+    /// A token came `seconds` after the request's previous one.
+    mutating func tokenGap(_ seconds: Double) {
+        timePerOutputToken.observe(seconds)
+        interTokenLatency.observe(seconds)
+        v0TimePerOutputToken.observe(seconds)
+    }
 
     /// Every histogram, in the order vLLM publishes them.
     public var all: [VLLMHistogram] {
@@ -141,5 +200,10 @@ public struct VLLMHistograms: Sendable, Equatable {
         maxGenerationTokens.observe(Double(maxTokens))
         paramsN.observe(1)
         paramsMaxTokens.observe(Double(maxTokens))
+        v0E2ELatency.observe(end - arrival)
+        v0PromptTokens.observe(Double(prompt))
+        v0GenerationTokens.observe(Double(generated))
+        v0ParamsBestOf.observe(1)
+        v0ParamsN.observe(1)
     }
 }

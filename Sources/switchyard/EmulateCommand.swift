@@ -43,6 +43,14 @@ struct EmulateCommand: AsyncParsableCommand {
     @Option(help: "Seed for trace-length draws and injected errors.")
     var seed: UInt64 = 0
 
+    @Option(
+        help: ArgumentHelp(
+            "Which vLLM's /metrics to imitate: 1 (V1 engine, vllm:kv_cache_usage_perc with the deprecated gpu_* aliases) or 0 (V0: vllm:gpu_cache_usage_perc, model_name labels only).",
+            valueName: "0|1"
+        )
+    )
+    var vllmVersion = "1"
+
     func validate() throws {
         if instances < 1 { throw ValidationError("--instances must be at least 1, got \(instances).") }
         if !(1...65535).contains(basePort) || basePort + instances - 1 > 65535 {
@@ -50,11 +58,14 @@ struct EmulateCommand: AsyncParsableCommand {
         }
         if !(speed > 0 && speed.isFinite) { throw ValidationError("--speed must be positive, got \(speed).") }
         if !(0...1).contains(failRate) { throw ValidationError("--fail-rate must be in 0...1, got \(failRate).") }
+        if VLLMVersion(rawValue: vllmVersion) == nil {
+            throw ValidationError("--vllm-version must be 0 or 1, got '\(vllmVersion)'.")
+        }
     }
 
     func run() async throws {
         let latency = try ProfileCatalog.profile(named: profile)
-        let configuration = EmulatorConfiguration(
+        var configuration = EmulatorConfiguration(
             modelName: model,
             profile: latency,
             speed: speed,
@@ -62,6 +73,7 @@ struct EmulateCommand: AsyncParsableCommand {
             seed: seed,
             faults: FaultSettings(errorRate: failRate)
         )
+        configuration.vllmVersion = VLLMVersion(rawValue: vllmVersion) ?? .v1
         let cluster = try EmulatorCluster(
             count: instances,
             configuration: configuration,

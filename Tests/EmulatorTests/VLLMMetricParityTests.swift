@@ -46,6 +46,38 @@ import Testing
         }
     }
 
+    /// The same against a real vLLM V0 server (Fixtures/vllm_metrics_v0.txt, from DataDog's integrations-core
+    /// fixture via ../shared/data/engine-samples/vllm/metrics_v0.txt): with `--vllm-version 0`, every `vllm:`
+    /// metric of V0 with its type, label names and bucket bounds, and none of V1's names beyond them.
+    @Test func withVersion0ItPublishesWhatARealV0ServerDoes() async throws {
+        let url = try #require(Bundle.module.url(forResource: "Fixtures/vllm_metrics_v0.txt", withExtension: nil))
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let real = Exposition(text)
+        let instance = try Fixture.instance()
+        let generation = try await instance.submit(promptTokens: 40, maxTokens: 6)
+        for await _ in generation.tokens {}
+        let v0 = await instance.stats().prometheusText(modelName: "m", version: .v0)
+        let ours = Exposition(v0)
+        let vllmTypes = real.types.filter { $0.key.hasPrefix("vllm:") }
+        #expect(vllmTypes.count == 19)
+        #expect(ours.types.filter { $0.key.hasPrefix("vllm:") } == vllmTypes, "the same metrics, no more")
+        for (name, sets) in real.labelSets where name.hasPrefix("vllm:") {
+            #expect(ours.labelSets[name] == sets, "\(name): labels \(sets) in vLLM, \(ours.labelSets[name] ?? []) here")
+        }
+        func bounds(_ text: String, _ name: String) -> [String] {
+            text.split(separator: "\n").filter { $0.hasPrefix(name + "_bucket{") }.compactMap { line in
+                line.split(separator: "le=\"").last?.split(separator: "\"").first.map(String.init)
+            }
+        }
+        for name in [
+            "vllm:time_to_first_token_seconds", "vllm:e2e_request_latency_seconds", "vllm:request_prompt_tokens",
+        ] {
+            #expect(bounds(v0, name) == bounds(text, name), "\(name)'s buckets")
+        }
+        #expect(v0.contains(#"vllm:time_to_first_token_seconds_count{model_name="m"} 1.0"#))
+        #expect(!v0.contains("_created") && !v0.contains("engine="))
+    }
+
     @Test func latencyHistogramsCountEachRequestAndItsTokenGaps() async throws {
         let instance = try Fixture.instance()
         for _ in 0..<3 {

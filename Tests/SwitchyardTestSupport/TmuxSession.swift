@@ -47,7 +47,7 @@ public struct TmuxSession: Sendable {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         var screen = ""
         while ContinuousClock.now < deadline {
-            screen = (try? capture()) ?? ""
+            do { screen = try capture() } catch { screen = "(tmux capture-pane failed: \(error))" }
             if condition(screen) { return screen }
             try await Task.sleep(for: .milliseconds(100))
         }
