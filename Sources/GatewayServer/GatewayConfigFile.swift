@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import SwitchyardCore
 import TOMLKit
 
 /// `switchyard serve --config FILE`: the gateway's settings in TOML. Flags given on the command line override the
@@ -27,6 +28,10 @@ import TOMLKit
 /// consecutive_5xx = 5                # 0 turns ejection off
 /// ejection_time = 30                 # seconds, longer after each further ejection
 /// max_ejection_time = 300
+///
+/// [imbalance]                       # when an instance stands out (console, /admin/state)
+/// queue = 8                          # waiting requests above the median
+/// kv = 0.3                           # KV-cache usage above the median
 ///
 /// [admission]                       # TTFT objectives; requests that cannot meet theirs get 429
 /// ttft_slo = 2.0                     # seconds; the default objective (none when left out)
@@ -64,7 +69,7 @@ public enum GatewayConfigFile {
         var config = GatewayConfiguration(backends: [])
         let known = [
             "listen", "policy", "admin_token", "max_body_bytes", "burst_max_context", "seed", "timeouts", "scrape",
-            "outlier", "backend", "admission",
+            "outlier", "backend", "admission", "imbalance",
         ]
         for key in table.keys where !known.contains(key) {
             throw GatewayConfigError(
@@ -111,6 +116,21 @@ public enum GatewayConfigFile {
             }
             if let v = try number(outlier, "max_ejection_time", section: "outlier", file: file) {
                 config.outlierDetection.maxEjectionTime = v
+            }
+        }
+        if let imbalance = try subtable(table, "imbalance", file: file) {
+            try checkKeys(imbalance, ["queue", "kv"], section: "imbalance", file: file)
+            if let v = try int(imbalance, "queue", file: file) {
+                guard v >= 1 else {
+                    throw GatewayConfigError(description: "\(file): imbalance.queue must be at least 1, got \(v).")
+                }
+                config.imbalance.queue = v
+            }
+            if let v = try number(imbalance, "kv", section: "imbalance", file: file) {
+                guard v > 0, v <= 1 else {
+                    throw GatewayConfigError(description: "\(file): imbalance.kv must be in (0, 1], got \(v).")
+                }
+                config.imbalance.kvUsage = v
             }
         }
         if let admission = try subtable(table, "admission", file: file) {

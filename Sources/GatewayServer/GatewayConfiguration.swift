@@ -32,6 +32,8 @@ public struct GatewayConfiguration: Sendable {
     public var holdLimit: Double
     /// Admission control: TTFT objectives, their priorities, and the named objectives requests may pick.
     public var admission = AdmissionSettings()
+    /// When the console and `/admin/state` name an instance whose queue or KV usage stands out.
+    public var imbalance = ImbalanceThreshold()
     /// Largest prompt + output tokens the load generator asks for (the backends' context); nil keeps the burst
     /// shapes' sizes.
     public var burstMaxContext: Int?

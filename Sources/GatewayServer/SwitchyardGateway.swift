@@ -50,7 +50,8 @@ public final class SwitchyardGateway: Sendable {
             makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
             predictor: predictor,
             stalenessBound: configuration.stalenessBound,
-            outlierDetection: configuration.outlierDetection
+            outlierDetection: configuration.outlierDetection,
+            imbalance: configuration.imbalance
         )
         self.pool = BackendPool(
             router: router,

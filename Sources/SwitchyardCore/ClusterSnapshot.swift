@@ -189,6 +189,8 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
     public var prefixHitRate: Double? = nil
     /// Admission control (LIVE, when requests carry TTFT objectives); nil when it has never acted.
     public var admission: AdmissionSnapshot? = nil
+    /// The instance whose queue or KV usage stands out from the others (``ImbalanceThreshold``); nil when none.
+    public var imbalance: String? = nil
 
     public init(
         mode: ClusterMode,

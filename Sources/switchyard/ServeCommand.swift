@@ -6,6 +6,7 @@ import GatewayServer
 import Logging
 import Routing
 import ServiceLifecycle
+import SwitchyardCore
 import Synchronization
 
 /// The gateway's options, shared by `serve` and `console --backend`.
@@ -75,6 +76,12 @@ struct GatewayOptions: ParsableArguments {
     )
     var ttftSlo: Double?
 
+    @Option(help: "Waiting requests above the median that make a backend's queue stand out as imbalanced (default 8).")
+    var imbalanceQueue: Int?
+
+    @Option(help: "KV-cache usage above the median, in 0...1, that makes a backend stand out (default 0.3).")
+    var imbalanceKv: Double?
+
     /// The gateway these options describe, logging to `logFile`, or nowhere when `quiet` and no file is given.
     /// - Parameters:
     ///   - policy: The `--policy` flag, which overrides the settings file.
@@ -138,6 +145,18 @@ struct GatewayOptions: ParsableArguments {
         if let maxBodyBytes { config.maxBodyBytes = maxBodyBytes }
         if let burstMaxContext { config.burstMaxContext = burstMaxContext }
         if let ejectAfter5xx { config.outlierDetection.consecutiveServerErrors = ejectAfter5xx }
+        if let imbalanceQueue {
+            guard imbalanceQueue >= 1 else {
+                throw GatewayConfigError(description: "--imbalance-queue must be at least 1, got \(imbalanceQueue).")
+            }
+            config.imbalance.queue = imbalanceQueue
+        }
+        if let imbalanceKv {
+            guard imbalanceKv > 0, imbalanceKv <= 1 else {
+                throw GatewayConfigError(description: "--imbalance-kv must be in (0, 1], got \(imbalanceKv).")
+            }
+            config.imbalance.kvUsage = imbalanceKv
+        }
         if let ttftSlo {
             guard ttftSlo > 0 else {
                 throw GatewayConfigError(description: "--ttft-slo must be positive, got \(ttftSlo).")

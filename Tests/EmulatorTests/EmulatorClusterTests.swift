@@ -19,7 +19,7 @@ import Testing
 
     @Test func servesEachInstanceOnConsecutivePorts() async throws {
         let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
-        let basePort = Int.random(in: 20_000...32_000)  // below Linux's ephemeral ports (32768-60999)
+        let basePort = Self.freeBasePort(count: 2)
         let cluster = try EmulatorCluster(
             count: 2,
             configuration: EmulatorConfiguration(profile: profile, speed: 50),
@@ -48,7 +48,7 @@ import Testing
 
     @Test func refuseClosesTheListenerForItsSecondsThenListensAgain() async throws {
         let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
-        let basePort = Int.random(in: 20_000...32_000)  // below Linux's ephemeral ports (32768-60999)
+        let basePort = Self.freeBasePort(count: 1)
         let cluster = try EmulatorCluster(
             count: 1,
             configuration: EmulatorConfiguration(profile: profile, speed: 50),
@@ -104,6 +104,16 @@ import Testing
             try await refuse(seconds: 2)
             #expect(try await Self.retrying(attempts: 900) { try await health() } == .ok)
         }
+    }
+
+    /// A random first port of `count` consecutive ones that nothing listens on now, in 20000...32000: below
+    /// Linux's ephemeral ports (32768-60999), and above the 12000-18000 the endpoint picker's Envoy tests use.
+    static func freeBasePort(count: Int) -> Int {
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000...(32_000 - count))
+            if (port..<port + count).allSatisfy({ portIsFree($0) }) { return port }
+        }
+        return Int.random(in: 20_000...(32_000 - count))
     }
 
     /// Whether nothing listens on 127.0.0.1:`port`: a socket can bind it (with SO_REUSEADDR, which still fails

@@ -1,6 +1,7 @@
 import Gateway
 import GatewayServer
 import RouterCore
+import SwitchyardCore
 import Testing
 
 @Suite struct GatewayConfigFileTests {
@@ -84,5 +85,13 @@ import Testing
         #expect(throws: Never.self) { try config.validate() }
         config.backends.append(BackendDescriptor(url: "http://h:1"))
         #expect { try config.validate() } throws: { "\($0)".contains("Two backends are named 'h:1'") }
+    }
+
+    @Test func theImbalanceThresholdsAreReadAndChecked() throws {
+        let config = try GatewayConfigFile.parse("[imbalance]\nqueue = 3\nkv = 0.5\n", file: "gw.toml")
+        #expect(config.imbalance == ImbalanceThreshold(queue: 3, kvUsage: 0.5))
+        #expect { try GatewayConfigFile.parse("[imbalance]\nkv = 2\n", file: "gw.toml") } throws: {
+            "\($0)".contains("gw.toml: imbalance.kv must be in (0, 1], got 2.0")
+        }
     }
 }

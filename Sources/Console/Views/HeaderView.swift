@@ -19,6 +19,12 @@ enum HeaderView {
             queue.append(Format.thousands(snapshot.routerQueue), CellStyle.warn.bold)
             items.append((5, queue, true))
         }
+        if let imbalance = snapshot.imbalance {
+            // An instance whose queue or KV usage stands out from the others, as the engine monitors warn.
+            var text = StyledText("imbalance ", CellStyle.warn.bold)
+            text.append(imbalance, .warn)
+            items.append((3, text, false))
+        }
         if let admission = snapshot.admission {
             // Admission control: requests waiting for their TTFT objective, and requests shed (answered 429).
             var text = StyledText("slo-wait ", .dim)

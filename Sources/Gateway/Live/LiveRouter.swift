@@ -49,6 +49,8 @@ public final class LiveRouter: Sendable {
     private let predictor: any LengthPredictor
     private let cost: CostModel
     public let outlierDetection: OutlierDetection
+    /// When the snapshot names an instance that stands out from the others.
+    public let imbalance: ImbalanceThreshold
     private let state: Mutex<State>
 
     /// - Parameters:
@@ -61,6 +63,7 @@ public final class LiveRouter: Sendable {
     ///   - stalenessBound: Seconds after which scraped metrics are not trusted.
     ///   - maxBatchSize: The engines' batch limit, for policies that read it (vLLM's default `max_num_seqs`).
     ///   - outlierDetection: When consecutive 5xx replies take a backend out.
+    ///   - imbalance: When the snapshot names an instance whose queue or KV usage stands out.
     /// - Throws: what `makePolicy` throws for `policy`.
     public init(
         backends: [BackendDescriptor],
@@ -71,9 +74,11 @@ public final class LiveRouter: Sendable {
         cost: CostModel = .paperV100,
         stalenessBound: Double = MetricsFreshness.defaultStalenessBound,
         maxBatchSize: Int = 256,
-        outlierDetection: OutlierDetection = OutlierDetection()
+        outlierDetection: OutlierDetection = OutlierDetection(),
+        imbalance: ImbalanceThreshold = ImbalanceThreshold()
     ) throws {
         self.outlierDetection = outlierDetection
+        self.imbalance = imbalance
         self.descriptors = backends
         self.buckets = predictor.buckets
         self.menu = PolicyMenu(names: policyNames, factory: makePolicy)
@@ -543,6 +548,7 @@ public final class LiveRouter: Sendable {
                 twin: twin
             )
             snapshot.prefixHitRate = state.clusterPrefixHitRate
+            snapshot.imbalance = imbalance.describe(instances)
             if state.admissionHeld > 0 || state.shed > 0 {
                 snapshot.admission = AdmissionSnapshot(
                     waiting: state.admissionWaiting,
