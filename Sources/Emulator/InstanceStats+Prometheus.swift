@@ -90,18 +90,10 @@ extension InstanceStats {
             }
         )
         for histogram in histograms.all {
-            lines.append("# HELP \(histogram.name) \(histogram.help)")
-            lines.append("# TYPE \(histogram.name) histogram")
-            var cumulative = 0
-            for (index, count) in histogram.buckets.enumerated() {
-                cumulative += count
-                let bound = index < histogram.bounds.count ? format(histogram.bounds[index]) : "+Inf"
-                lines.append(
-                    #"\#(histogram.name)_bucket{engine="0",le="\#(bound)",model_name="\#(model)"} \#(format(Double(cumulative)))"#
-                )
-            }
-            lines.append("\(histogram.name)_count{\(labels)} \(format(Double(histogram.count)))")
-            lines.append("\(histogram.name)_sum{\(labels)} \(format(histogram.sum))")
+            lines += histogram.exposition(
+                labels: labels,
+                bucketLabels: { #"engine="0",le="\#($0)",model_name="\#(model)""# }
+            )
             series(histogram.name + "_created", "gauge", histogram.help, [(labels, startedAt)])
         }
         series(
@@ -196,18 +188,7 @@ extension InstanceStats {
             [(labels, Double(generationTokens))]
         )
         for histogram in histograms.allV0 {
-            lines.append("# HELP \(histogram.name) \(histogram.help)")
-            lines.append("# TYPE \(histogram.name) histogram")
-            var cumulative = 0
-            for (index, count) in histogram.buckets.enumerated() {
-                cumulative += count
-                let bound = index < histogram.bounds.count ? format(histogram.bounds[index]) : "+Inf"
-                lines.append(
-                    #"\#(histogram.name)_bucket{le="\#(bound)",model_name="\#(model)"} \#(format(Double(cumulative)))"#
-                )
-            }
-            lines.append("\(histogram.name)_count{\(labels)} \(format(Double(histogram.count)))")
-            lines.append("\(histogram.name)_sum{\(labels)} \(format(histogram.sum))")
+            lines += histogram.exposition(labels: labels, bucketLabels: { #"le="\#($0)",model_name="\#(model)""# })
         }
         let reasons: [(String, Int)] = [
             ("stop", finishedByReason[.stop] ?? 0),
@@ -232,6 +213,23 @@ extension InstanceStats {
             [(labels, generationThroughput)]
         )
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension VLLMHistogram {
+    /// The histogram's HELP, TYPE, cumulative `_bucket` lines (labelled by `bucketLabels` of each bound), `_count`
+    /// and `_sum` (labelled `labels`).
+    func exposition(labels: String, bucketLabels: (String) -> String) -> [String] {
+        var lines = ["# HELP \(name) \(help)", "# TYPE \(name) histogram"]
+        var cumulative = 0
+        for (index, count) in buckets.enumerated() {
+            cumulative += count
+            let bound = index < bounds.count ? format(bounds[index]) : "+Inf"
+            lines.append("\(name)_bucket{\(bucketLabels(bound))} \(format(Double(cumulative)))")
+        }
+        lines.append("\(name)_count{\(labels)} \(format(Double(count)))")
+        lines.append("\(name)_sum{\(labels)} \(format(sum))")
+        return lines
     }
 }
 

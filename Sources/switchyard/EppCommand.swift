@@ -32,14 +32,7 @@ struct EppCommand: AsyncParsableCommand {
     @Option(help: "Routing policy (default least-impact; see `switchyard policies`).")
     var policy: String?
 
-    @Flag(help: "Also open the operator console on this picker (logs go to --log-file).")
-    var console = false
-
-    @Option(help: "Theme for --console.")
-    var theme: String?
-
-    @Option(help: "Write logs to this file instead of stderr (always, with --console).")
-    var logFile: String?
+    @OptionGroup var output: ConsoleFlags
 
     func run() async throws {
         let grpcListen = gateway.listen ?? "127.0.0.1:9002"
@@ -51,8 +44,8 @@ struct EppCommand: AsyncParsableCommand {
         let http = (text: metricsListen ?? (gateway.config == nil ? "127.0.0.1:9090" : nil), field: "--metrics-listen")
         let server = try gateway.makeGateway(
             policy: policy,
-            logFile: logFile,
-            quiet: console,
+            logFile: output.logFile,
+            quiet: output.console,
             httpListen: http.text.map { ($0, http.field) }
         )
         let config = server.configuration
@@ -61,13 +54,13 @@ struct EppCommand: AsyncParsableCommand {
             picker = try EndpointPickerServer(gateway: server, host: host, port: port) { bound in
                 let banner =
                     "Switchyard endpoint picker on \(host):\(bound) (ext_proc gRPC, policy \(config.policy)), \(config.backends.count) backend(s); /metrics on http://\(config.host):\(config.port). Ctrl-C stops.\n"
-                if !console { FileHandle.standardError.write(Data(banner.utf8)) }
+                if !output.console { FileHandle.standardError.write(Data(banner.utf8)) }
             }
         } catch {
             throw CommandError(description: "\(error)")
         }
-        if console {
-            try await runWithConsole(server, theme: theme, services: [picker])
+        if output.console {
+            try await runWithConsole(server, theme: output.theme, services: [picker])
         } else {
             try await server.run(services: [picker])
         }

@@ -172,6 +172,18 @@ struct GatewayOptions: ParsableArguments {
     }
 }
 
+/// `--console`, `--theme` and `--log-file`, for `serve` and `epp`.
+struct ConsoleFlags: ParsableArguments {
+    @Flag(help: "Also open the operator console on it (logs go to --log-file).")
+    var console = false
+
+    @Option(help: "Theme for --console.")
+    var theme: String?
+
+    @Option(help: "Write logs to this file instead of stderr (always, with --console).")
+    var logFile: String?
+}
+
 /// `switchyard serve`: the OpenAI-compatible gateway in front of real (or emulated) engines.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -194,20 +206,13 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var policy: String?
 
-    @Flag(help: "Also open the operator console on this gateway (logs go to --log-file).")
-    var console = false
-
-    @Option(help: "Theme for --console.")
-    var theme: String?
-
-    @Option(help: "Write logs to this file instead of stderr (always, with --console).")
-    var logFile: String?
+    @OptionGroup var output: ConsoleFlags
 
     func run() async throws {
-        let server = try gateway.makeGateway(policy: policy, logFile: logFile, quiet: console)
+        let server = try gateway.makeGateway(policy: policy, logFile: output.logFile, quiet: output.console)
         let config = server.configuration
-        if console {
-            try await runWithConsole(server, theme: theme)
+        if output.console {
+            try await runWithConsole(server, theme: output.theme)
         } else {
             try await server.run { port in
                 let banner =
