@@ -53,12 +53,10 @@ final class PickerExchange {
     private var bodyDone = false
     private var ticket: LiveRouter.Ticket?
     private var ended = false
-    /// The response: its status, whether it streams, and what the scanner saw.
+    /// The response: its status, whether it streams, and its tokens.
     private var status = 0
     private var streaming = false
-    private var scanner = SSEScanner()
-    private var unreported = 0
-    private var reportedAt = 0.0
+    private var tally = StreamTally()
     /// A copy of a whole (non-streaming) reply, for its `usage`, up to ``wholeReplyLimit`` bytes.
     private var whole = Data()
     private var wholeTooLarge = false
@@ -134,7 +132,7 @@ final class PickerExchange {
     func close() {
         guard let ticket, !ended else { return }
         ended = true
-        if unreported > 0 { router.streamed(ticket, tokens: unreported, now: now) }
+        tally.flush(ticket: ticket, router: router, now: now)
         if status >= 500 {
             lifecycle.end(ticket, outcome: .backendFailed("status \(status)"))
         } else {
@@ -323,18 +321,8 @@ final class PickerExchange {
     private func responseBody(_ chunk: Data, endOfStream: Bool) {
         guard let ticket, !ended else { return }
         if status == 200 && streaming {
-            let before = scanner.textChunks
-            let new = scanner.feed(chunk)
-            if new > 0 {
-                unreported += new
-                let now = self.now
-                if before == 0 { router.firstToken(ticket, now: now) }
-                if unreported >= 16 || now - reportedAt >= 0.05 || before == 0 {
-                    router.streamed(ticket, tokens: unreported, now: now)
-                    unreported = 0
-                    reportedAt = now
-                }
-            }
+            let now = self.now
+            chunk.withUnsafeBytes { tally.feed($0, ticket: ticket, router: router, now: now) }
         } else if !wholeTooLarge {
             if whole.count + chunk.count > Self.wholeReplyLimit {
                 wholeTooLarge = true
@@ -350,24 +338,12 @@ final class PickerExchange {
     private func finishResponse() {
         guard let ticket, !ended else { return }
         ended = true
-        let now = self.now
         if status == 200 && streaming {
-            unreported += scanner.finish()
-            router.streamed(ticket, tokens: unreported, now: now)
-            unreported = 0
-            if scanner.sawError {
-                lifecycle.end(ticket, outcome: .backendFailed("error event in the stream"))
-            } else if !scanner.done {
-                lifecycle.end(ticket, outcome: .backendFailed("the stream ended before data: [DONE]"))
-            } else {
-                lifecycle.end(ticket, outcome: .completed(completionTokens: scanner.completionTokens))
-            }
-        } else if status == 200 {
-            router.firstToken(ticket, now: now)
-            let tokens = (try? JSONDecoder().decode(CompletionReplyUsage.self, from: whole))?.usage?.completionTokens
-            router.streamed(ticket, tokens: tokens ?? 0, now: now)
-            lifecycle.end(ticket, outcome: .completed(completionTokens: tokens))
-        } else if status >= 500 || status == 0 {
+            tally.finish(ticket: ticket, router: router, now: now)
+            lifecycle.end(ticket, outcome: tally.outcome)
+            return
+        }
+        if status >= 500 || status == 0 {
             let reply = String(decoding: whole.prefix(300), as: UTF8.self)
             if reply.hasPrefix(Self.envoyConnectFailure) {
                 // Envoy's own reply: it could not reach the backend we picked. Take it out now, as `serve` does when
@@ -375,9 +351,7 @@ final class PickerExchange {
                 let reason = reply.split(separator: "\n").first.map(String.init) ?? reply
                 lifecycle.pool.markDown(ticket.backend, reason: "through Envoy: \(reason)")
             }
-            lifecycle.end(ticket, outcome: .backendFailed(status == 0 ? "no status" : "status \(status)"))
-        } else {
-            lifecycle.end(ticket, outcome: .abandoned, label: "rejected")
         }
+        lifecycle.endWhole(ticket, status: status, body: whole)
     }
 }

@@ -206,17 +206,7 @@ struct ProxyHandler: Sendable {
             return GatewayError.badGateway(backend.name, reason).response
         }
         let status = Int(response.status.code)
-        if status == 200 {
-            router.firstToken(ticket, now: clock.now())
-            let tokens = Self.completionTokens(in: body)
-            router.streamed(ticket, tokens: tokens ?? 0, now: clock.now())
-            end(ticket, outcome: .completed(completionTokens: tokens))
-        } else if status >= 500 {
-            end(ticket, outcome: .backendFailed("status \(status)"))
-        } else {
-            // 4xx: the backend refused the request itself (too long a prompt, a bad parameter, 429).
-            end(ticket, outcome: .abandoned, label: "rejected")
-        }
+        lifecycle.endWhole(ticket, status: status, body: Data(body.readableBytesView))
         var headers = HTTPFields()
         headers[.contentType] = response.headers.first(name: "content-type") ?? "application/json"
         headers[Self.backendHeader] = backend.name
@@ -256,37 +246,23 @@ struct ProxyHandler: Sendable {
                 handler.pool.watchdog.forget(key)
                 pump.cancel()
             }
-            var scanner = SSEScanner()
+            var tally = StreamTally()
             var failure: String? = nil
-            // Tokens are counted into the router in batches (every 16 tokens or 50 ms), so that a chunk does not
-            // take the router's lock each time; the first token is told at once.
-            var unreported = 0
-            var reportedAt = 0.0
+            let router = handler.router
             do {
                 for try await chunk in chunks {
-                    let before = scanner.textChunks
-                    let new = chunk.withUnsafeReadableBytes { scanner.feed($0) }
-                    if new > 0 {
-                        unreported += new
-                        let now = handler.clock.now()
-                        if before == 0 { handler.router.firstToken(ticket, now: now) }
-                        if unreported >= 16 || now - reportedAt >= 0.05 || before == 0 {
-                            handler.router.streamed(ticket, tokens: unreported, now: now)
-                            unreported = 0
-                            reportedAt = now
-                        }
+                    chunk.withUnsafeReadableBytes {
+                        tally.feed($0, ticket: ticket, router: router, now: handler.clock.now())
                     }
                     do {
                         try await writer.write(chunk)
                     } catch {
-                        handler.router.streamed(ticket, tokens: unreported, now: handler.clock.now())
+                        tally.flush(ticket: ticket, router: router, now: handler.clock.now())
                         owner.end(.abandoned)
                         return
                     }
                 }
-                unreported += scanner.finish()
-                handler.router.streamed(ticket, tokens: unreported, now: handler.clock.now())
-                unreported = 0
+                tally.finish(ticket: ticket, router: router, now: handler.clock.now())
             } catch {
                 if let reason = watch.timedOut {
                     failure = reason
@@ -297,9 +273,7 @@ struct ProxyHandler: Sendable {
                     failure = "the stream broke: \(Self.describe(error))"
                 }
             }
-            if failure == nil, !scanner.done, !scanner.sawError {
-                failure = "the stream ended before data: [DONE]"
-            }
+            if failure == nil, tally.truncated { failure = StreamTally.truncation }
             if let failure {
                 handler.pool.markDown(ticket.backend, reason: failure)
                 owner.end(.backendFailed(failure))
@@ -307,11 +281,7 @@ struct ProxyHandler: Sendable {
                 try? await writer.finish(nil)
                 return
             }
-            if scanner.sawError {
-                owner.end(.backendFailed("error event in the stream"))
-            } else {
-                owner.end(.completed(completionTokens: scanner.completionTokens))
-            }
+            owner.end(tally.outcome)
             try await writer.finish(nil)
         }
         var headers = HTTPFields()
@@ -329,11 +299,6 @@ struct ProxyHandler: Sendable {
     // swift-format-ignore: NeverForceUnwrap
     // A valid literal field name: the initializer fails only for invalid characters.
     static let backendHeader = HTTPField.Name("x-switchyard-backend")!
-
-    static func completionTokens(in body: ByteBuffer) -> Int? {
-        let reply = try? JSONDecoder().decode(CompletionReplyUsage.self, from: Data(body.readableBytesView))
-        return reply?.usage?.completionTokens
-    }
 
     /// True when the error means the request never reached the backend, so routing it elsewhere is safe.
     static func neverDelivered(_ error: any Error) -> Bool { UpstreamFailure(error) == .neverDelivered }

@@ -1,4 +1,6 @@
+import Foundation
 import Gateway
+import OpenAIWire
 import Routing
 import SwitchyardCore
 
@@ -65,12 +67,7 @@ public struct RequestLifecycle: Sendable {
                     waiting = true
                     router.admissionWait(info, true)
                     metrics.admissionHeld()
-                    let router = self.router
-                    let wait = max(0, deadline - now) + 0.001
-                    timer = Task {
-                        try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
-                        if !Task.isCancelled { router.wake(info) }
-                    }
+                    timer = wake(info, in: deadline - now)
                 }
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled { return .cancelled }
@@ -97,12 +94,7 @@ public struct RequestLifecycle: Sendable {
             case .hold:
                 if !held {
                     held = true
-                    let router = self.router
-                    let wait = max(0, limit - (now - start)) + 0.001
-                    timer = Task {
-                        try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
-                        if !Task.isCancelled { router.wake(info) }
-                    }
+                    timer = wake(info, in: limit - (now - start))
                 }
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled {
@@ -110,6 +102,37 @@ public struct RequestLifecycle: Sendable {
                     return nil
                 }
             }
+        }
+    }
+
+    /// A timer that resumes `info`'s wait in the router after `seconds` (just past them), unless cancelled first.
+    private func wake(_ info: RequestInfo, in seconds: Double) -> Task<Void, Never> {
+        let router = self.router
+        let wait = max(0, seconds) + 0.001
+        return Task {
+            try? await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+            if !Task.isCancelled { router.wake(info) }
+        }
+    }
+
+    /// Ends a request whose reply came back whole, or as an error, with `status`: 200 completes it (its first token
+    /// and `usage`'s token count, when the reply has one); 5xx, or no status, fails it; 4xx is the backend refusing
+    /// the request itself (too long a prompt, a bad parameter, 429), not its fault.
+    /// - Parameters:
+    ///   - ticket: The routed request.
+    ///   - status: The reply's HTTP status; 0 when none came.
+    ///   - body: The reply's body, read only for a 200.
+    public func endWhole(_ ticket: LiveRouter.Ticket, status: Int, body: @autoclosure () -> Data) {
+        if status == 200 {
+            router.firstToken(ticket, now: clock.now())
+            let reply = try? JSONDecoder().decode(CompletionReplyUsage.self, from: body())
+            let tokens = reply?.usage?.completionTokens
+            router.streamed(ticket, tokens: tokens ?? 0, now: clock.now())
+            end(ticket, outcome: .completed(completionTokens: tokens))
+        } else if status >= 500 || status == 0 {
+            end(ticket, outcome: .backendFailed(status == 0 ? "no status" : "status \(status)"))
+        } else {
+            end(ticket, outcome: .abandoned, label: "rejected")
         }
     }
 
