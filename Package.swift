@@ -204,7 +204,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EmulatorTests",
-            dependencies: ["Emulator", "SwitchyardCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "Emulator", "SwitchyardCore", "SwitchyardTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -230,7 +233,8 @@ let package = Package(
         .testTarget(
             name: "EndpointPickerTests",
             dependencies: [
-                "EndpointPicker", "ExtProcAPI", "GatewayServer", "Gateway", "SwitchyardCore", "switchyard",
+                "EndpointPicker", "ExtProcAPI", "GatewayServer", "Gateway", "SwitchyardCore", "SwitchyardTestSupport",
+                "switchyard",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),

@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SwitchyardTestSupport
 import Testing
 
 @Suite struct EmulatorClusterTests {
@@ -79,7 +80,7 @@ import Testing
                 var closed = false
                 let deadline = ContinuousClock.now + .seconds(20)
                 while !closed, ContinuousClock.now < deadline {
-                    closed = Self.portIsFree(basePort)
+                    closed = LoopbackPort.isFree(basePort)
                     if !closed { try await Task.sleep(for: .milliseconds(25)) }
                 }
                 #expect(closed, "the listener closes while the fault lasts")
@@ -111,29 +112,9 @@ import Testing
     static func freeBasePort(count: Int) -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20_000...(32_000 - count))
-            if (port..<port + count).allSatisfy({ portIsFree($0) }) { return port }
+            if (port..<port + count).allSatisfy({ LoopbackPort.isFree($0) }) { return port }
         }
         return Int.random(in: 20_000...(32_000 - count))
-    }
-
-    /// Whether nothing listens on 127.0.0.1:`port`: a socket can bind it (with SO_REUSEADDR, which still fails
-    /// while another socket listens there). The socket is closed at once.
-    static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        return bound == 0
     }
 
     /// Runs `cluster` while `body` runs, then stops it gracefully and waits for it to end.

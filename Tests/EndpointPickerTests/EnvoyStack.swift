@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SwitchyardTestSupport
 import Synchronization
 import Testing
 
@@ -35,19 +36,7 @@ func freePort() throws -> Int {
         let port = Int.random(in: 12_000..<18_000)
         // Never the same port twice in a run: one handed out may not be bound yet.
         guard issuedPorts.withLock({ $0.insert(port).inserted }) else { continue }
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw StackError("socket() failed") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = UInt16(port).bigEndian
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(socket, raw, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        if bound { return port }
+        if LoopbackPort.isFree(port, reuseAddress: false) { return port }
     }
     throw StackError("no free port in 12000..<18000")
 }
