@@ -59,7 +59,7 @@ public struct RequestLifecycle: Sendable {
             case .admit:
                 return .proceed
             case .shed(let reason, let retryAfter):
-                router.shed(info, reason: reason, now: now)
+                router.shed(reason: reason)
                 metrics.shed(sheddable: objective.sheddable)
                 return .shed(reason: reason, retryAfter: retryAfter)
             case .wait(let deadline):

@@ -628,7 +628,7 @@ public final class LiveRouter: Sendable {
     }
 
     /// A request was shed (answered 429); it arrived, so it is counted here rather than lost.
-    public func shed(_ info: RequestInfo, reason: String, now: Double) {
+    public func shed(reason: String) {
         state.withLock { state in
             state.shed += 1
             state.lastShedReason = reason
