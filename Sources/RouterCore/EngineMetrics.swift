@@ -31,6 +31,13 @@ public struct EngineMetrics: Sendable, Equatable {
     public var prefixCacheHitsTotal: Double? = nil
     /// Gauge: the prefix cache's hit rate in 0...1, when the engine publishes it (SGLang's `cache_hit_rate`).
     public var prefixCacheHitRate: Double? = nil
+    /// Counter: requests the engine finished (vLLM `request_success_total`, every finish reason).
+    public var requestSuccessTotal: Double? = nil
+    /// The engine's own latency histograms since it started: time to first token, the gap between tokens, and
+    /// arrival to last token; nil when the engine publishes none (llama.cpp).
+    public var ttftHistogram: HistogramCounts? = nil
+    public var interTokenHistogram: HistogramCounts? = nil
+    public var e2eHistogram: HistogramCounts? = nil
 
     /// The prefix cache's hit rate since the engine started: hits over queries (vLLM) or the engine's own rate
     /// (SGLang); nil when the engine publishes neither or has had no query.

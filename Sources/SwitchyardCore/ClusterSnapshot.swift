@@ -68,6 +68,10 @@ public struct InstanceSnapshot: Sendable, Equatable, Codable {
     /// The prefix cache's hit rate (cached prompt tokens over prompt tokens looked up) since the engine started;
     /// nil when the engine publishes none or has had no query.
     public var prefixHitRate: Double? = nil
+    /// The engine's own view of the recent past (LIVE, when its metrics carry histograms or counters).
+    public var engine: EngineSideStats? = nil
+    /// The gateway's own measurements of the requests it sent here, over the same recent window (LIVE).
+    public var gateway: InstanceLatency? = nil
 
     public init(
         id: Int,
@@ -191,6 +195,10 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
     public var admission: AdmissionSnapshot? = nil
     /// The instance whose queue or KV usage stands out from the others (``ImbalanceThreshold``); nil when none.
     public var imbalance: String? = nil
+    /// The engines' own rates over the header's window, summed over the instances that publish them (LIVE): requests
+    /// finished and tokens generated per second. They include traffic that did not pass through this router.
+    public var engineCompletionsPerSecond: Double? = nil
+    public var engineTokensPerSecond: Double? = nil
 
     public init(
         mode: ClusterMode,
@@ -290,5 +298,50 @@ public struct AdmissionSnapshot: Sendable, Equatable, Codable {
         self.held = held
         self.shed = shed
         self.lastShedReason = lastShedReason
+    }
+}
+
+/// Latency percentiles of one instance over the recent window: time to first token, the gap between tokens, and
+/// arrival to last token. A figure is nil when nothing was measured.
+public struct InstanceLatency: Sendable, Equatable, Codable {
+    public var ttft: LatencySummary?
+    /// The engine's histogram counts every gap between tokens; the gateway's figure is each request's mean gap.
+    public var interToken: LatencySummary?
+    public var e2e: LatencySummary?
+
+    public init(ttft: LatencySummary? = nil, interToken: LatencySummary? = nil, e2e: LatencySummary? = nil) {
+        self.ttft = ttft
+        self.interToken = interToken
+        self.e2e = e2e
+    }
+}
+
+/// What an engine's own counters and histograms say about the recent past (the differences between scrapes).
+public struct EngineSideStats: Sendable, Equatable, Codable {
+    /// Seconds between the scrapes the latencies are the difference of (up to the window, 60 s).
+    public var window: Double
+    /// Percentiles from the engine's histogram buckets (interpolated inside a bucket, as Prometheus does).
+    public var latency: InstanceLatency
+    /// Rates over the last few seconds (the header's window), from the engine's counters; nil when not published.
+    public var promptTokensPerSecond: Double?
+    public var generationTokensPerSecond: Double?
+    public var requestsPerSecond: Double?
+    /// Preemptions in the window, when the engine counts them.
+    public var preemptions: Int?
+
+    public init(
+        window: Double,
+        latency: InstanceLatency = InstanceLatency(),
+        promptTokensPerSecond: Double? = nil,
+        generationTokensPerSecond: Double? = nil,
+        requestsPerSecond: Double? = nil,
+        preemptions: Int? = nil
+    ) {
+        self.window = window
+        self.latency = latency
+        self.promptTokensPerSecond = promptTokensPerSecond
+        self.generationTokensPerSecond = generationTokensPerSecond
+        self.requestsPerSecond = requestsPerSecond
+        self.preemptions = preemptions
     }
 }

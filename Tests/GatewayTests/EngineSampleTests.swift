@@ -17,8 +17,21 @@ import Testing
         #expect(!scrape.contains("vllm:kv_cache_usage_perc"))
         #expect(EngineKind.detect(in: scrape) == .vllm)
         let metrics = try EngineMetrics.extract(from: scrape)
+        // One request: TTFT 0.313 s (bucket 0.25–0.5), six token gaps, one success.
+        #expect(metrics.requestSuccessTotal == 1)
+        #expect(metrics.ttftHistogram?.count == 1)
+        #expect(metrics.ttftHistogram?.sum == 0.31326723098754883)
+        #expect(metrics.ttftHistogram?.quantile(0.5) == 0.375)
+        #expect(metrics.ttftHistogram?.bounds.count == 16)
+        #expect(metrics.interTokenHistogram?.count == 6)
+        #expect(metrics.e2eHistogram?.count == 1)
+        var load = metrics
+        load.requestSuccessTotal = nil
+        load.ttftHistogram = nil
+        load.interTokenHistogram = nil
+        load.e2eHistogram = nil
         #expect(
-            metrics
+            load
                 == EngineMetrics(
                     kind: .vllm,
                     waiting: 0,
@@ -125,6 +138,15 @@ import Testing
         // The capture's prefix cache: 39 tokens queried, none found.
         expected.prefixCacheQueriesTotal = 39
         expected.prefixCacheHitsTotal = 0
+        // Three requests (1 stop, 2 length), with 23 token gaps (the V1 sample has only the older name).
+        #expect(metrics.requestSuccessTotal == 3)
+        #expect(metrics.ttftHistogram?.count == 3)
+        #expect(metrics.interTokenHistogram?.count == 23)
+        #expect(metrics.e2eHistogram?.count == 3)
+        expected.requestSuccessTotal = metrics.requestSuccessTotal
+        expected.ttftHistogram = metrics.ttftHistogram
+        expected.interTokenHistogram = metrics.interTokenHistogram
+        expected.e2eHistogram = metrics.e2eHistogram
         #expect(metrics == expected)
         #expect(metrics.prefixHitRate == 0)
     }
@@ -146,6 +168,17 @@ import Testing
             generationTokensTotal: 7.557572e+06
         )
         expected.prefixCacheHitRate = 0.007507552643049313
+        #expect(metrics.ttftHistogram?.count == 11008)
+        #expect(metrics.e2eHistogram?.count == 11228)
+        #expect(metrics.interTokenHistogram?.count == 7.400757e+06)
+        // Mean TTFT from `_sum` / `_count`, and a median inside the buckets.
+        let ttft = try #require(metrics.ttftHistogram)
+        #expect(abs((ttft.mean ?? 0) - 2.3518979474117756e+06 / 11008) < 1e-9)
+        let median = try #require(ttft.quantile(0.5))
+        #expect(median > 0 && median <= (ttft.bounds.last ?? 0))
+        expected.ttftHistogram = metrics.ttftHistogram
+        expected.interTokenHistogram = metrics.interTokenHistogram
+        expected.e2eHistogram = metrics.e2eHistogram
         #expect(metrics == expected)
         #expect(metrics.prefixHitRate == 0.007507552643049313)
     }

@@ -35,6 +35,10 @@ struct BackendState: Sendable {
     var ledger: InstanceLoad
     var freshness: MetricsFreshness
     var metrics: EngineMetrics? = nil
+    /// The engine's scrapes over the last minute, for its own latencies and rates.
+    var engineWindow = EngineWindow()
+    /// The gateway's measurements of the requests this backend completed, over the same minute.
+    var window = RecentWindow()
     var scrapeError: String? = nil
     var up = true
     var downReason: String? = nil
@@ -274,6 +278,18 @@ extension LiveRouter {
                 requests: Array(requests),
                 prefixHitRate: backend.metrics?.prefixHitRate
             )
+            snapshot.engine = backend.engineWindow.stats()
+            var own = backend.window
+            own.trim(now: now)
+            let e2e = own.e2e()
+            if e2e.count > 0 {
+                let tbt = own.tbt()
+                snapshot.gateway = InstanceLatency(
+                    ttft: own.ttft(),
+                    interToken: tbt.count > 0 ? tbt : nil,
+                    e2e: e2e
+                )
+            }
             switch health {
             case .down:
                 let since = backend.downSince.map { " for \(Int((now - $0).rounded())) s" } ?? ""

@@ -320,6 +320,14 @@ public final class LiveRouter: Sendable {
                 let ttft = first - record.info.arrival
                 let tokens = max(completionTokens ?? record.streamed, record.firstToken == nil ? 0 : 1)
                 state.window.add(finished: now, e2e: e2e, ttft: ttft, firstToken: first, outputTokens: tokens)
+                state.backends[ticket.backend].window.add(
+                    finished: now,
+                    e2e: e2e,
+                    ttft: ttft,
+                    firstToken: first,
+                    outputTokens: tokens
+                )
+                state.backends[ticket.backend].window.trim(now: now)
                 state.completed += 1
                 state.backends[ticket.backend].completed += 1
                 if state.comparison?.generation == record.comparison {
@@ -353,6 +361,7 @@ public final class LiveRouter: Sendable {
         changing { state in
             guard state.backends.indices.contains(backend) else { return }
             state.backends[backend].metrics = metrics
+            state.backends[backend].engineWindow.record(metrics, at: now)
             if let capacity = metrics.kvCapacityTokens, capacity > 0 {
                 state.prefixIndex.capacityTokens[backend] = capacity
             }
@@ -549,6 +558,13 @@ public final class LiveRouter: Sendable {
             )
             snapshot.prefixHitRate = state.clusterPrefixHitRate
             snapshot.imbalance = imbalance.describe(instances)
+            let engines = instances.compactMap(\.engine)
+            if !engines.isEmpty {
+                let tokens = engines.compactMap(\.generationTokensPerSecond)
+                let requests = engines.compactMap(\.requestsPerSecond)
+                snapshot.engineTokensPerSecond = tokens.isEmpty ? nil : tokens.reduce(0, +)
+                snapshot.engineCompletionsPerSecond = requests.isEmpty ? nil : requests.reduce(0, +)
+            }
             if state.admissionHeld > 0 || state.shed > 0 {
                 snapshot.admission = AdmissionSnapshot(
                     waiting: state.admissionWaiting,

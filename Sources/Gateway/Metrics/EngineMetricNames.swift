@@ -30,6 +30,12 @@ struct EngineMetricNames: Sendable {
     var prefixCacheHits: String? = nil
     /// Gauge of the prefix cache's hit rate in 0...1.
     var prefixCacheHitRate: String? = nil
+    /// Counter of requests finished.
+    var requestSuccess: String? = nil
+    /// Latency histograms (family names, without `_bucket`), each in order of preference.
+    var ttftHistogram: [String] = []
+    var interTokenHistogram: [String] = []
+    var e2eHistogram: [String] = []
 
     /// vLLM, V0 and V1.
     ///
@@ -52,7 +58,14 @@ struct EngineMetricNames: Sendable {
         preemptionsTotal: "vllm:num_preemptions_total",
         // In vllm/metrics_v1.txt (and the deprecated `vllm:gpu_prefix_cache_*` beside them).
         prefixCacheQueries: "vllm:prefix_cache_queries_total",
-        prefixCacheHits: "vllm:prefix_cache_hits_total"
+        prefixCacheHits: "vllm:prefix_cache_hits_total",
+        // `vllm:request_success_total` (by `finished_reason`) and the histograms: in both samples, except
+        // `vllm:inter_token_latency_seconds`, which newer V1 releases publish beside the older
+        // `vllm:time_per_output_token_seconds` (same meaning: the gap between two tokens of a request).
+        requestSuccess: "vllm:request_success_total",
+        ttftHistogram: ["vllm:time_to_first_token_seconds"],
+        interTokenHistogram: ["vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds"],
+        e2eHistogram: ["vllm:e2e_request_latency_seconds"]
     )
 
     /// SGLang.
@@ -75,7 +88,11 @@ struct EngineMetricNames: Sendable {
         generationTokensTotal: "sglang:generation_tokens_total",
         preemptionsTotal: nil,
         // `sglang:cache_hit_rate`, a gauge in 0...1: in sglang/metrics.txt.
-        prefixCacheHitRate: "sglang:cache_hit_rate"
+        prefixCacheHitRate: "sglang:cache_hit_rate",
+        // The three histograms: in sglang/metrics.txt (newer releases add `sglang:inter_token_latency_seconds`).
+        ttftHistogram: ["sglang:time_to_first_token_seconds"],
+        interTokenHistogram: ["sglang:inter_token_latency_seconds", "sglang:time_per_output_token_seconds"],
+        e2eHistogram: ["sglang:e2e_request_latency_seconds"]
     )
 
     /// llama.cpp `llama-server --metrics`.

@@ -41,6 +41,10 @@ extension EngineMetrics {
         metrics.prefixCacheQueriesTotal = names.prefixCacheQueries.flatMap { finiteSum($0, in: scrape) }
         metrics.prefixCacheHitsTotal = names.prefixCacheHits.flatMap { finiteSum($0, in: scrape) }
         metrics.prefixCacheHitRate = names.prefixCacheHitRate.flatMap { meanFraction($0, in: scrape) }
+        metrics.requestSuccessTotal = names.requestSuccess.flatMap { finiteSum($0, in: scrape) }
+        metrics.ttftHistogram = names.ttftHistogram.lazy.compactMap { histogram($0, in: scrape) }.first
+        metrics.interTokenHistogram = names.interTokenHistogram.lazy.compactMap { histogram($0, in: scrape) }.first
+        metrics.e2eHistogram = names.e2eHistogram.lazy.compactMap { histogram($0, in: scrape) }.first
         return metrics
     }
 
@@ -83,6 +87,23 @@ extension EngineMetrics {
         }
         guard series > 0 else { return nil }
         return min(1, max(0, total / Double(series)))
+    }
+
+    /// The histogram family `name`, summed across its series bucket by bucket; nil when absent or malformed (an `le`
+    /// that is not a number, counts that decrease).
+    static func histogram(_ name: String, in scrape: PrometheusScrape) -> HistogramCounts? {
+        let bucketName = name + "_bucket"
+        var byBound: [Double: Double] = [:]
+        for sample in scrape.samples where sample.name == bucketName {
+            guard let text = sample.labels["le"], let bound = Double(text), sample.value.isFinite else { return nil }
+            byBound[bound, default: 0] += sample.value
+        }
+        guard !byBound.isEmpty else { return nil }
+        return HistogramCounts(
+            buckets: byBound.map { (bound: $0.key, count: $0.value) },
+            count: finiteSum(name + "_count", in: scrape),
+            sum: finiteSum(name + "_sum", in: scrape)
+        )
     }
 
     /// `block_size` from the first series that has one, and `num_gpu_blocks` summed over the distinct `engine` label
