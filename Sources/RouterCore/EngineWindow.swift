@@ -58,6 +58,23 @@ public struct EngineWindow: Sendable {
         )
     }
 
+    /// The histograms of what the engine observed over the window (the newest scrape less the oldest kept), for
+    /// merging across engines; nil before two scrapes.
+    public func histograms() -> LatencyHistograms? {
+        guard let newest = scrapes.last?.metrics, let oldest = scrapes.first?.metrics, scrapes.count >= 2 else {
+            return nil
+        }
+        func delta(_ path: KeyPath<EngineMetrics, HistogramCounts?>) -> HistogramCounts? {
+            guard let now = newest[keyPath: path], let then = oldest[keyPath: path] else { return nil }
+            return now.since(then)
+        }
+        return LatencyHistograms(
+            ttft: delta(\.ttftHistogram),
+            interToken: delta(\.interTokenHistogram),
+            e2e: delta(\.e2eHistogram)
+        )
+    }
+
     /// The latencies observed between two scrapes (`earlier` nil: since the engine started).
     public static func latency(_ metrics: EngineMetrics, since earlier: EngineMetrics?) -> InstanceLatency {
         func summary(_ histogram: KeyPath<EngineMetrics, HistogramCounts?>) -> LatencySummary? {
@@ -99,5 +116,46 @@ public struct EngineWindow: Sendable {
             }
         }
         return false
+    }
+}
+
+/// Three latency histograms of one engine, or of several merged.
+public struct LatencyHistograms: Sendable, Equatable {
+    public var ttft: HistogramCounts?
+    public var interToken: HistogramCounts?
+    public var e2e: HistogramCounts?
+
+    public init(ttft: HistogramCounts? = nil, interToken: HistogramCounts? = nil, e2e: HistogramCounts? = nil) {
+        self.ttft = ttft
+        self.interToken = interToken
+        self.e2e = e2e
+    }
+
+    /// The engines' histograms added together, metric by metric; a metric is nil when none has it or two disagree
+    /// on the bucket bounds (engines of different kinds).
+    public static func merged(_ all: [LatencyHistograms]) -> LatencyHistograms {
+        func merge(_ path: KeyPath<LatencyHistograms, HistogramCounts?>) -> HistogramCounts? {
+            var total: HistogramCounts?
+            for histograms in all {
+                guard let counts = histograms[keyPath: path] else { continue }
+                guard let sum = total else {
+                    total = counts
+                    continue
+                }
+                guard let added = sum.adding(counts) else { return nil }
+                total = added
+            }
+            return total
+        }
+        return LatencyHistograms(ttft: merge(\.ttft), interToken: merge(\.interToken), e2e: merge(\.e2e))
+    }
+
+    /// Their percentiles.
+    public var summary: InstanceLatency {
+        InstanceLatency(
+            ttft: ttft.flatMap(EngineWindow.summarize),
+            interToken: interToken.flatMap(EngineWindow.summarize),
+            e2e: e2e.flatMap(EngineWindow.summarize)
+        )
     }
 }

@@ -61,6 +61,16 @@ public struct HistogramCounts: Sendable, Equatable {
         return result
     }
 
+    /// These counts and `other`'s together (two engines' histograms of the same metric); nil when the bounds differ.
+    public func adding(_ other: HistogramCounts) -> HistogramCounts? {
+        guard bounds == other.bounds else { return nil }
+        var result = self
+        for index in cumulative.indices { result.cumulative[index] += other.cumulative[index] }
+        result.count += other.count
+        result.sum += other.sum
+        return result
+    }
+
     /// The `q` quantile (0...1) by Prometheus' rule, or nil with no observation.
     ///
     /// The rank `q × count` is found in the cumulative buckets and interpolated linearly between the bucket's lower

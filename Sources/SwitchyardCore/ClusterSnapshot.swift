@@ -199,6 +199,8 @@ public struct ClusterSnapshot: Sendable, Equatable, Codable {
     /// finished and tokens generated per second. They include traffic that did not pass through this router.
     public var engineCompletionsPerSecond: Double? = nil
     public var engineTokensPerSecond: Double? = nil
+    /// Nothing is routed (`switchyard top`): the header shows the engines' rates, and the latencies are theirs.
+    public var watchOnly = false
 
     public init(
         mode: ClusterMode,

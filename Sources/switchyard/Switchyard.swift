@@ -13,7 +13,8 @@ struct Switchyard: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ConsoleSubcommand.self, ReplayCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self,
-            ProfilesCommand.self, WorkloadsCommand.self, ServeCommand.self, EppCommand.self, EmulateCommand.self,
+            ProfilesCommand.self, WorkloadsCommand.self, ServeCommand.self, EppCommand.self, TopCommand.self,
+            EmulateCommand.self,
         ],
         defaultSubcommand: ConsoleSubcommand.self
     )

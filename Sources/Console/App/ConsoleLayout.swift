@@ -26,7 +26,15 @@ struct ConsoleLayout: Sendable, Equatable {
         width < minimumWidth || height < minimumHeight
     }
 
-    init(width: Int, height: Int, instanceCount: Int, comparing: Bool, hasCaption: Bool) {
+    /// - Parameter cardHeight: Rows per instance card (``InstanceCardView/height(for:)``).
+    init(
+        width: Int,
+        height: Int,
+        instanceCount: Int,
+        comparing: Bool,
+        hasCaption: Bool,
+        cardHeight: Int = InstanceCardView.height
+    ) {
         header = Rect(x: 0, y: 0, width: width, height: 1)
         footer = Rect(x: 0, y: height - 1, width: width, height: 1)
         caption = hasCaption ? Rect(x: 0, y: height - 2, width: width, height: 1) : nil
@@ -46,9 +54,9 @@ struct ConsoleLayout: Sendable, Equatable {
             instanceMode = .compact(columns: 1)
         } else {
             let grid = InstanceCardsView.cardGrid(count: instanceCount, width: width)
-            if instanceCount > 0, grid.rows * InstanceCardView.height <= available {
+            if instanceCount > 0, grid.rows * cardHeight <= available {
                 instanceMode = .cards(columns: grid.columns, cardWidth: grid.cardWidth)
-                instanceHeight = grid.rows * InstanceCardView.height
+                instanceHeight = grid.rows * cardHeight
             } else {
                 let columns = InstanceCardsView.compactColumns(width: width)
                 let rows = (instanceCount + columns - 1) / columns

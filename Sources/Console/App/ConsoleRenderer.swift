@@ -24,7 +24,8 @@ public enum ConsoleRenderer {
             height: screen.height,
             instanceCount: snapshot.instances.count,
             comparing: snapshot.twin != nil,
-            hasCaption: state.caption != nil
+            hasCaption: state.caption != nil,
+            cardHeight: InstanceCardView.height(for: snapshot)
         )
         HeaderView.draw(snapshot, in: canvas.sub(layout.header))
         FooterView.draw(status: state.status, in: canvas.sub(layout.footer))

@@ -18,6 +18,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var speed: Double
     /// True on a real cluster (the snapshot's mode is LIVE), which cannot pause or change speed.
     public var isLive = false
+    /// Nothing is routed (`switchyard top`): steering keys explain instead of acting.
+    public var isWatchOnly = false
     /// False when the screen has no colour (`NO_COLOR`, or a terminal without colours): themes cannot change it.
     public var colorAvailable = true
     public var instanceCount: Int
@@ -84,6 +86,7 @@ public struct ConsoleState: Sendable, Equatable {
         paused = snapshot.paused
         speed = snapshot.speed
         isLive = snapshot.mode == .live
+        isWatchOnly = snapshot.watchOnly
         instanceCount = snapshot.instances.count
         if let current = focus, current >= instanceCount { focus = instanceCount > 0 ? instanceCount - 1 : nil }
         if overlay == .detail, focus == nil { overlay = .none }
@@ -105,6 +108,10 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// Applies `action` and returns the backend commands it needs, in order.
     public mutating func handle(_ action: ConsoleAction) -> [ConsoleCommand] {
+        if isWatchOnly, action.steers {
+            show(status: "top only watches: policies, bursts and A/B act through a gateway (serve, console --backend)")
+            return []
+        }
         switch action {
         case .nextPolicy:
             guard let index = policyNames.firstIndex(of: policy) else { return switchPolicy(to: policyNames.first) }
@@ -217,5 +224,15 @@ public struct ConsoleState: Sendable, Equatable {
         speed = value
         show(status: "speed ×\(Format.speed(value))")
         return [.speed(value)]
+    }
+}
+
+extension ConsoleAction {
+    /// Whether the action steers the routing (policy, burst, A/B) rather than the view.
+    var steers: Bool {
+        switch self {
+        case .nextPolicy, .openPolicyMenu, .choosePolicy, .selectPolicy, .openBurstMenu, .burst, .toggleCompare: true
+        default: false
+        }
     }
 }

@@ -38,9 +38,18 @@ enum HeaderView {
                 items.append((10, last, true))
             }
         }
-        items.append((4, rate("in", Format.rate(snapshot.arrivalsPerSecond), "/s"), true))
-        items.append((7, rate("out", Format.rate(snapshot.completionsPerSecond), "/s"), true))
-        items.append((8, rate("", Format.thousands(Int(snapshot.tokensPerSecond)), " tok/s"), true))
+        if snapshot.watchOnly {
+            // Nothing passes through: the engines' own counters are the only rates.
+            let done = snapshot.engineCompletionsPerSecond.map(Format.rate) ?? "–"
+            let tokens = snapshot.engineTokensPerSecond.map { Format.thousands(Int($0)) } ?? "–"
+            items.append((4, rate("engines done", done, "/s"), true))
+            items.append((8, rate("", tokens, " tok/s"), true))
+        } else {
+            items.append((4, rate("in", Format.rate(snapshot.arrivalsPerSecond), "/s"), true))
+            items.append((7, rate("out", Format.rate(snapshot.completionsPerSecond), "/s"), true))
+            items.append((8, rate("", Format.thousands(Int(snapshot.tokensPerSecond)), " tok/s"), true))
+            if let engines = engineText(snapshot) { items.append((9, engines, true)) }
+        }
         if let hit = snapshot.prefixHitRate {
             var text = StyledText("prefix hit ", .dim)
             text.append(Format.percent(hit), .accent)
@@ -69,6 +78,15 @@ enum HeaderView {
         }
         canvas.write(left.truncated(to: canvas.width), x: 0, y: 0)
         canvas.writeRight(right, y: 0)
+    }
+
+    /// The engines' own token rate, when it differs from the router's by more than a tenth (traffic that did not
+    /// pass through the router, or tokens of requests still streaming): `engines 1,320 tok/s`.
+    static func engineText(_ snapshot: ClusterSnapshot) -> StyledText? {
+        guard let engines = snapshot.engineTokensPerSecond else { return nil }
+        let own = snapshot.tokensPerSecond
+        guard abs(engines - own) > max(5, 0.1 * max(engines, own)) else { return nil }
+        return rate("engines", Format.thousands(Int(engines)), " tok/s")
     }
 
     private static func policyText(_ snapshot: ClusterSnapshot) -> StyledText {

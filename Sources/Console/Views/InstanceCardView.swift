@@ -13,8 +13,17 @@ import SwitchyardCore
 ///
 /// With a prefix cache at work, the last line also shows its hit rate (`hit 38%`) in place of the block count.
 /// ```
+///
+/// On a live cluster the card has one more line: TTFT p50/p99 over the last minute from the engine's own histograms
+/// (or, for an engine with none, `gw ttft` as the gateway measured it), E2E when there is room, and the tokens per
+/// second the engine generated (`ttft 85ms/0.41s  e2e 3.1s/9.8s  340 tok/s`).
 enum InstanceCardView {
     static let height = 7
+    /// The height with the live line.
+    static let liveHeight = 8
+
+    /// The card height for a snapshot: with the live line on a live cluster.
+    static func height(for snapshot: ClusterSnapshot) -> Int { snapshot.mode == .live ? liveHeight : height }
     static let minWidth = 30
     static let maxWidth = 60
 
@@ -89,6 +98,43 @@ enum InstanceCardView {
         } else if instance.kvBlocksTotal > 0, last.width + 2 + blocks.width <= w {
             inner.writeRight(blocks, y: 4)
         }
+        if inner.height > 5 { inner.write(liveLine(instance, width: w), y: 5) }
+    }
+
+    /// `ttft 85ms/0.41s  e2e 3.1s/9.8s  340 tok/s`: p50/p99 over the last minute, the engine's when it publishes
+    /// histograms, else the gateway's (`gw ttft`); the rate, then E2E, drop out when the line is too narrow.
+    static func liveLine(_ instance: InstanceSnapshot, width: Int) -> StyledText {
+        let engine = instance.engine?.latency
+        let fromEngine = engine?.ttft != nil || engine?.e2e != nil
+        let latency = fromEngine ? engine : instance.gateway
+        func pair(_ label: String, _ summary: LatencySummary?) -> StyledText? {
+            guard let summary, summary.count > 0 else { return nil }
+            var text = StyledText((fromEngine ? "" : "gw ") + label + " ", .dim)
+            text.append(Format.seconds(summary.p50), .text)
+            text.append("/", .dim)
+            text.append(Format.seconds(summary.p99), summary.p99 > 4 * max(summary.p50, 1e-3) ? .warn : .text)
+            return text
+        }
+        let ttft = pair("ttft", latency?.ttft)
+        let e2e = pair("e2e", latency?.e2e)
+        var rate: StyledText?
+        if let tokens = instance.engine?.generationTokensPerSecond {
+            var text = StyledText(Format.compact(Int(tokens.rounded())), .text)
+            text.append(" tok/s", .dim)
+            rate = text
+        }
+        let candidates: [[StyledText?]] = [[ttft, e2e, rate], [ttft, e2e], [ttft, rate], [ttft], [rate]]
+        for candidate in candidates {
+            let parts = candidate.compactMap { $0 }
+            guard !parts.isEmpty else { continue }
+            var line = StyledText()
+            for part in parts {
+                if line.width > 0 { line.append("  ") }
+                line.append(part)
+            }
+            if line.width <= width { return line }
+        }
+        return StyledText("no latency measured yet", .dim).truncated(to: width)
     }
 
     /// `label`, then pips, then `right` aligned to the right edge.

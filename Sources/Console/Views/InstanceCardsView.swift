@@ -39,12 +39,13 @@ enum InstanceCardsView {
         let scale = CardScale(instances)
         switch mode {
         case .cards(let columns, let cardWidth):
+            let cardHeight = InstanceCardView.height(for: snapshot)
             for (index, instance) in instances.enumerated() {
                 let rect = Rect(
                     x: (index % columns) * cardWidth,
-                    y: (index / columns) * InstanceCardView.height,
+                    y: (index / columns) * cardHeight,
                     width: cardWidth,
-                    height: InstanceCardView.height
+                    height: cardHeight
                 )
                 guard rect.maxY <= canvas.height else { break }
                 InstanceCardView.draw(

@@ -133,7 +133,9 @@ enum LatencyPanel {
         var header = StyledText(Format.pad("", 6))
         for name in ["mean", "p50", "p99"] { header.append(Format.pad(name, cell, right: true), .dim) }
         canvas.write(header, y: 0)
-        let rows: [(String, LatencySummary)] = [("E2E", snapshot.e2e), ("TTFT", snapshot.ttft), ("TBT", snapshot.tbt)]
+        let rows: [(String, LatencySummary)] = [
+            ("E2E", snapshot.e2e), ("TTFT", snapshot.ttft), (snapshot.watchOnly ? "ITL" : "TBT", snapshot.tbt),
+        ]
         for (index, (name, summary)) in rows.enumerated() {
             var line = StyledText(Format.pad(name, 6), .dim)
             for value in [summary.mean, summary.p50, summary.p99] {
@@ -144,7 +146,7 @@ enum LatencyPanel {
         }
         var count = StyledText("n=", .dim)
         count.append(Format.thousands(snapshot.e2e.count), .text)
-        count.append(" in window", .dim)
+        count.append(snapshot.watchOnly ? " engines' histograms" : " in window", .dim)
         canvas.write(count, y: 4)
     }
 }

@@ -690,3 +690,39 @@ extension MetricsTrust {
         }
     }
 }
+
+/// One backend as the engine monitors show it: its health, its last scrape, and what its counters and histograms
+/// say about the last minute and since it started (`switchyard top`).
+public struct EngineReport: Sendable {
+    public var name: String
+    public var url: String
+    public var engine: String
+    public var health: InstanceHealth
+    /// Why it is down or stale.
+    public var note: String?
+    public var metrics: EngineMetrics?
+    public var window: EngineSideStats?
+    /// The window's histograms, for merging across backends.
+    public var histograms: LatencyHistograms?
+}
+
+extension LiveRouter {
+    /// Every backend as the engine monitors show it.
+    public func engineReports(now: Double) -> [EngineReport] {
+        let instances = snapshot(now: now).instances
+        return state.withLock { state in
+            state.backends.enumerated().map { index, backend in
+                EngineReport(
+                    name: backend.descriptor.name,
+                    url: backend.descriptor.url,
+                    engine: (backend.metrics?.kind ?? backend.descriptor.kind ?? .unknown).rawValue,
+                    health: instances[index].health,
+                    note: instances[index].healthNote,
+                    metrics: backend.metrics,
+                    window: backend.engineWindow.stats(),
+                    histograms: backend.engineWindow.histograms()
+                )
+            }
+        }
+    }
+}
