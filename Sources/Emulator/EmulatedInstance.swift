@@ -241,7 +241,7 @@ public actor EmulatedInstance {
             case .firstToken:
                 promptTokensTotal += trackers[event.request]?.prompt ?? 0
                 if let arrival = trackers[event.request]?.arrival {
-                    histograms.firstToken(after: event.time - arrival)
+                    histograms.firstToken(after: (event.time - arrival) / configuration.speed)
                 }
                 trackers[event.request]?.firstToken = event.time
                 trackers[event.request]?.lastToken = event.time
@@ -264,7 +264,7 @@ public actor EmulatedInstance {
     private func emit(_ id: RequestID, gap: Bool) {
         guard var tracker = trackers[id], tracker.generated < tracker.target else { return }
         if gap {
-            histograms.tokenGap(now - tracker.lastToken)
+            histograms.tokenGap((now - tracker.lastToken) / configuration.speed)
             tracker.lastToken = now
         }
         tracker.generated += 1
@@ -280,11 +280,13 @@ public actor EmulatedInstance {
         tracker.continuation.finish()
         successTotal[tracker.reason, default: 0] += 1
         let admitted = tracker.admitted ?? tracker.arrival
+        // Wall-clock seconds, as vLLM measures them and as a scraper's rates count: emulated time over the speed.
+        let speed = configuration.speed
         histograms.finished(
-            arrival: tracker.arrival,
-            admitted: admitted,
-            firstToken: tracker.firstToken ?? end,
-            end: end,
+            arrival: tracker.arrival / speed,
+            admitted: admitted / speed,
+            firstToken: (tracker.firstToken ?? end) / speed,
+            end: end / speed,
             prompt: tracker.prompt,
             generated: tracker.target,
             maxTokens: tracker.maxTokens

@@ -180,7 +180,7 @@ public struct VLLMHistograms: Sendable, Equatable {
         ]
     }
 
-    /// Records a finished request's phases (seconds of emulated time) and sizes.
+    /// Records a finished request's phases (wall-clock seconds: emulated time over the speed) and sizes.
     mutating func finished(
         arrival: Double,
         admitted: Double,

@@ -31,9 +31,10 @@ public struct EngineWindow: Sendable {
     /// Forgets every scrape (the backend went away).
     public mutating func reset() { scrapes.removeAll() }
 
-    /// What the engine did over the window; nil before two scrapes.
+    /// What the engine did over the window.
     /// - Parameter rateWindow: Seconds the rates cover (the newest scrape against the newest one at least this
     ///   much older, or the oldest kept).
+    /// - Returns: The latencies, rates and preemptions; nil before two scrapes.
     public func stats(rateWindow: Double = 5) -> EngineSideStats? {
         guard let newest = scrapes.last, let oldest = scrapes.first, scrapes.count >= 2 else { return nil }
         let rateBase = scrapes.last { $0.time <= newest.time - rateWindow } ?? oldest

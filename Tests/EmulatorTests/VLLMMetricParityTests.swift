@@ -93,4 +93,18 @@ import Testing
         #expect(histograms.e2eLatency.sum >= histograms.timeToFirstToken.sum)
         #expect(histograms.iterationTokens.count > 0)
     }
+
+    @Test func latencyHistogramsAreInWallClockSecondsAsVLLMsAre() async throws {
+        // At 50× the emulated request takes about half a second of model time; vLLM would report the time it took.
+        let instance = try Fixture.instance(speed: 50)
+        let start = ContinuousClock.now
+        let generation = try await instance.submit(promptTokens: 100, maxTokens: 20)
+        for await _ in generation.tokens {}
+        let wall = (ContinuousClock.now - start) / .seconds(1)
+        let histograms = await instance.stats().histograms
+        #expect(histograms.e2eLatency.count == 1)
+        #expect(histograms.e2eLatency.sum > 0)
+        #expect(histograms.e2eLatency.sum <= wall, "E2E \(histograms.e2eLatency.sum) s within \(wall) s of wall time")
+        #expect(histograms.timeToFirstToken.sum <= histograms.e2eLatency.sum)
+    }
 }

@@ -26,7 +26,15 @@ struct ConsoleLayout: Sendable, Equatable {
         width < minimumWidth || height < minimumHeight
     }
 
-    /// - Parameter cardHeight: Rows per instance card (``InstanceCardView/height(for:)``).
+    /// The layout of a terminal `width` × `height` for `instanceCount` instances.
+    ///
+    /// - Parameters:
+    ///   - width: Terminal columns.
+    ///   - height: Terminal rows.
+    ///   - instanceCount: Instances to lay out.
+    ///   - comparing: Whether the A/B view replaces the cards.
+    ///   - hasCaption: Whether a caption row sits above the footer.
+    ///   - cardHeight: Rows per instance card (``InstanceCardView/height(for:)``).
     init(
         width: Int,
         height: Int,
