@@ -101,4 +101,20 @@ import Testing
         }
         #expect(state.overlay == .none)
     }
+
+    @Test func oneLineRowsSayWhyABackendIsDownOrStale() {
+        var snapshot = SnapshotFixture.snapshot(instances: 64)
+        snapshot.mode = .live
+        snapshot.instances[1].health = .down
+        snapshot.instances[1].healthNote = "connection refused for 12 s"
+        snapshot.instances[2].health = .stale
+        snapshot.instances[2].healthNote = "metrics 7 s old: HTTP 500 from /metrics"
+        let grid = render(snapshot, width: 160, height: 40)
+        let down = grid.line(grid.rowIndex("i1 "))
+        #expect(down.contains("down   connection refused for 12 s"), "\(down)")
+        #expect(!down.contains("KV"), "\(down)")
+        let stale = grid.line(grid.rowIndex("i2 "))
+        #expect(stale.contains("KV"), "\(stale)")
+        #expect(stale.contains("metrics 7 s old: HTTP 500 from /metrics"), "\(stale)")
+    }
 }

@@ -367,5 +367,10 @@ struct HoldFirstUntilFive: RoutingPolicy {
         #expect(router.snapshot(now: 25).instances[0].healthNote == "no metrics yet")
         router.recordScrape(0, metrics: EngineMetrics(kind: .vllm, waiting: 0, running: 0, kvUsage: 0), now: 25)
         #expect(router.snapshot(now: 25.5).instances[0].healthNote == nil)
+        // Stale: how old the last good scrape is, and why the later ones failed.
+        router.recordScrapeFailure(0, reason: "HTTP 500 from /metrics")
+        let stale = router.snapshot(now: 32).instances[0]
+        #expect(stale.health == .stale)
+        #expect(stale.healthNote == "metrics 7 s old: HTTP 500 from /metrics")
     }
 }

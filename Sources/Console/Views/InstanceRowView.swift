@@ -20,6 +20,9 @@ enum InstanceRowView {
         var showPre = true
         var showDone = true
         var showHit = instance.prefixHitRate != nil
+        // Why the metrics are stale, and how old they are (`metrics 7 s old: HTTP 500 from /metrics`).
+        var showNote = instance.health == .stale && instance.healthNote != nil
+        let noteWidth = min(40, (instance.healthNote?.count ?? 0) + 2)
         let bucketCount = instance.predictedBuckets.count
         let doneText = Format.thousands(instance.completed)
         func fixedWidth() -> Int {
@@ -31,9 +34,11 @@ enum InstanceRowView {
             if showPre { total += 2 + 4 + 3 }
             if showDone { total += 2 + 5 + max(5, doneText.count) }
             if showHit { total += 2 + 4 + 4 }
+            if showNote { total += noteWidth }
             return total
         }
         let minimumBars = 12
+        if w - fixedWidth() < minimumBars { showNote = false }
         if w - fixedWidth() < minimumBars { showHit = false }
         if w - fixedWidth() < minimumBars { showDone = false }
         if w - fixedWidth() < minimumBars { showPre = false }
@@ -49,6 +54,12 @@ enum InstanceRowView {
         var badge = instance.health.badge
         badge.pad(to: 7)
         line.append(badge)
+        if instance.health == .down {
+            // A down backend has no queue or cache to show: why, and since when, in their place.
+            line.append("  " + (instance.healthNote ?? "down"), .warn)
+            canvas.write(line.truncated(to: w), y: y)
+            return
+        }
         line.append("  pf ", .dim)
         line.append(Format.pad(Format.thousands(instance.prefillQueue), 3, right: true), .text)
         line.append(" ")
@@ -88,6 +99,9 @@ enum InstanceRowView {
         if showHit, let rate = instance.prefixHitRate {
             line.append("  hit ", .dim)
             line.append(Format.percent(rate), .accent)
+        }
+        if showNote, let note = instance.healthNote {
+            line.append("  " + note, .warn)
         }
         canvas.write(line.truncated(to: w), y: y)
     }

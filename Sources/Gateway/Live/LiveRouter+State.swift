@@ -295,7 +295,11 @@ extension LiveRouter {
                 let since = backend.downSince.map { " for \(Int((now - $0).rounded())) s" } ?? ""
                 snapshot.healthNote = (backend.downReason ?? "down") + since
             case .stale:
-                let what = backend.metrics == nil ? "no metrics yet" : "metrics stale"
+                // Since when: the last good scrape, as an age (none yet: since the backend came up).
+                var what = "no metrics yet"
+                if case .stale(let age) = backend.freshness.state(at: now) {
+                    what = "metrics \(Int(age.rounded())) s old"
+                }
                 snapshot.healthNote = what + (backend.scrapeError.map { ": \($0)" } ?? "")
             default:
                 break
