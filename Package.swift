@@ -195,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "Gateway", "Emulator", "Engine", "SwitchyardCore",
+                "GatewayServer", "Gateway", "Emulator", "Engine", "SwitchyardCore", "RouterCore", "Routing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
