@@ -119,6 +119,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Pure: fitting the engine model's coefficients to measurements (`switchyard calibrate`).
+        .target(
+            name: "Calibration",
+            dependencies: ["SwitchyardCore", "Engine"],
+            swiftSettings: swiftSettings
+        ),
+        // Edges: measuring a real server for the calibration.
+        .target(
+            name: "Calibrator",
+            dependencies: [
+                "Calibration", "Gateway", "RouterCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Emulator",
             dependencies: [
@@ -143,7 +158,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardCore", "Engine", "Workload", "Routing", "Simulator", "Console", "Emulator", "Gateway", "GatewayServer", "TrainingData",
-                "EndpointPicker",
+                "EndpointPicker", "Calibration", "Calibrator", "RouterCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -196,10 +211,16 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "Gateway", "Emulator", "Engine", "SwitchyardCore", "RouterCore", "Routing",
+                "Calibration", "Calibrator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CalibrationTests",
+            dependencies: ["Calibration", "Engine", "SwitchyardCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -211,12 +211,19 @@ public actor EmulatedInstance {
 
     private func drive() async {
         var events: [EngineEvent] = []
+        // Iterations end on a schedule (each one its duration after the last), not a sleep after the work: the
+        // emulator's own work per token and the timer's lateness do not stretch the iterations, so a client sees the
+        // profile's timings (what `switchyard calibrate` fits). Behind by more than an iteration, it starts over.
+        var deadline = ContinuousClock.now
         while true {
             events.removeAll(keepingCapacity: true)
             guard let summary = engine.step(now: now, events: &events) else { break }
             let wall = summary.duration / configuration.speed
             if wall > 0 {
-                try? await Task.sleep(for: .seconds(wall))
+                let current = ContinuousClock.now
+                if current - deadline > .seconds(wall) { deadline = current }
+                deadline += .seconds(wall)
+                try? await Task.sleep(until: deadline)
             }
             now += summary.duration
             histograms.iterationTokens.observe(Double(summary.prefillTokens + summary.decodeTokens))

@@ -21,6 +21,8 @@ public struct LatencyProfile: Sendable, Equatable, Codable {
     public var maxModelLen: Int
     /// Chunk size when chunked prefill is on.
     public var chunkSize: Int
+    /// How `switchyard calibrate` measured it, for a profile fitted to a real server; nil for the bundled ones.
+    public var calibration: ProfileCalibration? = nil
 
     enum CodingKeys: String, CodingKey {
         case name, summary, source, derivation, cost
@@ -30,6 +32,7 @@ public struct LatencyProfile: Sendable, Equatable, Codable {
         case kvBlocks = "kv_blocks"
         case maxModelLen = "max_model_len"
         case chunkSize = "chunk_size"
+        case calibration
     }
 
     public init(
@@ -72,5 +75,70 @@ public struct LatencyProfile: Sendable, Equatable, Codable {
             chunkedPrefill: chunkedPrefill,
             cost: cost
         )
+    }
+}
+
+/// Where a calibrated profile came from and how well its fit matched the measurements.
+public struct ProfileCalibration: Sendable, Equatable, Codable {
+    /// `vllm`, `sglang` or `llamacpp`.
+    public var engine: String
+    public var model: String
+    /// The servers measured.
+    public var backends: [String]
+    /// ISO 8601, UTC.
+    public var date: String
+    public var requests: Int
+    /// The prefill sweep's fit of TTFT on prompt tokens: residual RMS in seconds, R², observations.
+    public var prefillRMS: Double
+    public var prefillR2: Double
+    public var prefillObservations: Int
+    /// The decode fit of the gap between tokens on batch size and context: residual RMS in seconds, R², gaps.
+    public var decodeRMS: Double
+    public var decodeR2: Double
+    public var decodeGaps: Int
+    /// Seconds per request outside the engine's iterations (client, network, HTTP), from the prefill intercept.
+    public var overhead: Double
+    /// Coefficients the data could not tell from zero, set to 0.
+    public var dropped: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case engine, model, backends, date, requests, dropped
+        case prefillRMS = "prefill_rms_s"
+        case prefillR2 = "prefill_r2"
+        case prefillObservations = "prefill_observations"
+        case decodeRMS = "decode_rms_s"
+        case decodeR2 = "decode_r2"
+        case decodeGaps = "decode_gaps"
+        case overhead = "overhead_s"
+    }
+
+    public init(
+        engine: String,
+        model: String,
+        backends: [String],
+        date: String,
+        requests: Int,
+        prefillRMS: Double,
+        prefillR2: Double,
+        prefillObservations: Int,
+        decodeRMS: Double,
+        decodeR2: Double,
+        decodeGaps: Int,
+        overhead: Double,
+        dropped: [String]
+    ) {
+        self.engine = engine
+        self.model = model
+        self.backends = backends
+        self.date = date
+        self.requests = requests
+        self.prefillRMS = prefillRMS
+        self.prefillR2 = prefillR2
+        self.prefillObservations = prefillObservations
+        self.decodeRMS = decodeRMS
+        self.decodeR2 = decodeR2
+        self.decodeGaps = decodeGaps
+        self.overhead = overhead
+        self.dropped = dropped
     }
 }

@@ -41,6 +41,11 @@ public struct GatewayConfiguration: Sendable {
     public var seed: UInt64
     /// When consecutive 5xx replies take a backend out of rotation.
     public var outlierDetection: OutlierDetection
+    /// The latency coefficients the cost-aware policies and admission control score by: the paper's V100 ones,
+    /// or a profile's (`--profile`, e.g. one `switchyard calibrate` fitted to these servers).
+    public var cost: CostModel = .paperV100
+    /// The profile `cost` came from, for the logs; nil for the default.
+    public var profileName: String? = nil
 
     public init(
         host: String = "127.0.0.1",

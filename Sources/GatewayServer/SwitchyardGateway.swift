@@ -49,6 +49,7 @@ public final class SwitchyardGateway: Sendable {
             policyNames: names,
             makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
             predictor: predictor,
+            cost: configuration.cost,
             stalenessBound: configuration.stalenessBound,
             outlierDetection: configuration.outlierDetection,
             imbalance: configuration.imbalance

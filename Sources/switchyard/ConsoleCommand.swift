@@ -120,7 +120,14 @@ struct ConsoleSubcommand: AsyncParsableCommand {
 extension ConsoleSubcommand {
     /// The console on a real cluster: the gateway in the background, its LIVE view in front.
     func runLive() async throws {
-        let server = try gateway.makeGateway(policy: policy, logFile: logFile, quiet: true, anyPort: true)
+        // --profile (the simulated cluster's option) gives a live one the coefficients its policies score by.
+        let server = try gateway.makeGateway(
+            policy: policy,
+            logFile: logFile,
+            quiet: true,
+            anyPort: true,
+            profile: cluster.profile
+        )
         try await runWithConsole(server, theme: theme)
     }
 }

@@ -32,6 +32,9 @@ struct EppCommand: AsyncParsableCommand {
     @Option(help: "Routing policy (default least-impact; see `switchyard policies`).")
     var policy: String?
 
+    @Option(help: "Latency profile whose coefficients the cost-aware policies score by (a name or a .json file).")
+    var profile: String?
+
     @OptionGroup var output: ConsoleFlags
 
     func run() async throws {
@@ -46,7 +49,8 @@ struct EppCommand: AsyncParsableCommand {
             policy: policy,
             logFile: output.logFile,
             quiet: output.console,
-            httpListen: http.text.map { ($0, http.field) }
+            httpListen: http.text.map { ($0, http.field) },
+            profile: profile
         )
         let config = server.configuration
         let picker: EndpointPickerServer

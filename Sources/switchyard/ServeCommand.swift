@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import Engine
 import Foundation
 import Gateway
 import GatewayServer
@@ -97,7 +98,8 @@ struct GatewayOptions: ParsableArguments {
         logFile: String?,
         quiet: Bool,
         anyPort: Bool = false,
-        httpListen: (text: String, field: String)? = nil
+        httpListen: (text: String, field: String)? = nil,
+        profile: String? = nil
     ) throws
         -> SwitchyardGateway
     {
@@ -105,6 +107,13 @@ struct GatewayOptions: ParsableArguments {
         do { config = try configuration(policy: policy, httpListen: httpListen) } catch let error as GatewayConfigError
         {
             throw CommandError(description: error.description)
+        }
+        if let profile {
+            do {
+                let loaded = try ProfileCatalog.profile(named: profile)
+                config.cost = loaded.cost
+                config.profileName = loaded.name
+            } catch { throw CommandError(description: "--profile: \(error)") }
         }
         if anyPort, listen == nil, self.config == nil { config.port = 0 }
         let logger = try makeLogger(file: logFile, quiet: quiet)
@@ -206,10 +215,21 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var policy: String?
 
+    @Option(
+        help:
+            "Latency profile whose coefficients the cost-aware policies score by: a name (`switchyard profiles`) or a .json file, e.g. from `switchyard calibrate` (default: the paper's V100 coefficients)."
+    )
+    var profile: String?
+
     @OptionGroup var output: ConsoleFlags
 
     func run() async throws {
-        let server = try gateway.makeGateway(policy: policy, logFile: output.logFile, quiet: output.console)
+        let server = try gateway.makeGateway(
+            policy: policy,
+            logFile: output.logFile,
+            quiet: output.console,
+            profile: profile
+        )
         let config = server.configuration
         if output.console {
             try await runWithConsole(server, theme: output.theme)

@@ -14,6 +14,7 @@ struct Switchyard: AsyncParsableCommand {
         subcommands: [
             ConsoleSubcommand.self, ReplayCommand.self, BenchCommand.self, TrainCommand.self, PoliciesCommand.self,
             ProfilesCommand.self, WorkloadsCommand.self, ServeCommand.self, EppCommand.self, TopCommand.self,
+            CalibrateCommand.self,
             EmulateCommand.self,
         ],
         defaultSubcommand: ConsoleSubcommand.self
