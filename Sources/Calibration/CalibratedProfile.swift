@@ -42,6 +42,7 @@ public enum CalibratedProfile {
     ///   - server: The engine, model and limits.
     ///   - requests: Requests the calibration sent.
     ///   - date: When, ISO 8601.
+    /// - Returns: The profile, which passes ``ProfileCatalog``'s checks.
     public static func make(
         name: String,
         fit: CostFit,

@@ -16,6 +16,7 @@ public struct CalibrationPlan: Sendable, Equatable {
     ///   - maxContext: Prompt plus output tokens one request may hold (llama.cpp: a slot's context).
     ///   - maxParallel: Requests the server runs at once (llama.cpp: its slots).
     ///   - quick: About a third of the requests, for a first look or a test.
+    /// - Returns: The plan: prompts within the context, batches within the parallelism.
     public static func make(maxContext: Int, maxParallel: Int, quick: Bool) -> CalibrationPlan {
         let output = quick ? 24 : 64
         let longestPrompt = max(64, min(quick ? 2048 : 8192, maxContext - 16))

@@ -91,6 +91,7 @@ struct GatewayOptions: ParsableArguments {
     ///   - anyPort: Listen on a port the system picks when neither `--listen` nor a settings file says where (the
     ///     console's embedded gateway, so it never clashes with a `serve` on 8080).
     ///   - httpListen: The HTTP address, in place of `--listen` (epp, whose `--listen` is its gRPC address).
+    ///   - profile: `--profile`: a latency profile whose coefficients the cost-aware policies score by.
     /// - Returns: The gateway, not yet running.
     /// - Throws: ``CommandError`` naming what is wrong with the options, the file, the policy or the port.
     func makeGateway(
