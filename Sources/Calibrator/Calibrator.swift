@@ -28,11 +28,13 @@ public struct Calibrator: Sendable {
         self.progress = progress
     }
 
-    /// An HTTP client for calibrating: a short connect timeout, so that a wrong URL says so at once, and a
-    /// connection per stream of the largest decode run (the default pool keeps 8 per host).
+    /// An HTTP client for calibrating: a short connect timeout, so that a wrong URL says so at once, a connection
+    /// per stream of the largest decode run (the default pool keeps 8 per host), and idle connections dropped after
+    /// 4 s, before the 5 s after which llama.cpp and uvicorn (vLLM, SGLang) close them (a request sent on a
+    /// connection the server is closing fails with "I/O on closed channel").
     public static func makeClient(connectTimeout seconds: Int64 = 3) -> HTTPClient {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(seconds)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
+        configuration.connectionPool = .init(idleTimeout: .seconds(4), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 

@@ -18,20 +18,9 @@ public final class ClusterWatch: Sendable {
         // Nothing is routed; a policy every cluster size offers keeps the router's construction honest.
         configuration.policy = "round-robin"
         try configuration.validate()
-        let count = configuration.backends.count
-        let seed = configuration.seed
         self.configuration = configuration
         self.clock = GatewayClock()
-        self.router = try LiveRouter(
-            backends: configuration.backends,
-            policy: configuration.policy,
-            policyNames: [configuration.policy],
-            makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
-            predictor: try PredictorStore.loadShipped(),
-            stalenessBound: configuration.stalenessBound,
-            outlierDetection: configuration.outlierDetection,
-            imbalance: configuration.imbalance
-        )
+        self.router = try SwitchyardGateway.makeRouter(configuration, policyNames: [configuration.policy])
         self.pool = BackendPool(
             router: router,
             configuration: configuration,

@@ -38,22 +38,11 @@ public final class SwitchyardGateway: Sendable {
                     ?? "Policy '\(configuration.policy)' is not available in real mode."
             )
         }
-        let predictor = try PredictorStore.loadShipped()
         self.configuration = configuration
         self.clock = GatewayClock()
         self.metrics = GatewayMetrics()
         self.logger = logger
-        self.router = try LiveRouter(
-            backends: configuration.backends,
-            policy: configuration.policy,
-            policyNames: names,
-            makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
-            predictor: predictor,
-            cost: configuration.cost,
-            stalenessBound: configuration.stalenessBound,
-            outlierDetection: configuration.outlierDetection,
-            imbalance: configuration.imbalance
-        )
+        self.router = try Self.makeRouter(configuration, policyNames: names)
         self.pool = BackendPool(
             router: router,
             configuration: configuration,
@@ -63,6 +52,24 @@ public final class SwitchyardGateway: Sendable {
         )
         self.generator = LoadGenerator(seed: seed, maxContext: configuration.burstMaxContext, logger: logger)
         self.boundPort = Mutex(nil)
+    }
+
+    /// The router a configuration describes: its backends, policy, coefficients, staleness, ejection and imbalance
+    /// rules, the shipped length predictor.
+    static func makeRouter(_ configuration: GatewayConfiguration, policyNames: [String]) throws -> LiveRouter {
+        let count = configuration.backends.count
+        let seed = configuration.seed
+        return try LiveRouter(
+            backends: configuration.backends,
+            policy: configuration.policy,
+            policyNames: policyNames,
+            makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
+            predictor: try PredictorStore.loadShipped(),
+            cost: configuration.cost,
+            stalenessBound: configuration.stalenessBound,
+            outlierDetection: configuration.outlierDetection,
+            imbalance: configuration.imbalance
+        )
     }
 
     /// The policies real mode offers for `instances` backends: every policy except the oracle references (a live

@@ -1,9 +1,12 @@
 import AsyncHTTPClient
+import Calibration
+import Calibrator
 import Foundation
 import Gateway
 import GatewayServer
 import NIOCore
 import NIOHTTP1
+import RouterCore
 import SwitchyardCore
 import Testing
 
@@ -36,25 +39,9 @@ import Testing
                 return
             }
         }
-        let processes = try ports.map { port in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.server)
-            process.arguments = [
-                "-m", Self.model, "--host", "127.0.0.1", "--port", "\(port)", "-c", "4096", "-np", "2", "-t", "1",
-                "--metrics", "--slots",
-            ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
-        }
+        let processes = try ports.map { try Self.launch(port: $0, context: 4096) }
         defer {
-            // llama-server shuts down slowly on SIGTERM (it cancels its tasks); make sure it is gone.
-            for process in processes { process.terminate() }
-            for process in processes {
-                for _ in 0..<50 where process.isRunning { usleep(100_000) }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            }
+            for process in processes { Self.stop(process) }
         }
         let urls = ports.map { "http://127.0.0.1:\($0)" }
         try await Self.waitForHealth(urls)
@@ -92,6 +79,69 @@ import Testing
                 "llama.cpp e2e: 8 streams of 24 tokens through the gateway to 2 llama.cpp servers in \(elapsed); mean E2E \(snapshot.e2e.mean) s, mean TTFT \(snapshot.ttft.mean) s, mean TBT \(snapshot.tbt.mean) s; per backend \(backends.map { "\($0["name"] ?? "?"): \($0["completed"] ?? 0)" })"
             )
         }
+    }
+
+    @Test(
+        .enabled(
+            if: available,
+            "skipped: no llama.cpp server in .llamacpp/ (run Scripts/llamacpp-servers.sh build to enable this test)"
+        ),
+        .timeLimit(.minutes(5))
+    )
+    func calibratesARealLlamaCppServer() async throws {
+        let port = 18283
+        let probe = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
+        if (try? await HTTPClient.shared.execute(probe, timeout: .seconds(1))) != nil {
+            Issue.record("port \(port) is already in use; stop what listens there")
+            return
+        }
+        let process = try Self.launch(port: port, context: 2048)
+        defer { Self.stop(process) }
+        let url = "http://127.0.0.1:\(port)"
+        try await Self.waitForHealth([url])
+        let client = Calibrator.makeClient()
+        let calibrator = Calibrator(url: url, client: client) { _ in }
+        var failure: (any Error)?
+        do { try await Self.calibrateQuickly(calibrator) } catch { failure = error }
+        try await client.shutdown()
+        if let failure { throw failure }
+    }
+
+    static func calibrateQuickly(_ calibrator: Calibrator) async throws {
+        let facts = try await calibrator.facts()
+        #expect(facts.kind == .llamacpp)
+        #expect(facts.slots == 2)
+        #expect(facts.maxContext == 1024)
+        #expect(facts.kvCapacityTokens == 2048)
+        // A small plan: prompts up to 512 tokens keep the test near a minute on one CPU thread.
+        let plan = CalibrationPlan.make(maxContext: 528, maxParallel: 2, quick: true)
+        let measured = try await calibrator.run(plan, model: facts.model)
+        let fit = try #require(CostFit.fit(prefill: measured.prefill, decode: measured.decode))
+        // A CPU engine: milliseconds per prompt token, tens of milliseconds per decode iteration.
+        #expect(fit.cost.perPrefillToken > 1e-4 && fit.cost.perPrefillToken < 0.05, "\(fit.cost)")
+        #expect(fit.cost.fixed > 1e-3 && fit.cost.fixed < 1, "\(fit.cost)")
+        #expect(fit.prefill.r2 > 0.9, "prefill R² \(fit.prefill.r2)")
+    }
+
+    /// A llama-server on `port` with two slots sharing `context` tokens, one thread, metrics and slots on.
+    static func launch(port: Int, context: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: server)
+        process.arguments = [
+            "-m", model, "--host", "127.0.0.1", "--port", "\(port)", "-c", "\(context)", "-np", "2", "-t", "1",
+            "--metrics", "--slots",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// llama-server shuts down slowly on SIGTERM (it cancels its tasks); makes sure it is gone.
+    static func stop(_ process: Process) {
+        process.terminate()
+        for _ in 0..<50 where process.isRunning { usleep(100_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     static func waitForHealth(_ urls: [String]) async throws {
