@@ -9,6 +9,10 @@ import RouterCore
 /// Measures one real server for `switchyard calibrate`: what it is (engine, model, context, slots, KV capacity),
 /// then the plan's requests, each streamed with its token arrival times.
 ///
+/// Every request goes on a connection of its own (`Connection: close`): a kept-alive connection that the server
+/// closes while the client picks it up again (llama.cpp and uvicorn close idle ones after 5 s) would fail the request
+/// with "I/O on closed channel", and the connect costs the same in every measurement.
+///
 /// Every request is a child task of the call that makes it: an error or a cancellation (Ctrl-C) cancels the others,
 /// and the client closes their connections, which the engines take as an abort.
 public struct Calibrator: Sendable {
@@ -19,22 +23,18 @@ public struct Calibrator: Sendable {
     let timeout: Int64
 
     public init(url: String, client: HTTPClient, timeout: Int64 = 600, progress: @escaping @Sendable (String) -> Void) {
-        var base = url
-        while base.hasSuffix("/") { base.removeLast() }
-        if base.hasSuffix("/v1") { base.removeLast(3) }
-        self.url = base
+        // The base URL as the gateway keeps it: no trailing `/` or `/v1`.
+        self.url = BackendDescriptor(url: url).url
         self.client = client
         self.timeout = timeout
         self.progress = progress
     }
 
-    /// An HTTP client for calibrating: a short connect timeout, so that a wrong URL says so at once, a connection
-    /// per stream of the largest decode run (the default pool keeps 8 per host), and idle connections dropped after
-    /// 4 s, before the 5 s after which llama.cpp and uvicorn (vLLM, SGLang) close them (a request sent on a
-    /// connection the server is closing fails with "I/O on closed channel").
+    /// An HTTP client for calibrating: a short connect timeout, so that a wrong URL says so at once, and a
+    /// connection per stream of the largest decode run (the default pool keeps 8 per host).
     public static func makeClient(connectTimeout seconds: Int64 = 3) -> HTTPClient {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(seconds)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(4), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 128
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -159,6 +159,7 @@ public struct Calibrator: Sendable {
     ) async throws -> StreamReply {
         var request = HTTPClientRequest(url: url + "/v1/completions")
         request.method = .POST
+        request.headers.add(name: "connection", value: "close")
         request.headers.add(name: "content-type", value: "application/json")
         let body: [String: Any] = [
             "model": model, "prompt": prompt, "max_tokens": maxTokens, "stream": true, "temperature": 0,
@@ -205,7 +206,8 @@ public struct Calibrator: Sendable {
     }
 
     private func getText(_ path: String) async throws -> String {
-        let request = HTTPClientRequest(url: url + path)
+        var request = HTTPClientRequest(url: url + path)
+        request.headers.add(name: "connection", value: "close")
         let response: HTTPClientResponse
         do { response = try await client.execute(request, timeout: .seconds(10)) } catch {
             throw CalibrationError(description: "\(url)\(path): no answer (\(error)).")
