@@ -101,28 +101,6 @@ public enum CalibratedProfile {
 }
 
 extension Double {
-    /// `3.2e-04`, `0.0150`: three significant digits.
-    func formatted(significantDigits digits: Int) -> String {
-        guard isFinite, self != 0 else { return "0" }
-        let magnitude = abs(self)
-        if magnitude >= 1e-2 && magnitude < 1e4 {
-            let decimals = max(0, digits - 1 - Int(magnitude.log10Floor))
-            return String(format: "%.\(decimals)f", self)
-        }
-        return String(format: "%.\(digits - 1)e", self)
-    }
-
-    fileprivate var log10Floor: Double {
-        var value = self
-        var exponent = 0.0
-        while value >= 10 {
-            value /= 10
-            exponent += 1
-        }
-        while value < 1 {
-            value *= 10
-            exponent -= 1
-        }
-        return exponent
-    }
+    /// `0.0003`, `0.015`, `3.3e-05`: `digits` significant digits, as `%g` writes them.
+    func formatted(significantDigits digits: Int) -> String { String(format: "%.\(digits)g", self) }
 }

@@ -78,8 +78,7 @@ public final class WatchedCluster: ClusterBackend {
         snapshot.watchOnly = true
         // The latency summaries are the engines' (their histograms over the last minute, merged); the router
         // measured nothing.
-        let reports = watch.router.engineReports(now: now).filter { $0.health != .down }
-        let merged = LatencyHistograms.merged(reports.compactMap(\.histograms)).summary
+        let merged = watch.router.engineReports(now: now).mergedLatency
         snapshot.e2e = merged.e2e ?? .empty
         snapshot.ttft = merged.ttft ?? .empty
         snapshot.tbt = merged.interToken ?? .empty
@@ -211,7 +210,7 @@ public struct WatchReport: Sendable, Codable, Equatable {
                 kvUsage: metrics?.kvUsage,
                 prefixHitRate: metrics?.prefixHitRate,
                 latency: Latency(report.window?.latency),
-                latencySinceStart: Latency(metrics.map { EngineWindow.latency($0, since: nil) }),
+                latencySinceStart: Latency(metrics.map { LatencyHistograms(sinceStartOf: $0).summary }),
                 throughput: Throughput(
                     promptTokensPerSecond: report.window?.promptTokensPerSecond,
                     generationTokensPerSecond: report.window?.generationTokensPerSecond,
@@ -223,7 +222,6 @@ public struct WatchReport: Sendable, Codable, Equatable {
             )
         }
         self.backends = backends
-        let live = reports.filter { $0.health != .down }
         let usages = backends.compactMap(\.kvUsage)
         func total(_ path: KeyPath<Throughput, Double?>) -> Double? {
             let values = backends.compactMap { $0.throughput[keyPath: path] }
@@ -235,7 +233,7 @@ public struct WatchReport: Sendable, Codable, Equatable {
             running: backends.compactMap(\.running).reduce(0, +),
             waiting: backends.compactMap(\.waiting).reduce(0, +),
             kvUsage: usages.isEmpty ? nil : usages.reduce(0, +) / Double(usages.count),
-            latency: Latency(LatencyHistograms.merged(live.compactMap(\.histograms)).summary),
+            latency: Latency(reports.mergedLatency),
             throughput: Throughput(
                 promptTokensPerSecond: total(\.promptTokensPerSecond),
                 generationTokensPerSecond: total(\.generationTokensPerSecond),

@@ -28,9 +28,6 @@ public struct EngineWindow: Sendable {
         while scrapes.count >= 2, scrapes[1].time <= time - span { scrapes.removeFirst() }
     }
 
-    /// Forgets every scrape (the backend went away).
-    public mutating func reset() { scrapes.removeAll() }
-
     /// What the engine did over the window.
     /// - Parameter rateWindow: Seconds the rates cover (the newest scrape against the newest one at least this
     ///   much older, or the oldest kept).
@@ -51,7 +48,7 @@ public struct EngineWindow: Sendable {
         }
         return EngineSideStats(
             window: newest.time - oldest.time,
-            latency: Self.latency(newest.metrics, since: oldest.metrics),
+            latency: histograms()?.summary ?? InstanceLatency(),
             promptTokensPerSecond: rate(\.promptTokensTotal),
             generationTokensPerSecond: rate(\.generationTokensTotal),
             requestsPerSecond: rate(\.requestSuccessTotal),
@@ -73,24 +70,6 @@ public struct EngineWindow: Sendable {
             ttft: delta(\.ttftHistogram),
             interToken: delta(\.interTokenHistogram),
             e2e: delta(\.e2eHistogram)
-        )
-    }
-
-    /// The latencies observed between two scrapes (`earlier` nil: since the engine started).
-    public static func latency(_ metrics: EngineMetrics, since earlier: EngineMetrics?) -> InstanceLatency {
-        func summary(_ histogram: KeyPath<EngineMetrics, HistogramCounts?>) -> LatencySummary? {
-            guard let now = metrics[keyPath: histogram] else { return nil }
-            var counts = now
-            if let earlier {
-                guard let then = earlier[keyPath: histogram], let delta = now.since(then) else { return nil }
-                counts = delta
-            }
-            return summarize(counts)
-        }
-        return InstanceLatency(
-            ttft: summary(\.ttftHistogram),
-            interToken: summary(\.interTokenHistogram),
-            e2e: summary(\.e2eHistogram)
         )
     }
 
@@ -130,6 +109,11 @@ public struct LatencyHistograms: Sendable, Equatable {
         self.ttft = ttft
         self.interToken = interToken
         self.e2e = e2e
+    }
+
+    /// An engine's histograms since it started, as a scrape has them.
+    public init(sinceStartOf metrics: EngineMetrics) {
+        self.init(ttft: metrics.ttftHistogram, interToken: metrics.interTokenHistogram, e2e: metrics.e2eHistogram)
     }
 
     /// The engines' histograms added together, metric by metric; a metric is nil when none has it or two disagree

@@ -4,6 +4,7 @@ import Calibration
 import Calibrator
 import Engine
 import Foundation
+import Gateway
 import RouterCore
 import SwitchyardCore
 
@@ -84,8 +85,11 @@ struct CalibrateCommand: AsyncParsableCommand {
         var urls: [String] = []
         var requests = 0
         for backend in backends {
-            let url = backend.split(separator: "=", maxSplits: 1).last.map(String.init) ?? backend
-            let calibrator = Calibrator(url: url, client: client, timeout: Int64(requestTimeout)) { line in
+            let descriptor: BackendDescriptor
+            do { descriptor = try BackendDescriptor.parse(backend) } catch {
+                throw CommandError(description: error.description)
+            }
+            let calibrator = Calibrator(url: descriptor.url, client: client, timeout: Int64(requestTimeout)) { line in
                 note("  \(line)")
             }
             let facts = try await calibrator.facts()

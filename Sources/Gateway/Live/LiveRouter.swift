@@ -709,20 +709,27 @@ public struct EngineReport: Sendable {
 extension LiveRouter {
     /// Every backend as the engine monitors show it.
     public func engineReports(now: Double) -> [EngineReport] {
-        let instances = snapshot(now: now).instances
-        return state.withLock { state in
+        state.withLock { state in
             state.backends.enumerated().map { index, backend in
-                EngineReport(
+                let instance = state.instanceSnapshot(index, now: now, buckets: buckets)
+                return EngineReport(
                     name: backend.descriptor.name,
                     url: backend.descriptor.url,
                     engine: (backend.metrics?.kind ?? backend.descriptor.kind ?? .unknown).rawValue,
-                    health: instances[index].health,
-                    note: instances[index].healthNote,
+                    health: instance.health,
+                    note: instance.healthNote,
                     metrics: backend.metrics,
-                    window: backend.engineWindow.stats(),
+                    window: instance.engine,
                     histograms: backend.engineWindow.histograms()
                 )
             }
         }
+    }
+}
+
+extension [EngineReport] {
+    /// The latencies of the backends that are not down, their window's histograms merged.
+    public var mergedLatency: InstanceLatency {
+        LatencyHistograms.merged(filter { $0.health != .down }.compactMap(\.histograms)).summary
     }
 }
