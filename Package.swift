@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "SwitchyardCore", "Engine", "Routing", "Workload", "RouterCore",
                 .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings
@@ -85,7 +86,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
-                "SwitchyardCore", "Routing", "Workload", "Gateway", "RouterCore", "OpenAIWire",
+                "SwitchyardCore", "Routing", "Workload", "Gateway", "RouterCore", "OpenAIWire", "Engine", "Simulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,3 +1,4 @@
+import Engine
 import Gateway
 import RouterCore
 import SwitchyardCore
@@ -46,6 +47,9 @@ public struct GatewayConfiguration: Sendable {
     public var cost: CostModel = .paperV100
     /// The profile `cost` came from, for the logs; nil for the default.
     public var profileName: String? = nil
+    /// The whole profile when one was given: a live twin simulates these servers with it (else the built-in
+    /// default), and the policies read its batch limit.
+    public var profile: LatencyProfile? = nil
 
     public init(
         host: String = "127.0.0.1",

@@ -60,6 +60,7 @@ public struct RequestLifecycle: Sendable {
                 return .proceed
             case .shed(let reason, let retryAfter):
                 router.shed(reason: reason)
+                router.unrouted(info)
                 metrics.shed(sheddable: objective.sheddable)
                 return .shed(reason: reason, retryAfter: retryAfter)
             case .wait(let deadline):
@@ -70,7 +71,10 @@ public struct RequestLifecycle: Sendable {
                     timer = wake(info, in: deadline - now)
                 }
                 await router.waitForTurn(info, after: seen)
-                if Task.isCancelled { return .cancelled }
+                if Task.isCancelled {
+                    router.unrouted(info)
+                    return .cancelled
+                }
             }
         }
     }
@@ -90,7 +94,9 @@ public struct RequestLifecycle: Sendable {
             let seen = router.changeCount
             switch router.route(info, now: now, held: held, eligible: eligible, mayHold: now - start < limit) {
             case .routed(let ticket): return ticket
-            case .noBackend: return nil
+            case .noBackend:
+                router.unrouted(info)
+                return nil
             case .hold:
                 if !held {
                     held = true
@@ -99,6 +105,7 @@ public struct RequestLifecycle: Sendable {
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled {
                     router.leaveQueue(info)
+                    router.unrouted(info)
                     return nil
                 }
             }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Engine
 import Foundation
 import Gateway
 import HTTPTypes
@@ -67,6 +68,7 @@ public final class SwitchyardGateway: Sendable {
             predictor: try PredictorStore.loadShipped(),
             cost: configuration.cost,
             stalenessBound: configuration.stalenessBound,
+            maxBatchSize: configuration.profile?.maxBatchSize ?? 256,
             outlierDetection: configuration.outlierDetection,
             imbalance: configuration.imbalance
         )

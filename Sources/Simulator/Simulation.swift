@@ -54,6 +54,11 @@ public struct Simulation: Sendable {
     public var completionLog: [RequestRecord] = []
     /// When not nil, every input of the router is appended to it, in order (tests; costs time per token).
     public var tape: [RouterInput]? = nil
+    /// Predictions made elsewhere (a live twin's requests carry the gateway's), by request index.
+    var givenPredictions: [Int: LengthPrediction] = [:]
+    /// Requests that go to a fixed instance without asking the policy (a twin's requests that were already in
+    /// flight when it started), by request index.
+    var pinned: [Int: Int] = [:]
 
     struct Timed: Comparable {
         var time: Double
@@ -157,6 +162,21 @@ public struct Simulation: Sendable {
         return ids
     }
 
+    /// Adds one request that arrives later with a prediction made elsewhere (the live gateway's), optionally sent
+    /// to a fixed instance without asking the policy. - Returns: the id given.
+    @discardableResult
+    public mutating func inject(
+        _ request: Request,
+        measured: Bool,
+        prediction: LengthPrediction,
+        pinnedTo instance: Int? = nil
+    ) -> RequestID {
+        let id = inject([request], measured: measured)[0]
+        givenPredictions[id.rawValue] = prediction
+        if let instance, engines.indices.contains(instance) { pinned[id.rawValue] = instance }
+        return id
+    }
+
     /// Runs until no event is left.
     public mutating func runToCompletion() {
         while let t = nextEventTime { advance(until: t) }
@@ -228,10 +248,17 @@ public struct Simulation: Sendable {
             return
         }
         tape?.append(.arrived(request, at: now))
-        let prediction = predictor.predict(PromptFeatures(request))
         let index = request.id.rawValue
+        let given = givenPredictions.isEmpty ? nil : givenPredictions.removeValue(forKey: index)
+        let prediction = given ?? predictor.predict(PromptFeatures(request))
         records[index].predictedBucket = min(max(0, prediction.bucket), config.buckets.count - 1)
         records[index].predictedTokens = prediction.tokens
+        if !pinned.isEmpty, let instance = pinned.removeValue(forKey: index) {
+            // No view was built for it: the router's prefix index credits nothing.
+            loads[instance].expectedCachedTokens = 0
+            send(index, request: request, to: instance)
+            return
+        }
         if routerQueue.isEmpty, tryRoute(index, request: request) { return }
         routerQueue.append(RouterQueue.Entry(id: index))
         scheduleTick()

@@ -25,11 +25,30 @@ public protocol ClusterBackend: AnyObject, Sendable {
     /// Starts an A/B comparison against `policy` (a twin cluster fed the identical arrivals), or stops it (nil).
     /// - Throws: ``ClusterBackendError`` when the policy is unknown or the backend cannot compare.
     func setComparison(_ policy: String?) async throws
+
+    /// Starts an A/B comparison of a kind against `policy`, or stops any (nil).
+    /// - Throws: ``ClusterBackendError`` when the policy is unknown or the backend cannot compare that way.
+    func setComparison(_ policy: String?, kind: ComparisonKind) async throws
+}
+
+/// How an A/B comparison runs.
+public enum ComparisonKind: String, Sendable, Codable, CaseIterable {
+    /// A simulated twin is fed the identical arrivals and routes them by B; the real routing is untouched. On a
+    /// live cluster B is then a prediction.
+    case twin
+    /// Every other real request is routed by B, on the same cluster (live only): both sides are measured.
+    case split
 }
 
 extension ClusterBackend {
     public func setComparison(_ policy: String?) async throws {
         if policy != nil { throw ClusterBackendError.unavailable("A/B comparison") }
+    }
+
+    /// A backend that has only one kind of comparison (a simulation's twin) starts it for `.twin`.
+    public func setComparison(_ policy: String?, kind: ComparisonKind) async throws {
+        guard policy == nil || kind == .twin else { throw ClusterBackendError.unavailable("a traffic split") }
+        try await setComparison(policy)
     }
 }
 

@@ -260,6 +260,9 @@ public struct TwinSnapshot: Sendable, Equatable, Codable {
     public var tbt: LatencySummary
     public var history: [LatencyPoint]
     public var recentDecisions: [DecisionRecord]
+    /// Set when B is predicted (a simulated twin of a live cluster) rather than measured: what the prediction rests
+    /// on and how far its A side is from what was measured.
+    public var prediction: TwinPrediction? = nil
 
     public init(
         policy: String,
@@ -281,6 +284,59 @@ public struct TwinSnapshot: Sendable, Equatable, Codable {
         self.tbt = tbt
         self.history = history
         self.recentDecisions = recentDecisions
+    }
+}
+
+/// How a live cluster's twin predicts B, and how far it is from the truth: the twin also routes every request by
+/// A, and its A-side latencies are compared with the measured ones, request by request.
+public struct TwinPrediction: Sendable, Equatable, Codable {
+    /// The latency profile the twin simulates (a calibrated one, or a built-in).
+    public var profile: String
+    /// Seconds the twin runs behind the wall clock: it simulates up to the arrival of the oldest request whose
+    /// length is not known yet.
+    public var lag: Double
+    /// The twin's A side over its window.
+    public var twinA: LatencySummary
+    public var twinATTFT: LatencySummary
+    /// Requests both measured and predicted on the A side (the most recent ones, up to a few hundred).
+    public var compared: Int
+    /// Their mean E2E and TTFT, measured and as the twin predicted them.
+    public var measuredE2E: Double
+    public var predictedE2E: Double
+    public var measuredTTFT: Double
+    public var predictedTTFT: Double
+    /// Requests still running past the twin's lag limit, which it simulated with their predicted length.
+    public var estimated: Int
+
+    public init(
+        profile: String,
+        lag: Double,
+        twinA: LatencySummary,
+        twinATTFT: LatencySummary,
+        compared: Int,
+        measuredE2E: Double,
+        predictedE2E: Double,
+        measuredTTFT: Double,
+        predictedTTFT: Double,
+        estimated: Int
+    ) {
+        self.profile = profile
+        self.lag = lag
+        self.twinA = twinA
+        self.twinATTFT = twinATTFT
+        self.compared = compared
+        self.measuredE2E = measuredE2E
+        self.predictedE2E = predictedE2E
+        self.measuredTTFT = measuredTTFT
+        self.predictedTTFT = predictedTTFT
+        self.estimated = estimated
+    }
+
+    /// The twin's A-side error in mean E2E, (predicted − measured) / measured; nil before any comparison.
+    public var e2eError: Double? { compared > 0 && measuredE2E > 0 ? (predictedE2E - measuredE2E) / measuredE2E : nil }
+    /// The same for mean TTFT.
+    public var ttftError: Double? {
+        compared > 0 && measuredTTFT > 0 ? (predictedTTFT - measuredTTFT) / measuredTTFT : nil
     }
 }
 

@@ -114,6 +114,7 @@ struct GatewayOptions: ParsableArguments {
                 let loaded = try ProfileCatalog.profile(named: profile)
                 config.cost = loaded.cost
                 config.profileName = loaded.name
+                config.profile = loaded
             } catch { throw CommandError(description: "--profile: \(error)") }
         }
         if anyPort, listen == nil, self.config == nil { config.port = 0 }

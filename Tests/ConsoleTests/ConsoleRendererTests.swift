@@ -226,6 +226,36 @@ import Testing
         #expect(narrow.rowIndex("╭ B · round-robin") > 1)
     }
 
+    @Test func predictedTwinIsLabelledAndShowsItsOwnError() {
+        var snapshot = SnapshotFixture.snapshot(twin: true)
+        snapshot.mode = .live
+        snapshot.twin?.prediction = TwinPrediction(
+            profile: "gemma3-270m-llamacpp",
+            lag: 6.2,
+            twinA: LatencySummary(mean: 5.5, p50: 5, p90: 9, p99: 17, count: 90),
+            twinATTFT: LatencySummary(mean: 0.4, p50: 0.3, p90: 0.8, p99: 1.2, count: 90),
+            compared: 118,
+            measuredE2E: 5.0,
+            predictedE2E: 5.4,
+            measuredTTFT: 0.5,
+            predictedTTFT: 0.45,
+            estimated: 0
+        )
+        let grid = render(snapshot, width: 120, height: 40)
+        #expect(grid.line(1).contains("B · round-robin · predicted, 6.20s behind"))
+        let twin = grid.line(grid.rowIndex(" twin "))
+        #expect(twin.contains("its A vs measured A: E2E mean +8.0%  TTFT mean -10.0%  (118 requests)"), "\(twin)")
+        // B (6.10 s) against the twin's own A (5.5 s): the like-for-like difference.
+        #expect(twin.contains("B vs its A: E2E mean +10.9%"), "\(twin)")
+        // The profile's name where there is room for it.
+        let wide = render(snapshot, width: 160, height: 40)
+        #expect(wide.line(wide.rowIndex(" twin ")).contains("profile gemma3-270m-llamacpp"))
+        #expect(grid.rowIndex(" twin ") == grid.rowIndex("B vs A") + 1)
+        // It fits the smallest terminal too.
+        let small = render(snapshot, width: 80, height: 24)
+        #expect(small.rowIndex(" twin ") > 0)
+    }
+
     @Test func abRowsShowBackendNamesThatDifferOnlyInTheirPort() {
         var snapshot = SnapshotFixture.snapshot(twin: true)
         for index in snapshot.instances.indices {

@@ -102,6 +102,27 @@ import Testing
         #expect(single.status == "A/B needs a second policy")
     }
 
+    @Test func liveAOffersATwinOrATrafficSplit() {
+        var state = fresh()
+        state.isLive = true
+        // On a real cluster `a` asks how: nothing starts until the operator picks.
+        #expect(step(&state, .toggleCompare) == [])
+        #expect(state.inputMode == .compareMenu)
+        #expect(KeyMap.action(for: .character("t"), mode: .compareMenu) == .startCompare(.twin))
+        #expect(KeyMap.action(for: .character("s"), mode: .compareMenu) == .startCompare(.split))
+        #expect(KeyMap.action(for: .escape, mode: .compareMenu) == .dismiss)
+        #expect(step(&state, .startCompare(.twin)) == [.compare("round-robin", kind: .twin)])
+        #expect(state.overlay == .none)
+        #expect(state.status?.contains("B predicted") == true)
+        #expect(step(&state, .toggleCompare) == [.compare(nil)])
+        _ = step(&state, .toggleCompare)
+        #expect(step(&state, .startCompare(.split)) == [.compare("round-robin", kind: .split)])
+        _ = step(&state, .toggleCompare)
+        _ = step(&state, .toggleCompare)
+        _ = step(&state, .dismiss)
+        #expect(state.overlay == .none && state.comparison == nil)
+    }
+
     @Test func tabFocusWrapsBothWays() {
         var state = fresh()
         var seen: [Int?] = []

@@ -139,7 +139,7 @@ public enum ConsoleApp {
         case .burst(let kind): try await backend.injectBurst(kind)
         case .pause(let paused): await backend.setPaused(paused)
         case .speed(let speed): await backend.setSpeed(speed)
-        case .compare(let policy): try await backend.setComparison(policy)
+        case .compare(let policy, let kind): try await backend.setComparison(policy, kind: kind)
         case .quit: break
         }
     }

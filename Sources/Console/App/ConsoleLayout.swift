@@ -33,6 +33,7 @@ struct ConsoleLayout: Sendable, Equatable {
     ///   - height: Terminal rows.
     ///   - instanceCount: Instances to lay out.
     ///   - comparing: Whether the A/B view replaces the cards.
+    ///   - predictedTwin: Whether its B side is a live twin's prediction (one more line: the twin's error).
     ///   - hasCaption: Whether a caption row sits above the footer.
     ///   - cardHeight: Rows per instance card (``InstanceCardView/height(for:)``).
     init(
@@ -40,6 +41,7 @@ struct ConsoleLayout: Sendable, Equatable {
         height: Int,
         instanceCount: Int,
         comparing: Bool,
+        predictedTwin: Bool = false,
         hasCaption: Bool,
         cardHeight: Int = InstanceCardView.height
     ) {
@@ -57,7 +59,7 @@ struct ConsoleLayout: Sendable, Equatable {
 
         var instanceHeight: Int
         if comparing {
-            let heights = ABView.heights(instances: instanceCount, width: width)
+            let heights = ABView.heights(instances: instanceCount, width: width, predicted: predictedTwin)
             instanceHeight = min(heights.wanted, max(heights.minimum, available))
             instanceMode = .compact(columns: 1)
         } else {

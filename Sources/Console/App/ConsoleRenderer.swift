@@ -24,6 +24,7 @@ public enum ConsoleRenderer {
             height: screen.height,
             instanceCount: snapshot.instances.count,
             comparing: snapshot.twin != nil,
+            predictedTwin: snapshot.twin?.prediction != nil,
             hasCaption: state.caption != nil,
             cardHeight: InstanceCardView.height(for: snapshot)
         )
@@ -72,6 +73,7 @@ public enum ConsoleRenderer {
         case .help:
             HelpOverlay.draw(policyNames: state.policyNames, themeName: state.themeName, in: canvas.sub(layout.body))
         case .burstMenu: BurstMenuView.draw(in: canvas.sub(layout.body))
+        case .compareMenu: CompareMenuView.draw(in: canvas.sub(layout.body))
         case .policyMenu:
             PolicyMenuView.draw(policyNames: state.policyNames, current: state.policy, in: canvas.sub(layout.body))
         case .none, .detail: break

@@ -14,8 +14,10 @@ public enum ConsoleAction: Sendable, Equatable {
     case selectPolicy(String)
     case openBurstMenu
     case burst(BurstKind)
-    /// Start the A/B twin against the next policy, or stop it.
+    /// Start the A/B twin against the next policy, or stop it (LIVE: open the menu of twin or traffic split).
     case toggleCompare
+    /// Start an A/B comparison of this kind (the LIVE menu's choice).
+    case startCompare(ComparisonKind)
     case togglePause
     case faster
     case slower

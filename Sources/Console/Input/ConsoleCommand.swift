@@ -6,7 +6,7 @@ public enum ConsoleCommand: Sendable, Equatable {
     case burst(BurstKind)
     case pause(Bool)
     case speed(Double)
-    /// Start an A/B comparison against a policy, or stop it (nil).
-    case compare(String?)
+    /// Start an A/B comparison of a kind against a policy, or stop it (nil).
+    case compare(String?, kind: ComparisonKind = .twin)
     case quit
 }

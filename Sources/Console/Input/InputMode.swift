@@ -3,6 +3,8 @@ public enum InputMode: Sendable, Equatable {
     case normal
     /// The burst menu is open: `1`/`p`, `2`/`d`, `3`/`m` pick a kind.
     case burstMenu
+    /// The A/B menu is open (LIVE): `t` twin, `s` split.
+    case compareMenu
     /// The policy picker is open: each policy's key (``KeyMap/policyKey(_:)``) picks it.
     case policyMenu
     case help

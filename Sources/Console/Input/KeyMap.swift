@@ -8,7 +8,7 @@ public enum KeyMap {
         KeyBinding("1-9 0", "choose policy by number (the first ten)"),
         KeyBinding("P", "policy picker: every policy with its key"),
         KeyBinding("b", "burst menu: 1 prefill-heavy, 2 decode-heavy, 3 mixed"),
-        KeyBinding("a", "A/B on or off (B = round-robin, or the next policy)"),
+        KeyBinding("a", "A/B on or off (B = round-robin, or the next policy; LIVE: t twin or s split)"),
         KeyBinding("space", "pause or resume"),
         KeyBinding("+ / -", "faster or slower"),
         KeyBinding("tab / shift-tab", "focus next or previous instance"),
@@ -39,6 +39,7 @@ public enum KeyMap {
         if key == .character("q") || key == .character("Q") { return .quit }
         switch mode {
         case .burstMenu: return burstAction(for: key)
+        case .compareMenu: return compareMenuAction(for: key)
         case .policyMenu: return policyMenuAction(for: key)
         case .help: return helpAction(for: key)
         case .detail where key == .enter || key == .backspace: return .dismiss
@@ -53,6 +54,15 @@ public enum KeyMap {
         case .character("3"), .character("m"): .burst(.mixed)
         case .character("4"), .character("c"): .burst(.conversation)
         case .escape, .character("b"), .backspace: .dismiss
+        default: nil
+        }
+    }
+
+    private static func compareMenuAction(for key: Key) -> ConsoleAction? {
+        switch key {
+        case .character("1"), .character("t"): .startCompare(.twin)
+        case .character("2"), .character("s"): .startCompare(.split)
+        case .escape, .character("a"), .backspace: .dismiss
         default: nil
         }
     }

@@ -87,7 +87,7 @@ public struct SessionRecord: Sendable, Codable, Equatable {
         case .burst(let kind): "burst \(kind.rawValue)"
         case .pause(let on): on ? "pause on" : "pause off"
         case .speed(let speed): "speed \(speed)"
-        case .compare(let policy): "compare \(policy ?? "off")"
+        case .compare(let policy, let kind): "compare \(policy.map { "\($0) (\(kind.rawValue))" } ?? "off")"
         case .quit: "quit"
         }
     }

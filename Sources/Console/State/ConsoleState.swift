@@ -72,6 +72,7 @@ public struct ConsoleState: Sendable, Equatable {
         case .none: .normal
         case .help: .help
         case .burstMenu: .burstMenu
+        case .compareMenu: .compareMenu
         case .policyMenu: .policyMenu
         case .detail: .detail
         }
@@ -141,6 +142,9 @@ public struct ConsoleState: Sendable, Equatable {
             return [.burst(kind)]
         case .toggleCompare:
             return toggleCompare()
+        case .startCompare(let kind):
+            if overlay == .compareMenu { overlay = .none }
+            return startCompare(kind)
         case .togglePause, .faster, .slower, .setSpeed:
             if isLive {
                 show(status: "LIVE: a real cluster runs in real time; pause and speed act on simulations")
@@ -185,7 +189,8 @@ public struct ConsoleState: Sendable, Equatable {
         case .quit:
             isQuitting = true
             return [.quit]
-        case .nextPolicy, .choosePolicy, .selectPolicy, .openBurstMenu, .openPolicyMenu, .burst, .toggleCompare:
+        case .nextPolicy, .choosePolicy, .selectPolicy, .openBurstMenu, .openPolicyMenu, .burst, .toggleCompare,
+            .startCompare:
             return []  // handled by handle(_:)
         }
     }
@@ -207,6 +212,20 @@ public struct ConsoleState: Sendable, Equatable {
             show(status: "A/B needs a second policy")
             return []
         }
+        // A real cluster can be compared two ways: ask which.
+        if isLive {
+            overlay = .compareMenu
+            return []
+        }
+        return startCompare(.twin)
+    }
+
+    /// Starts an A/B of `kind` against B: round-robin, or when A is round-robin, the next policy.
+    private mutating func startCompare(_ kind: ComparisonKind) -> [ConsoleCommand] {
+        guard policyNames.count > 1 else {
+            show(status: "A/B needs a second policy")
+            return []
+        }
         let index = policyNames.firstIndex(of: policy) ?? -1
         let count = policyNames.count
         let following = (1..<count).map { policyNames[(index + $0 + count) % count] }
@@ -215,8 +234,10 @@ public struct ConsoleState: Sendable, Equatable {
         let baseline = policy != "round-robin" && policyNames.contains("round-robin") ? "round-robin" : nil
         let other = baseline ?? following.first { !$0.contains("oracle") } ?? following[0]
         comparison = other
-        show(status: "A/B: \(policy) vs \(other)")
-        return [.compare(other)]
+        let how =
+            isLive ? (kind == .twin ? " (twin: B predicted, routing untouched)" : " (split: every other request)") : ""
+        show(status: "A/B: \(policy) vs \(other)\(how)")
+        return [.compare(other, kind: kind)]
     }
 
     private mutating func setSpeed(_ value: Double?) -> [ConsoleCommand] {
@@ -231,7 +252,9 @@ extension ConsoleAction {
     /// Whether the action steers the routing (policy, burst, A/B) rather than the view.
     var steers: Bool {
         switch self {
-        case .nextPolicy, .openPolicyMenu, .choosePolicy, .selectPolicy, .openBurstMenu, .burst, .toggleCompare: true
+        case .nextPolicy, .openPolicyMenu, .choosePolicy, .selectPolicy, .openBurstMenu, .burst, .toggleCompare,
+            .startCompare:
+            true
         default: false
         }
     }

@@ -1,7 +1,9 @@
 import SwitchyardCore
 
-/// The A/B twin: the live cluster (A) and its twin fed the identical arrivals (B) side by side, or stacked on
-/// narrow terminals, with the live difference in mean and p99 of E2E and TTFT on the last line.
+/// The A/B twin: the cluster (A) and its twin fed the identical arrivals (B) side by side, or stacked on narrow
+/// terminals, with the difference in mean and p99 of E2E and TTFT on the last line. On a live cluster B may be a
+/// prediction (a simulated twin): it is labelled so, and one more line says how far the twin's own A side is from
+/// the measured A, request by request.
 enum ABView {
     /// Side by side from this width; stacked below it.
     static let sideBySideWidth = 72
@@ -9,10 +11,11 @@ enum ABView {
     static let summaryRows = 3
 
     /// Rows the view would like for `instances` per side at `width`, and the fewest it can do with.
-    static func heights(instances: Int, width: Int) -> (wanted: Int, minimum: Int) {
+    static func heights(instances: Int, width: Int, predicted: Bool = false) -> (wanted: Int, minimum: Int) {
         let box = 2 + summaryRows
-        if width >= sideBySideWidth { return (box + instances + 1, box + 1) }
-        return (2 * (box + instances) + 1, 2 * box + 1)
+        let notes = predicted ? 2 : 1
+        if width >= sideBySideWidth { return (box + instances + notes, box + notes) }
+        return (2 * (box + instances) + notes, 2 * box + notes)
     }
 
     /// Draws A and B filling `canvas`; returns the first instance row shown and rows per page.
@@ -23,7 +26,8 @@ enum ABView {
         scroll: Int,
         in canvas: Canvas
     ) -> (scroll: Int, pageSize: Int) {
-        let body = canvas.sub(Rect(x: 0, y: 0, width: canvas.width, height: canvas.height - 1))
+        let notes = twin.prediction == nil ? 1 : 2
+        let body = canvas.sub(Rect(x: 0, y: 0, width: canvas.width, height: max(0, canvas.height - notes)))
         let a: Rect
         let b: Rect
         if canvas.width >= sideBySideWidth {
@@ -50,7 +54,7 @@ enum ABView {
         )
         let sideB = Side(
             tag: "B",
-            policy: twin.policy,
+            policy: twin.policy + (twin.prediction.map { " · predicted, \(Format.seconds($0.lag)) behind" } ?? ""),
             instances: twin.instances,
             routerQueue: twin.routerQueue,
             completed: twin.completed,
@@ -65,9 +69,41 @@ enum ABView {
         )
         drawSide(sideA, style: .accent, scales: scales, first: first, rows: rows, focus: focus, in: body.sub(a))
         drawSide(sideB, style: .decode, scales: scales, first: first, rows: rows, focus: focus, in: body.sub(b))
-        let deltaArea = canvas.sub(Rect(x: 0, y: canvas.height - 1, width: canvas.width, height: 1))
+        let deltaArea = canvas.sub(Rect(x: 0, y: canvas.height - notes, width: canvas.width, height: notes))
         deltaArea.write(delta(a: snapshot, b: twin, width: canvas.width).truncated(to: canvas.width), y: 0)
+        if let prediction = twin.prediction {
+            deltaArea.write(accuracy(prediction, b: twin, width: canvas.width).truncated(to: canvas.width), y: 1)
+        }
         return (first, rows)
+    }
+
+    /// `twin  its A vs measured A: E2E mean +4.1%  TTFT mean -2.0%  (118 requests)  ·  B vs its A: E2E mean -9.8%`:
+    /// how far to trust a predicted B, and B against the twin's own A (the like-for-like difference).
+    static func accuracy(_ prediction: TwinPrediction, b: TwinSnapshot, width: Int) -> StyledText {
+        var line = StyledText(" twin ", CellStyle.warn.bold.reversed)
+        line.append("  its A vs measured A:", .dim)
+        func error(_ value: Double?) {
+            guard let value else {
+                line.append("–", .dim)
+                return
+            }
+            line.append(Format.signedPercent(value), abs(value) > 0.15 ? CellStyle.warn.bold : .text)
+        }
+        line.append(" E2E mean ", .dim)
+        error(prediction.e2eError)
+        line.append("  TTFT mean ", .dim)
+        error(prediction.ttftError)
+        line.append("  (\(Format.thousands(prediction.compared)) requests)", .dim)
+        line.append("   B vs its A: E2E mean ", .dim)
+        if prediction.twinA.count > 0, b.e2e.count > 0, prediction.twinA.mean > 0 {
+            line.append(Format.signedPercent((b.e2e.mean - prediction.twinA.mean) / prediction.twinA.mean), .text)
+        } else {
+            line.append("–", .dim)
+        }
+        if prediction.estimated > 0 { line.append("  \(prediction.estimated) estimated", .warn) }
+        let note = "   profile \(prediction.profile)"
+        if line.width + note.count <= width { line.append(note, .dim) }
+        return line
     }
 
     /// `B vs A  E2E mean +21.5% p99 +36.6%  TTFT mean +7.7% p99 +10.0%`: green where B is faster, red where slower.

@@ -78,6 +78,8 @@ extension LiveRouter {
         var admissionHeld = 0
         var shed = 0
         var lastShedReason: String? = nil
+        /// While a twin follows the traffic: what happened since it last read (``LiveRouter/drainTwinFeed()``).
+        var twinFeed: [TwinFeedEvent]? = nil
         /// The router's central queue: requests the policy held, oldest first. Only the oldest asks the policy
         /// again; newer arrivals queue behind it, as in the simulator.
         var heldQueue = RouterQueue()

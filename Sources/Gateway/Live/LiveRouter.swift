@@ -168,7 +168,42 @@ public final class LiveRouter: Sendable {
                 hint: features.hint,
                 prefix: prefix
             )
+            state.twinFeed?.append(.arrived(info, pinnedTo: nil))
             return info
+        }
+    }
+
+    /// The request ended without reaching a backend: shed, no backend up, or its client left while it waited.
+    /// (A twin following the traffic then forgets it.)
+    public func unrouted(_ info: RequestInfo) {
+        state.withLock { state in
+            guard state.requests[info.id.rawValue] == nil else { return }
+            state.twinFeed?.append(.ended(request: info.id.rawValue, outputTokens: 0, latency: nil, routed: false))
+        }
+    }
+
+    // MARK: - Twin feed
+
+    /// Starts recording the traffic for a twin. - Returns: the requests in flight now, each on its backend, in
+    /// arrival order, to seed the twin with.
+    public func startTwinFeed() -> [TwinFeedEvent] {
+        state.withLock { state in
+            state.twinFeed = []
+            return state.requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
+                .arrived($0.info, pinnedTo: $0.backend)
+            }
+        }
+    }
+
+    /// Stops recording the traffic for a twin.
+    public func stopTwinFeed() { state.withLock { $0.twinFeed = nil } }
+
+    /// What happened since the last call, in order (empty when no twin follows).
+    public func drainTwinFeed() -> [TwinFeedEvent] {
+        state.withLock { state in
+            guard let feed = state.twinFeed else { return [] }
+            state.twinFeed = []
+            return feed
         }
     }
 
@@ -350,6 +385,28 @@ public final class LiveRouter: Sendable {
                 break
             }
             state.window.trim(now: now)
+            if state.twinFeed != nil {
+                switch outcome {
+                case .completed(let completionTokens):
+                    let first = record.firstToken ?? now
+                    let tokens = max(completionTokens ?? record.streamed, record.firstToken == nil ? 0 : 1)
+                    let latency = MeasuredLatency(e2e: now - record.info.arrival, ttft: first - record.info.arrival)
+                    state.twinFeed?.append(
+                        .ended(request: record.info.id.rawValue, outputTokens: tokens, latency: latency, routed: true)
+                    )
+                case .backendFailed, .abandoned:
+                    state.twinFeed?.append(
+                        .ended(
+                            request: record.info.id.rawValue,
+                            outputTokens: record.streamed,
+                            latency: nil,
+                            routed: true
+                        )
+                    )
+                case .rerouted:
+                    break
+                }
+            }
             return (record.firstToken, record.streamed)
         }
     }
@@ -458,6 +515,13 @@ public final class LiveRouter: Sendable {
 
     public var policyName: String { state.withLock { $0.policyName } }
 
+    /// Builds a policy of the menu by name (a twin routes by the same policies).
+    /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)``, or what building it throws.
+    public func makePolicy(_ name: String) throws -> any RoutingPolicy { try menu.make(name) }
+
+    /// The length predictor every arriving request passes through.
+    public var lengthPredictor: any LengthPredictor { predictor }
+
     /// Switches the policy; requests already routed are not moved.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)``, or what building the policy throws.
     public func setPolicy(_ name: String, now: Double) throws {
@@ -466,6 +530,7 @@ public final class LiveRouter: Sendable {
             state.policy = policy
             state.policyName = name
             state.markers.mark(.policy, name, at: now)
+            state.twinFeed?.append(.policy(name))
         }
     }
 
@@ -492,6 +557,11 @@ public final class LiveRouter: Sendable {
             )
             state.markers.mark(.policy, "A/B vs \(name)", at: now)
         }
+    }
+
+    /// Puts an operator's marker on the console's timeline (a twin started).
+    public func noteMarker(_ label: String, now: Double) {
+        state.withLock { $0.markers.mark(.policy, label, at: now) }
     }
 
     /// Notes a burst the load generator started, for the console's markers.

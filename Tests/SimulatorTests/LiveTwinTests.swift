@@ -1,0 +1,173 @@
+import Engine
+import RouterCore
+import Routing
+import Simulator
+import SwitchyardCore
+import Testing
+
+/// A recorded session: what a live router's feed would have carried for a run, in time order, with the decisions
+/// the router made. The run is a simulation on the same profile, so a faithful twin must reproduce it exactly.
+struct RecordedSession {
+    var events: [(time: Double, event: TwinFeedEvent)]
+    var decisions: [(request: Int, instance: Int?)]
+    var config: SimulationConfig
+    var predictor: any LengthPredictor
+}
+
+func recordSession(policy: String, count: Int = 240, rate: Double = 7) throws -> RecordedSession {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let workload = syntheticWorkload(count: count, rate: rate, seed: 11)
+    let predictor = PromptBucketMeanPredictor(training: workload)
+    let config = SimulationConfig(instances: 4, profile: profile, seed: 1)
+    var simulation = Simulation(
+        config: config,
+        policy: try PolicyCatalog.make(policy, seed: 1),
+        predictor: predictor,
+        workload: workload
+    )
+    simulation.logging = true
+    simulation.runToCompletion()
+    var events: [(time: Double, event: TwinFeedEvent)] = []
+    for (index, record) in simulation.records.enumerated() {
+        let info = RequestInfo(
+            id: RequestID(index),
+            arrival: record.arrival,
+            promptTokens: record.promptTokens,
+            predictedBucket: record.predictedBucket,
+            predictedOutputTokens: record.predictedTokens
+        )
+        events.append((record.arrival, .arrived(info, pinnedTo: nil)))
+        let latency = MeasuredLatency(e2e: record.e2e, ttft: record.ttft)
+        events.append(
+            (record.finished, .ended(request: index, outputTokens: record.outputTokens, latency: latency, routed: true))
+        )
+    }
+    // Arrivals before ends at the same instant, as a live router sees them; otherwise in time order.
+    events = events.enumerated().sorted { x, y in
+        x.element.time != y.element.time ? x.element.time < y.element.time : x.offset < y.offset
+    }.map(\.element)
+    let decisions = simulation.decisionLog.map { ($0.request, $0.instance) }
+    return RecordedSession(events: events, decisions: decisions, config: config, predictor: predictor)
+}
+
+/// Feeds `session` to a twin as a live cluster would: each event when it happens, the twin advanced before it.
+func replay(_ session: RecordedSession, a: String, b: String, advanceEvery: Double = 0.1) throws -> LiveTwin {
+    var twin = LiveTwin(
+        config: session.config,
+        policyA: try PolicyCatalog.make(a, seed: 1),
+        policyB: try PolicyCatalog.make(b, seed: 1),
+        predictor: session.predictor,
+        start: 0,
+        comparedLimit: 10_000
+    )
+    var clock = 0.0
+    for (time, event) in session.events {
+        while clock + advanceEvery < time {
+            clock += advanceEvery
+            twin.advance(now: clock)
+        }
+        twin.advance(now: time)
+        twin.apply(event)
+    }
+    twin.advance(now: (session.events.last?.time ?? 0) + 1_000)
+    return twin
+}
+
+@Test(arguments: ["workload-aware", "least-requests"])
+func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
+    let session = try recordSession(policy: policy)
+    let twin = try replay(session, a: policy, b: "round-robin")
+    let replayed = twin.a.simulation.records.count
+    #expect(replayed == session.decisions.filter { $0.instance != nil }.count)
+    // The decision log keeps the most recent ones; compare those, request by request.
+    let recorded = session.decisions.suffix(twin.decisionsA.count)
+    #expect(twin.decisionsA.count >= 200)
+    #expect(twin.decisionsA.map(\.request) == recorded.map(\.request))
+    #expect(twin.decisionsA.map(\.instance) == recorded.map(\.instance))
+    // Same servers, same policy: the twin's A side predicts every measured latency exactly.
+    let prediction = try #require(twin.snapshot(names: [], now: 0).prediction)
+    #expect(prediction.compared == replayed)
+    #expect(abs(try #require(prediction.e2eError)) < 1e-9)
+    #expect(abs(try #require(prediction.ttftError)) < 1e-9)
+    #expect(twin.estimated == 0)
+    // Side B routes the same arrivals its own way.
+    #expect(twin.decisionsB.map(\.instance) != recorded.map(\.instance))
+    #expect(twin.b.simulation.records.count == replayed)
+}
+
+@Test func twinWaitsForTheOldestOpenRequestAndEstimatesPastItsLagLimit() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let predictor = PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2))
+    var twin = LiveTwin(
+        config: SimulationConfig(instances: 2, profile: profile, seed: 1),
+        policyA: try PolicyCatalog.make("round-robin", seed: 1),
+        policyB: try PolicyCatalog.make("least-requests", seed: 1),
+        predictor: predictor,
+        start: 100,
+        maxLag: 30
+    )
+    func info(_ id: Int, at time: Double) -> RequestInfo {
+        RequestInfo(id: RequestID(id), arrival: time, promptTokens: 200, predictedBucket: 0, predictedOutputTokens: 40)
+    }
+    twin.apply(.arrived(info(1, at: 101), pinnedTo: nil))
+    twin.apply(.arrived(info(2, at: 102), pinnedTo: nil))
+    twin.advance(now: 110)
+    // Request 1's length is unknown: nothing past its arrival can be simulated.
+    #expect(twin.horizon == 101)
+    #expect(twin.a.simulation.records.isEmpty)
+    twin.apply(.ended(request: 1, outputTokens: 30, latency: MeasuredLatency(e2e: 2, ttft: 0.2), routed: true))
+    twin.advance(now: 111)
+    #expect(twin.horizon == 102)
+    #expect(twin.a.simulation.records.count == 1)
+    #expect(twin.snapshot(names: ["x", "y"], now: 111).prediction?.lag == 9)
+    // Request 2 never ends: past the lag limit it is simulated with its predicted length, and its late end ignored.
+    twin.advance(now: 140)
+    #expect(twin.horizon == 140)
+    #expect(twin.estimated == 1)
+    #expect(twin.a.simulation.records.last?.outputTokens == 40)
+    twin.apply(.ended(request: 2, outputTokens: 500, latency: MeasuredLatency(e2e: 60, ttft: 0.2), routed: true))
+    twin.advance(now: 141)
+    #expect(twin.a.simulation.records.count == 2)
+    let snapshot = twin.snapshot(names: ["x", "y"], now: 141)
+    #expect(snapshot.instances.map(\.name) == ["x", "y"])
+    #expect(snapshot.policy == "least-requests")
+    #expect(snapshot.prediction?.estimated == 1)
+}
+
+@Test func twinForgetsUnroutedRequestsAndLeavesFailedOnesOutOfItsLatencies() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let predictor = PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2))
+    var twin = LiveTwin(
+        config: SimulationConfig(instances: 2, profile: profile, seed: 1),
+        policyA: try PolicyCatalog.make("round-robin", seed: 1),
+        policyB: try PolicyCatalog.make("round-robin", seed: 1),
+        predictor: predictor,
+        start: 0
+    )
+    func info(_ id: Int, at time: Double) -> RequestInfo {
+        RequestInfo(id: RequestID(id), arrival: time, promptTokens: 300, predictedBucket: 1, predictedOutputTokens: 80)
+    }
+    // 1 was shed (never routed), 2 failed after 5 tokens, 3 completed; 4 was in flight on backend 1 at the start.
+    twin.apply(.arrived(info(4, at: 0.5), pinnedTo: 1))
+    twin.apply(.arrived(info(1, at: 1), pinnedTo: nil))
+    twin.apply(.arrived(info(2, at: 2), pinnedTo: nil))
+    twin.apply(.arrived(info(3, at: 3), pinnedTo: nil))
+    twin.apply(.ended(request: 1, outputTokens: 0, latency: nil, routed: false))
+    twin.apply(.ended(request: 2, outputTokens: 5, latency: nil, routed: true))
+    twin.apply(.ended(request: 3, outputTokens: 20, latency: MeasuredLatency(e2e: 1, ttft: 0.1), routed: true))
+    twin.apply(.ended(request: 4, outputTokens: 10, latency: MeasuredLatency(e2e: 1, ttft: 0.1), routed: true))
+    // A second end of the same request changes nothing.
+    twin.apply(.ended(request: 3, outputTokens: 999, latency: nil, routed: true))
+    twin.advance(now: 30)
+    let records = twin.a.simulation.records
+    #expect(records.count == 3)
+    #expect(twin.liveIDs == [4, 2, 3])
+    #expect(records.map(\.outputTokens) == [10, 5, 20])
+    #expect(records.map(\.measured) == [true, false, true])
+    #expect(records[0].instance == 1)
+    // Round-robin on the twin starts at instance 0 for the first routed request (the pinned one asked no policy).
+    #expect(twin.decisionsA.map(\.request) == [2, 3])
+    let prediction = try #require(twin.snapshot(names: [], now: 30).prediction)
+    #expect(prediction.compared == 2)
+    #expect(prediction.twinA.count == 2)
+}
