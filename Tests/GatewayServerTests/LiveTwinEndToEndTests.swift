@@ -1,0 +1,60 @@
+import Engine
+import Foundation
+import Gateway
+import Routing
+import SwitchyardCore
+import Testing
+
+@testable import GatewayServer
+
+/// The console's twin A/B on a running gateway: real requests to emulated engines, B predicted, routing untouched.
+@Suite(.serialized) struct LiveTwinEndToEndTests {
+    @Test func aTwinFollowsRealTrafficWithoutRoutingAnyOfIt() async throws {
+        let instances = try Harness.emulated(2, speed: 1)
+        let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
+        try await Harness.run(instances: instances, configure: { $0.profile = profile }) { harness in
+            let cluster = harness.gateway.liveCluster()
+            let router = harness.gateway.router
+            try await cluster.setComparison("least-requests", kind: .twin)
+            #expect(router.comparisonName == nil)
+            let count = 10
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for k in 0..<count {
+                    group.addTask {
+                        try await harness.send("/v1/completions", json: Harness.streamBody(maxTokens: 6 + k)).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0 == 200 })
+            // The twin catches up as the console reads it: every request compared on its A side.
+            let caughtUp = try await harness.eventually(30) {
+                await cluster.snapshot().twin?.prediction?.compared == count
+            }
+            #expect(caughtUp)
+            let snapshot = await cluster.snapshot()
+            let twin = try #require(snapshot.twin)
+            let prediction = try #require(twin.prediction)
+            #expect(twin.policy == "least-requests")
+            #expect(prediction.profile == profile.name)
+            #expect(prediction.e2eError != nil && prediction.estimated == 0)
+            #expect(twin.completed == count)
+            #expect(twin.instances.map(\.name) == router.descriptors.map(\.name))
+            // B's decisions are the twin's: every request once, by B. The real ones were all A's.
+            #expect(Set(twin.recentDecisions.map(\.request)).count == count)
+            #expect(twin.recentDecisions.allSatisfy { $0.policy == "least-requests" })
+            #expect(snapshot.recentDecisions.allSatisfy { $0.policy == "round-robin" })
+            #expect(snapshot.markers.contains { $0.label == "twin vs least-requests" })
+
+            // A split replaces the twin; stopping ends both.
+            try await cluster.setComparison("least-requests", kind: .split)
+            #expect(router.comparisonName == "least-requests")
+            #expect(await cluster.snapshot().twin?.prediction == nil)
+            _ = router.arrive(PromptFeatures(promptTokens: 5), now: harness.gateway.clock.now())
+            #expect(router.drainTwinFeed().isEmpty)
+            try await cluster.setComparison(nil, kind: .split)
+            #expect(router.comparisonName == nil)
+            #expect(await cluster.snapshot().twin == nil)
+        }
+    }
+}
