@@ -18,7 +18,14 @@ public final class LiveCluster: ClusterBackend {
 
     struct RunningTwin: Sendable {
         var twin: LiveTwin
+        /// The last picture of B, and when it was taken: drawing it re-simulates the unsettled seconds on a copy,
+        /// so it is taken at most every ``refresh`` seconds however often the console asks.
+        var shown: TwinSnapshot? = nil
+        var shownAt = -Double.infinity
     }
+
+    /// Seconds between two pictures of a twin's B side.
+    static let refresh = 0.5
 
     init(gateway: SwitchyardGateway) { self.gateway = gateway }
 
@@ -126,8 +133,12 @@ public final class LiveCluster: ClusterBackend {
                 current.twin.apply(event)
             }
             current.twin.advance(now: now)
+            if current.shown == nil || now - current.shownAt >= Self.refresh {
+                current.shown = current.twin.snapshot(names: router.descriptors.map(\.name), now: now)
+                current.shownAt = now
+            }
             running = current
-            return current.twin.snapshot(names: router.descriptors.map(\.name), now: now)
+            return current.shown
         }
     }
 }

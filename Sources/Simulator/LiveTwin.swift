@@ -13,9 +13,12 @@ import SwitchyardCore
 /// with the one measured, so the operator sees how far to trust B.
 ///
 /// A request's length is known only when it ends, and a simulation needs it to know when the request finishes. So
-/// the twin runs behind the wall clock: it simulates up to the arrival of the oldest request still open, where
-/// every earlier request's length is known. A request open longer than `maxLag` is simulated with its predicted
-/// length (counted in ``estimated``) so that one stuck stream cannot stop the twin.
+/// the twin settles its state up to the arrival of the oldest request still open, where every earlier request's
+/// length is known (``horizon``), and shows the rest as a guess on a copy (``speculated(now:)``: the open
+/// requests run on past now). A request open longer than
+/// `maxLag` is settled with its predicted length (counted in ``estimated``) so that one stuck stream cannot stop
+/// the twin. On side A the guess is no guess: a request open now really was running all along, so A's error is
+/// measured on every request that ended, settled or not. On side B an open request might have ended sooner.
 ///
 /// Requests already in flight when the twin starts are replayed from their arrival on the backend they are on.
 /// Traffic that reaches the engines around the router is not in the twin. Pure: time comes in as `now`.
@@ -204,13 +207,42 @@ public struct LiveTwin: Sendable {
         awaitingA = kept
     }
 
-    /// Side B as the console draws it, with how far side A is from the truth.
+    /// The twin as it stands at `now`: a copy given the requests still open as well (simulated as running on past
+    /// `now`, since they have not ended: their length is at least what they have streamed) and advanced to `now`.
+    /// The settled part (up to ``horizon``) is exact given the lengths; the rest is the best guess there is.
+    public func speculated(now: Double) -> LiveTwin {
+        var copy = self
+        guard now > horizon else { return copy }
+        let longest = a.simulation.maxModelLen
+        for id in order {
+            guard var entry = open[id], entry.routed else { continue }
+            if entry.outputTokens == nil {
+                // Not measured: if it finishes at all before `now`, it is only because of this stand-in length.
+                entry.outputTokens = max(1, longest - entry.info.promptTokens)
+                entry.latency = nil
+            }
+            copy.inject(entry, estimated: false)
+        }
+        copy.a.simulation.advance(until: now)
+        copy.b.simulation.advance(until: now)
+        Self.drain(&copy.a, liveIDs: copy.liveIDs)
+        Self.drain(&copy.b, liveIDs: copy.liveIDs)
+        // Side A's comparisons hold on the copy too: a request still open now was really running all along, as the
+        // copy has it, so A's predicted latency of a request that ended is as good there as in the settled part.
+        copy.compareA()
+        return copy
+    }
+
+    /// Side B as the console draws it at `now` (``speculated(now:)``), with how far side A's settled part is from
+    /// what was measured.
     /// - Parameters:
     ///   - names: the backends' names, in order.
     ///   - now: the live clock.
     ///   - detailLimit: the most requests listed per instance.
     /// - Returns: side B, with the twin's ``TwinPrediction``.
     public func snapshot(names: [String], now: Double, detailLimit: Int = 64) -> TwinSnapshot {
+        let current = speculated(now: now)
+        let b = current.b
         var instances = b.simulation.instanceSnapshots(detailLimit: detailLimit)
         for index in instances.indices where names.indices.contains(index) { instances[index].name = names[index] }
         var twin = TwinSnapshot(
@@ -221,15 +253,16 @@ public struct LiveTwin: Sendable {
             e2e: b.window.e2e(),
             ttft: b.window.ttft(),
             tbt: b.window.tbt(),
-            history: b.window.history(now: horizon),
+            history: b.window.history(now: b.simulation.now),
             recentDecisions: b.decisions.recent()
         )
+        let pairs = current.pairs
         let count = Double(max(1, pairs.count))
         twin.prediction = TwinPrediction(
             profile: profileName,
             lag: max(0, now - horizon),
-            twinA: a.window.e2e(),
-            twinATTFT: a.window.ttft(),
+            twinA: current.a.window.e2e(),
+            twinATTFT: current.a.window.ttft(),
             compared: pairs.count,
             measuredE2E: pairs.reduce(0) { $0 + $1.measured.e2e } / count,
             predictedE2E: pairs.reduce(0) { $0 + $1.predicted.e2e } / count,

@@ -54,7 +54,7 @@ enum ABView {
         )
         let sideB = Side(
             tag: "B",
-            policy: twin.policy + (twin.prediction.map { " · predicted, \(Format.seconds($0.lag)) behind" } ?? ""),
+            policy: twin.policy + (twin.prediction == nil ? "" : " · predicted"),
             instances: twin.instances,
             routerQueue: twin.routerQueue,
             completed: twin.completed,
@@ -77,30 +77,33 @@ enum ABView {
         return (first, rows)
     }
 
-    /// `twin  its A vs measured A: E2E mean +4.1%  TTFT mean -2.0%  (118 requests)  ·  B vs its A: E2E mean -9.8%`:
+    /// `twin  A predicted/measured  E2E +4.1%  TTFT -2.0%  n=118   B vs predicted A  E2E -9.8%   settled to 6.2s ago`:
     /// how far to trust a predicted B, and B against the twin's own A (the like-for-like difference).
     static func accuracy(_ prediction: TwinPrediction, b: TwinSnapshot, width: Int) -> StyledText {
         var line = StyledText(" twin ", CellStyle.warn.bold.reversed)
-        line.append("  its A vs measured A:", .dim)
-        func error(_ value: Double?) {
+        line.append("  A predicted/measured ", .dim)
+        func change(_ value: Double?, warnBeyond: Double) {
             guard let value else {
                 line.append("–", .dim)
                 return
             }
-            line.append(Format.signedPercent(value), abs(value) > 0.15 ? CellStyle.warn.bold : .text)
+            line.append(Format.signedPercent(value), abs(value) > warnBeyond ? CellStyle.warn.bold : .text)
         }
-        line.append(" E2E mean ", .dim)
-        error(prediction.e2eError)
-        line.append("  TTFT mean ", .dim)
-        error(prediction.ttftError)
-        line.append("  (\(Format.thousands(prediction.compared)) requests)", .dim)
-        line.append("   B vs its A: E2E mean ", .dim)
-        if prediction.twinA.count > 0, b.e2e.count > 0, prediction.twinA.mean > 0 {
-            line.append(Format.signedPercent((b.e2e.mean - prediction.twinA.mean) / prediction.twinA.mean), .text)
-        } else {
-            line.append("–", .dim)
-        }
+        line.append(" E2E ", .dim)
+        change(prediction.e2eError, warnBeyond: 0.15)
+        line.append("  TTFT ", .dim)
+        change(prediction.ttftError, warnBeyond: 0.15)
+        line.append("  n=\(Format.thousands(prediction.compared))", .dim)
+        line.append("   B vs predicted A ", .dim)
+        line.append(" E2E ", .dim)
+        let twinA = prediction.twinA
+        change(
+            twinA.count > 0 && b.e2e.count > 0 && twinA.mean > 0 ? (b.e2e.mean - twinA.mean) / twinA.mean : nil,
+            warnBeyond: .infinity
+        )
         if prediction.estimated > 0 { line.append("  \(prediction.estimated) estimated", .warn) }
+        // Lengths are known only when requests end: the twin is settled up to the oldest one still open.
+        if prediction.lag >= 1 { line.append("   settled to \(Format.seconds(prediction.lag)) ago", .dim) }
         let note = "   profile \(prediction.profile)"
         if line.width + note.count <= width { line.append(note, .dim) }
         return line
