@@ -12,7 +12,8 @@ import Testing
     @Test func aTwinFollowsRealTrafficWithoutRoutingAnyOfIt() async throws {
         let instances = try Harness.emulated(2, speed: 1)
         let profile = try ProfileCatalog.profile(named: ProfileCatalog.defaultName)
-        try await Harness.run(instances: instances, configure: { $0.profile = profile }) { harness in
+        let configure: @Sendable (inout GatewayConfiguration) -> Void = { $0.profile = profile }
+        try await Harness.run(instances: instances, configure: configure) { harness in
             let cluster = harness.gateway.liveCluster()
             let router = harness.gateway.router
             try await cluster.setComparison("least-requests", kind: .twin)
