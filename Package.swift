@@ -212,7 +212,7 @@ let package = Package(
             name: "GatewayServerTests",
             dependencies: [
                 "GatewayServer", "Gateway", "Emulator", "Engine", "SwitchyardCore", "RouterCore", "Routing",
-                "Calibration", "Calibrator",
+                "Calibration", "Calibrator", "Simulator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -14,7 +14,7 @@ import Synchronization
 /// them by B, and the console shows measured A beside predicted B with the twin's own error on A.
 public final class LiveCluster: ClusterBackend {
     let gateway: SwitchyardGateway
-    private let twin = Mutex<RunningTwin?>(nil)
+    let twin = Mutex<RunningTwin?>(nil)
 
     struct RunningTwin: Sendable {
         var twin: LiveTwin

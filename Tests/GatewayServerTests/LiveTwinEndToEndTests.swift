@@ -2,7 +2,9 @@ import Engine
 import Foundation
 import Gateway
 import Routing
+import Simulator
 import SwitchyardCore
+import Synchronization
 import Testing
 
 @testable import GatewayServer
@@ -46,6 +48,13 @@ import Testing
             #expect(twin.recentDecisions.allSatisfy { $0.policy == "least-requests" })
             #expect(snapshot.recentDecisions.allSatisfy { $0.policy == "round-robin" })
             #expect(snapshot.markers.contains { $0.label == "twin vs least-requests" })
+            // Its A side, routed by the live policy (round-robin decides from no load figure, so a faithful replay
+            // must agree exactly), made the live router's decisions, request by request.
+            let twinA = cluster.twin.withLock { $0?.twin.decisionsA ?? [] }
+            let live = snapshot.recentDecisions.sorted { $0.request < $1.request }
+            #expect(twinA.count == count)
+            #expect(twinA.map(\.request) == live.map(\.request))
+            #expect(twinA.map(\.instance) == live.map(\.instance))
 
             // A split replaces the twin; stopping ends both.
             try await cluster.setComparison("least-requests", kind: .split)
