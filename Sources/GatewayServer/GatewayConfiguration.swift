@@ -1,6 +1,7 @@
 import Engine
 import Gateway
 import RouterCore
+import Routing
 import SwitchyardCore
 
 /// Everything `switchyard serve` is told: where to listen, the backends, the policy and the limits.
@@ -50,6 +51,8 @@ public struct GatewayConfiguration: Sendable {
     /// The whole profile when one was given: a live twin simulates these servers with it (else the built-in
     /// default), and the policies read its batch limit.
     public var profile: LatencyProfile? = nil
+    /// `least-impact`'s tail guard (``LeastImpactPolicy/ttftSlack``); nil turns it off.
+    public var tailSlack: Double? = LeastImpactPolicy.defaultSlack.relative
 
     public init(
         host: String = "127.0.0.1",

@@ -64,7 +64,9 @@ public final class SwitchyardGateway: Sendable {
             backends: configuration.backends,
             policy: configuration.policy,
             policyNames: policyNames,
-            makePolicy: { name in try PolicyCatalog.make(name, seed: seed, instances: count) },
+            makePolicy: { name in
+                try PolicyCatalog.make(name, seed: seed, instances: count, tailSlack: configuration.tailSlack)
+            },
             predictor: try PredictorStore.loadShipped(),
             cost: configuration.cost,
             stalenessBound: configuration.stalenessBound,

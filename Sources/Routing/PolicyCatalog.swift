@@ -120,11 +120,13 @@ public enum PolicyCatalog {
     ///   - instances: the cluster size; the DQN routers load the shipped network trained for it.
     ///   - rlModel: a model file (from `switchyard train router`) to use for the DQN routers instead of the shipped
     ///     one.
+    ///   - tailSlack: `least-impact`'s tail guard (``LeastImpactPolicy/ttftSlack``); nil turns it off.
     public static func make(
         _ name: String,
         seed: UInt64,
         instances: Int = 4,
-        rlModel: String? = nil
+        rlModel: String? = nil,
+        tailSlack: Double? = LeastImpactPolicy.defaultSlack.relative
     ) throws -> any RoutingPolicy {
         if let variant = RLPolicy.Variant(rawValue: name) {
             if let rlModel {
@@ -156,7 +158,7 @@ public enum PolicyCatalog {
         case "llm-d-prefix": LLMDPolicy(seed: seed, prefixAware: true)
         case "sglang-cache-aware": SGLangCacheAwarePolicy()
         case "dynamo-kv": DynamoKVPolicy()
-        case "least-impact": LeastImpactPolicy()
+        case "least-impact": LeastImpactPolicy(ttftSlack: tailSlack)
         case "max-capacity": MaxCapacityPolicy()
         case "min-min": MinMinPolicy()
         case "workload-aware": WorkloadAwarePolicy()

@@ -19,15 +19,15 @@ extension RoutingPolicy {
 /// ``ClusterView/tieBreak`` modulo the instance count, so on an idle or evenly loaded cluster consecutive requests
 /// spread over the instances instead of all landing on the first.
 ///
-/// - Returns: the chosen index, or nil when no instance is healthy.
-func argmin(_ scores: [Double], _ view: ClusterView) -> Int? {
+/// - Returns: the chosen index among the healthy instances `allowed` accepts, or nil when there is none.
+func argmin(_ scores: [Double], _ view: ClusterView, where allowed: (Int) -> Bool = { _ in true }) -> Int? {
     let count = scores.count
     guard count > 0 else { return nil }
     let start = ((view.tieBreak % count) + count) % count
     var best: Int? = nil
     for step in 0..<count {
         let index = (start + step) % count
-        guard view.instances[index].healthy else { continue }
+        guard view.instances[index].healthy, allowed(index) else { continue }
         if let b = best, scores[b] <= scores[index] { continue }
         best = index
     }

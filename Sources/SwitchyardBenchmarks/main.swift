@@ -149,11 +149,20 @@ func busyView(instances: Int) -> ClusterView {
     return ClusterView(now: 10, instances: loads, routerQueueLength: 0, cost: .paperV100, buckets: .paper)
 }
 
+/// The policy's name, and for `least-impact` whether its tail guard is on.
+func label(_ policy: any RoutingPolicy) -> String {
+    guard let leastImpact = policy as? LeastImpactPolicy else { return policy.name }
+    return leastImpact.ttftSlack == nil ? "least-impact (no tail guard)" : "least-impact"
+}
+
 /// Per-decision cost of a policy, timed over many decisions on a fixed busy view.
 func decisionCost() throws {
     for instances in [8, 64] {
         let view = busyView(instances: instances)
-        var policies: [any RoutingPolicy] = [WorkloadAwarePolicy(), LeastTokensPolicy(), LLMDPolicy(seed: 1)]
+        var policies: [any RoutingPolicy] = [
+            WorkloadAwarePolicy(), LeastImpactPolicy(), LeastImpactPolicy(ttftSlack: nil), LeastTokensPolicy(),
+            LLMDPolicy(seed: 1),
+        ]
         let rlNetwork = DenseNetwork(sizes: [RLState.size(instances: instances), 64, 64, instances + 2], seed: 1)
         policies.append(RLPolicy(variant: .guided, network: rlNetwork))
         for var policy in policies {
@@ -172,7 +181,7 @@ func decisionCost() throws {
             }
             let perDecision = (wallSeconds() - start) / Double(n) * 1e6
             print(
-                "decision: \(policy.name), \(instances) instances: \(String(format: "%.2f", perDecision)) µs per decision (checksum \(checksum % 10))"
+                "decision: \(label(policy)), \(instances) instances: \(String(format: "%.2f", perDecision)) µs per decision (checksum \(checksum % 10))"
             )
         }
     }

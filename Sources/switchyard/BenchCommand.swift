@@ -80,6 +80,7 @@ struct BenchCommand: ParsableCommand {
         let plan = try WorkloadPlan.make(cluster, requests: requests)
         let instances = cluster.instances
         let rlModel = cluster.rlModel
+        let tailSlack = cluster.tailSlack.value
         let predictor = try plan.predictor(cluster.predictor)
         let runner = BenchRunner(
             config: try cluster.simulationConfig(seed: seedList[0], scrapeInterval: scrapeInterval),
@@ -87,7 +88,9 @@ struct BenchCommand: ParsableCommand {
             seeds: seedList,
             workload: { plan.timed(seed: $0) },
             predictor: { _ in predictor },
-            makePolicy: { try PolicyCatalog.make($0, seed: $1, instances: instances, rlModel: rlModel) }
+            makePolicy: {
+                try PolicyCatalog.make($0, seed: $1, instances: instances, rlModel: rlModel, tailSlack: tailSlack)
+            }
         )
         var (report, _) = try runner.run(clock: { monotonicSeconds() })
         report.workload = plan.name

@@ -66,6 +66,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
         let instances = cluster.instances
         let rlModel = cluster.rlModel
+        let tailSlack = cluster.tailSlack.value
         let names = PolicyCatalog.available(instances: instances, rlModel: rlModel)
         guard names.contains(policy) else {
             if PolicyCatalog.names.contains(policy) {
@@ -96,7 +97,9 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             trace: plan.timed(seed: seed),
             predictor: predictor,
             policyNames: names,
-            makePolicy: { try PolicyCatalog.make($0, seed: runSeed, instances: instances, rlModel: rlModel) },
+            makePolicy: {
+                try PolicyCatalog.make($0, seed: runSeed, instances: instances, rlModel: rlModel, tailSlack: tailSlack)
+            },
             makeBurst: { kind, time, rng in
                 var generator = SeededGenerator(seed: rng.next())
                 return BurstShape.requests(kind, startingAt: time, firstID: 0, rng: &generator)
@@ -126,7 +129,8 @@ extension ConsoleSubcommand {
             logFile: logFile,
             quiet: true,
             anyPort: true,
-            profile: cluster.profile
+            profile: cluster.profile,
+            tailSlack: cluster.tailSlack
         )
         try await runWithConsole(server, theme: theme)
     }

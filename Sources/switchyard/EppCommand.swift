@@ -35,6 +35,11 @@ struct EppCommand: AsyncParsableCommand {
     @Option(help: "Latency profile whose coefficients the cost-aware policies score by (a name or a .json file).")
     var profile: String?
 
+    @Option(
+        help: "least-impact's tail guard: the slack on a request's expected first-token wait (default 0.25), or off."
+    )
+    var tailSlack = TailSlack.default
+
     @OptionGroup var output: ConsoleFlags
 
     func run() async throws {
@@ -50,7 +55,8 @@ struct EppCommand: AsyncParsableCommand {
             logFile: output.logFile,
             quiet: output.console,
             httpListen: http.text.map { ($0, http.field) },
-            profile: profile
+            profile: profile,
+            tailSlack: tailSlack
         )
         let config = server.configuration
         let picker: EndpointPickerServer

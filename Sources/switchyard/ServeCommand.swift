@@ -92,6 +92,7 @@ struct GatewayOptions: ParsableArguments {
     ///     console's embedded gateway, so it never clashes with a `serve` on 8080).
     ///   - httpListen: The HTTP address, in place of `--listen` (epp, whose `--listen` is its gRPC address).
     ///   - profile: `--profile`: a latency profile whose coefficients the cost-aware policies score by.
+    ///   - tailSlack: `--tail-slack`: `least-impact`'s tail guard.
     /// - Returns: The gateway, not yet running.
     /// - Throws: ``CommandError`` naming what is wrong with the options, the file, the policy or the port.
     func makeGateway(
@@ -100,7 +101,8 @@ struct GatewayOptions: ParsableArguments {
         quiet: Bool,
         anyPort: Bool = false,
         httpListen: (text: String, field: String)? = nil,
-        profile: String? = nil
+        profile: String? = nil,
+        tailSlack: TailSlack = .default
     ) throws
         -> SwitchyardGateway
     {
@@ -117,6 +119,7 @@ struct GatewayOptions: ParsableArguments {
                 config.profile = loaded
             } catch { throw CommandError(description: "--profile: \(error)") }
         }
+        config.tailSlack = tailSlack.value
         if anyPort, listen == nil, self.config == nil { config.port = 0 }
         let logger = try makeLogger(file: logFile, quiet: quiet)
         // Before the gateway exists: once built, it owns HTTP clients that must be shut down.
@@ -223,6 +226,12 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var profile: String?
 
+    @Option(
+        help:
+            "least-impact's tail guard: how much longer than at the best backend a request may expect to wait for its first token (0.25 = 25%, the default), or off."
+    )
+    var tailSlack = TailSlack.default
+
     @OptionGroup var output: ConsoleFlags
 
     func run() async throws {
@@ -230,7 +239,8 @@ struct ServeCommand: AsyncParsableCommand {
             policy: policy,
             logFile: output.logFile,
             quiet: output.console,
-            profile: profile
+            profile: profile,
+            tailSlack: tailSlack
         )
         let config = server.configuration
         if output.console {

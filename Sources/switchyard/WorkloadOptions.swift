@@ -51,6 +51,14 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "A DQN router model file (from `train router`) for the rl policies, instead of the shipped one.")
     var rlModel: String?
 
+    @Option(
+        help: """
+            least-impact's tail guard: how much longer than at the best instance a request may expect to wait for \
+            its first token (0.25 = 25%, the default), or off.
+            """
+    )
+    var tailSlack = TailSlack.default
+
     typealias PredictorChoice = WorkloadPlan.PredictorChoice
 
     func validate() throws {

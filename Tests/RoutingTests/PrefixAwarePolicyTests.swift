@@ -81,7 +81,8 @@ let thousand = RequestInfo(
     }
 
     @Test func leastImpactCreditsTheCachedPrefixAndIsWorkloadAwareWithoutOne() {
-        var leastImpact = LeastImpactPolicy()
+        // Without its tail guard (which workload-aware does not have), and without a prefix, they decide alike.
+        var leastImpact = LeastImpactPolicy(ttftSlack: nil)
         var workloadAware = WorkloadAwarePolicy()
         let cachedOnBusier = prefixView(cached: [0, 950, 0], outstanding: [2, 3, 2])
         #expect(leastImpact.route(thousand, in: cachedOnBusier).target == .instance(InstanceID(1)))

@@ -3,23 +3,44 @@ import SwitchyardCore
 /// `least-impact`: Switchyard's own router. The paper's mixing-impact estimate (``MixingImpact``) with the prefill
 /// it causes, and the stall it imposes on the decodes beside it, counted only for the prompt tokens the router's
 /// prefix index expects not to be cached on each instance, and a cost for evicting other requests' cached prefixes
-/// when the cache is full (``MixingImpact/cacheAwareEstimate(prompt:cached:decode:on:cost:evictionReuse:)``). On a
-/// workload without prefix hashes it decides as `workload-aware` does.
+/// when the cache is full (``MixingImpact/cacheAwareEstimate(prompt:cached:decode:on:cost:evictionReuse:)``).
+///
+/// A tail guard keeps the sum from buying the many's latency with the few's: the impact is a sum over requests, so
+/// a long prompt, whose prefill would stall many decodes, is sent wherever few decode, even behind a long queue of
+/// other long prompts. With the guard, a request only goes where its own expected wait for its first token
+/// (``MixingImpact/ownWait(prompt:cached:decode:on:cost:)``) is within `ttftSlack` of the best instance's
+/// (`wait ≤ best · (1 + ttftSlack) + ttftSlackSeconds`); among those, the least impact wins. Without prefix hashes
+/// and with the guard off it decides as `workload-aware` does.
 public struct LeastImpactPolicy: RoutingPolicy {
     public let name = "least-impact"
     public var impact: MixingImpact
     /// The chance that an evicted cached token would have been used again.
     public var evictionReuse: Double
+    /// How much longer than at the best instance a request may expect to wait for its first token; nil: no guard.
+    public var ttftSlack: Double?
+    /// Seconds always allowed on top of the relative slack (so that near-idle instances are not split hairs over).
+    public var ttftSlackSeconds: Double
 
-    public init(impact: MixingImpact = MixingImpact(), evictionReuse: Double = 0.5) {
+    public init(
+        impact: MixingImpact = MixingImpact(),
+        evictionReuse: Double = 0.5,
+        ttftSlack: Double? = LeastImpactPolicy.defaultSlack.relative,
+        ttftSlackSeconds: Double = LeastImpactPolicy.defaultSlack.seconds
+    ) {
         self.impact = impact
         self.evictionReuse = evictionReuse
+        self.ttftSlack = ttftSlack
+        self.ttftSlackSeconds = ttftSlackSeconds
     }
+
+    /// The guard's default, chosen by measurement (README, "The tail guard"): a request may expect to wait at most
+    /// a quarter longer for its first token than at the best instance.
+    public static let defaultSlack: (relative: Double?, seconds: Double) = (0.25, 0)
 
     public mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
         let decode = request.predictedOutputTokens
         let reason = request.prefix == nil ? "least mixing impact" : "least mixing impact, cached prefix credited"
-        return view.pickLeast(reason: reason) { instance in
+        let scores = view.instances.map { instance in
             impact.cacheAwareEstimate(
                 prompt: request.promptTokens,
                 cached: instance.expectedCachedTokens,
@@ -29,5 +50,27 @@ public struct LeastImpactPolicy: RoutingPolicy {
                 evictionReuse: evictionReuse
             ).combined
         }
+        guard let slack = ttftSlack else {
+            guard let best = argmin(scores, view) else { return noHealthyInstance }
+            return .pick(view.instances[best].id, scores: scores, reason: reason)
+        }
+        let waits = view.instances.map { instance in
+            impact.ownWait(
+                prompt: request.promptTokens,
+                cached: instance.expectedCachedTokens,
+                decode: decode,
+                on: instance,
+                cost: view.cost
+            )
+        }
+        var shortest = Double.infinity
+        for index in view.instances.indices where view.instances[index].healthy {
+            shortest = min(shortest, waits[index])
+        }
+        let bound = shortest * (1 + slack) + ttftSlackSeconds
+        guard let best = argmin(scores, view, where: { waits[$0] <= bound }) else { return noHealthyInstance }
+        let unguarded = argmin(scores, view)
+        let guarded = unguarded != best ? reason + "; tail guard: first token sooner here" : reason
+        return .pick(view.instances[best].id, scores: scores, reason: guarded)
     }
 }

@@ -73,6 +73,31 @@ public struct MixingImpact: Sendable, Equatable {
         )
     }
 
+    /// The request's own expected wait for its first token on `instance`: the uncached prompt tokens queued ahead
+    /// of it and its own, one iteration beside the running decodes, and, when its new blocks do not fit in the free
+    /// cache, the share that does not fit times the running decodes' mean remaining time. (What the tail guard of
+    /// ``LeastImpactPolicy`` bounds.)
+    public func ownWait(prompt: Int, cached: Int, decode: Double, on instance: InstanceLoad, cost: CostModel) -> Double
+    {
+        let computed = Double(max(0, prompt - cached))
+        let queued = Double(instance.prefillUncachedTokens)
+        let n = Double(instance.decodeCount)
+        let iteration =
+            cost.fixed + cost.perDecodeSequence * n + cost.perContextToken * Double(instance.decodeContextTokens)
+        var wait = cost.perPrefillToken * (queued + computed) + iteration
+        let capacity = Double(instance.kvCapacityTokens)
+        if capacity > 0 {
+            let free = (1 - instance.kvUsage) * capacity - queued
+            let need = computed + decode
+            if need > free {
+                let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
+                let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
+                wait += min(1, (need - max(0, free)) / need) * meanRemaining * iteration
+            }
+        }
+        return wait
+    }
+
     /// The estimate with `computed` of the `prompt` tokens to prefill and `queued` prefill tokens ahead of them;
     /// with `evictionReuse`, the charge for evicting idle cached prefixes too.
     private func estimate(
