@@ -59,3 +59,20 @@ for name in POLICIES[1:]:
           f"| {statistics.mean(removed[name])*100:+.1f}% |")
 print(f"\nRound-robin's mean E2E is on average {statistics.mean(excess_rr)*100:.0f}% above the isolated floor "
       f"(each request alone on an idle instance; `isolated_e2e_mean` in the JSON).")
+
+print("\np99 E2E change against round-robin, per scenario (negative is better):\n")
+print("| workload | N | load | " + " | ".join(POLICIES[1:]) + " |")
+print("|---|---|---|" + "---|" * (len(POLICIES) - 1))
+for workload, instances, load, report in rows:
+    by = {p["name"]: p for p in report["policies"]}
+    rr = by["round-robin"]["e2e"]["p99"]
+    cells = [f"{(by[name]['e2e']['p99'] / rr - 1) * 100:+.1f}%" for name in POLICIES[1:]]
+    print(f"| {workload} | {instances} | {load} | " + " | ".join(cells) + " |")
+
+print("\nMean E2E of the long prompts (top decile by prompt tokens), seconds, per scenario:\n")
+print("| workload | N | load | " + " | ".join(POLICIES) + " |")
+print("|---|---|---|" + "---|" * len(POLICIES))
+for workload, instances, load, report in rows:
+    by = {p["name"]: p for p in report["policies"]}
+    cells = [f"{by[name]['long_prompts']['e2e_mean']:.1f}" for name in POLICIES]
+    print(f"| {workload} | {instances} | {load} | " + " | ".join(cells) + " |")
