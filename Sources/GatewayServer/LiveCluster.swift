@@ -26,6 +26,9 @@ public final class LiveCluster: ClusterBackend {
 
     /// Seconds between two pictures of a twin's B side.
     static let refresh = 0.5
+    /// Requests a twin's simulations hold before it restarts (``LiveTwin/restarted(inFlight:now:)``): about 7 MB,
+    /// and what each picture of B copies.
+    static let epochRequests = 20_000
 
     init(gateway: SwitchyardGateway) { self.gateway = gateway }
 
@@ -126,12 +129,15 @@ public final class LiveCluster: ClusterBackend {
         return twin.withLock { running -> TwinSnapshot? in
             guard var current = running else { return nil }
             running = nil  // so that `current` is the only reference and advancing it copies nothing
-            for event in router.drainTwinFeed() {
-                if case .policy(let name) = event, let policy = try? router.makePolicy(name) {
-                    current.twin.setPolicyA(policy)
+            let restart = current.twin.liveIDs.count >= Self.epochRequests
+            let (feed, inFlight) = restart ? router.drainTwinFeedWithInFlight() : (router.drainTwinFeed(), [])
+            for event in feed {
+                if case .policy(let name, let time) = event, let policy = try? router.makePolicy(name) {
+                    current.twin.switchPolicyA(policy, at: time)
                 }
                 current.twin.apply(event)
             }
+            if restart { current.twin = current.twin.restarted(inFlight: inFlight, now: now) }
             current.twin.advance(now: now)
             if current.shown == nil || now - current.shownAt >= Self.refresh {
                 current.shown = current.twin.snapshot(names: router.descriptors.map(\.name), now: now)

@@ -7,11 +7,12 @@ public enum TwinFeedEvent: Sendable, Equatable {
     /// it was already on when the twin started (it is replayed there rather than routed again).
     case arrived(RequestInfo, pinnedTo: Int?)
     /// A request ended. `outputTokens` is what it generated; `latency` is set when it completed, nil when it
-    /// failed or was abandoned after routing; `routed` is false when it never reached a backend (shed, no backend
-    /// up, the client left while it was held), and then the twin forgets it.
+    /// failed or was abandoned after routing (a request retried elsewhere after a failure ends again, and the later
+    /// end counts); `routed` is false when it never reached a backend (shed, no backend up, the client left while
+    /// it was held), and then the twin forgets it.
     case ended(request: Int, outputTokens: Int, latency: MeasuredLatency?, routed: Bool)
-    /// The live policy changed.
-    case policy(String)
+    /// The live policy changed at `at`.
+    case policy(String, at: Double)
 }
 
 /// A completed request's measured latencies, in seconds.

@@ -95,11 +95,14 @@ public struct LiveTwin: Sendable {
         profileName = config.profile.name
         self.maxLag = maxLag
         self.comparedLimit = comparedLimit
-        // The simulations start at the first arrival they are given (requests in flight at the start arrived
-        // before it); the horizon only moves forward from there.
+        // The simulations' clocks start at 0 (idle until the first request, which may be one in flight since
+        // before `start`); the horizon only moves forward from there.
         horizon = 0
         self.start = start
     }
+
+    /// Side A's policy switches not yet reached by the settled simulation, in time order.
+    var switchesA: [(time: Double, policy: any RoutingPolicy)] = []
 
     /// The live clock when the twin started.
     public let start: Double
@@ -113,22 +116,38 @@ public struct LiveTwin: Sendable {
             open[id] = Open(info: info, pinnedTo: pinnedTo)
             order.append(id)
         case .ended(let request, let outputTokens, let latency, let routed):
-            // An end the twin did not wait for (it arrived before the twin, or was already estimated) is ignored;
-            // so is a second end of the same request.
-            guard var entry = open[request], entry.outputTokens == nil, entry.routed else { return }
+            // An end the twin did not wait for (it arrived before the twin, or was already estimated) is ignored.
+            // A second end counts only after a failure, as the end of its retry elsewhere.
+            guard var entry = open[request], entry.routed else { return }
+            if entry.outputTokens != nil, entry.latency != nil || !routed { return }
             entry.outputTokens = outputTokens
             entry.latency = latency
             entry.routed = routed
             open[request] = entry
         case .policy:
             // Side A follows the live policy, but building a policy is the owner's business: it calls
-            // ``setPolicyA(_:)``. The switch takes effect at the twin's horizon, a little after the live one.
+            // ``switchPolicyA(_:at:)``.
             break
         }
     }
 
-    /// Switches side A's policy (the live policy changed).
-    public mutating func setPolicyA(_ policy: any RoutingPolicy) { a.simulation.setPolicy(policy) }
+    /// Switches side A's policy at `time` (the live policy changed then): requests that arrived before it are
+    /// still routed by the old one, however late the twin settles them.
+    public mutating func switchPolicyA(_ policy: any RoutingPolicy, at time: Double) {
+        switchesA.append((time, policy))
+        switchesA.sort { $0.time < $1.time }
+    }
+
+    /// Applies side A's switches due by `time`, each at its own time.
+    mutating func applySwitches(upTo time: Double) {
+        while let next = switchesA.first, next.time <= time {
+            let at = max(next.time, a.simulation.now)
+            a.simulation.advance(until: at)
+            b.simulation.advance(until: at)
+            a.simulation.setPolicy(next.policy)
+            switchesA.removeFirst()
+        }
+    }
 
     /// Gives the simulations every request whose length is known, in arrival order, and simulates up to the
     /// arrival of the oldest one still open (or `now` when none is).
@@ -142,9 +161,11 @@ public struct LiveTwin: Sendable {
             }
             order.removeFirst()
             open[id] = nil
+            applySwitches(upTo: entry.info.arrival)
             if entry.routed { inject(entry, estimated: !known) }
         }
         let target = max(horizon, min(now, order.first.flatMap { open[$0]?.info.arrival } ?? now))
+        applySwitches(upTo: target)
         a.simulation.advance(until: target)
         b.simulation.advance(until: target)
         horizon = target
@@ -221,8 +242,10 @@ public struct LiveTwin: Sendable {
                 entry.outputTokens = max(1, longest - entry.info.promptTokens)
                 entry.latency = nil
             }
+            copy.applySwitches(upTo: entry.info.arrival)
             copy.inject(entry, estimated: false)
         }
+        copy.applySwitches(upTo: now)
         copy.a.simulation.advance(until: now)
         copy.b.simulation.advance(until: now)
         Self.drain(&copy.a, liveIDs: copy.liveIDs)
@@ -271,6 +294,45 @@ public struct LiveTwin: Sendable {
             estimated: estimated
         )
         return twin
+    }
+
+    /// A fresh twin on the same cluster and policies that keeps this one's recent history (latency windows,
+    /// decisions, comparisons, pending switches) and its unsettled requests, seeded with the requests in flight
+    /// now (`inFlight`, from the live router) that this one had already settled. Its simulations hold only what it
+    /// is given from here, so a long session restarts the twin now and then to bound its memory: side B's state
+    /// is then re-seeded from the real placement of the requests in flight.
+    public func restarted(inFlight: [TwinFeedEvent], now: Double) -> LiveTwin {
+        var fresh = LiveTwin(
+            config: a.simulation.config,
+            policyA: a.simulation.policy,
+            policyB: b.simulation.policy,
+            predictor: a.simulation.predictor,
+            start: now,
+            maxLag: maxLag,
+            comparedLimit: comparedLimit
+        )
+        var arrivals: [(info: RequestInfo, pinnedTo: Int?)] = order.compactMap { id in
+            open[id].map { ($0.info, $0.pinnedTo) }
+        }
+        for case .arrived(let info, let pinnedTo) in inFlight where open[info.id.rawValue] == nil {
+            arrivals.append((info, pinnedTo))
+        }
+        arrivals.sort {
+            $0.info.arrival != $1.info.arrival ? $0.info.arrival < $1.info.arrival : $0.info.id < $1.info.id
+        }
+        for arrival in arrivals { fresh.apply(.arrived(arrival.info, pinnedTo: arrival.pinnedTo)) }
+        for id in order {
+            guard let entry = open[id], let tokens = entry.outputTokens else { continue }
+            fresh.apply(.ended(request: id, outputTokens: tokens, latency: entry.latency, routed: entry.routed))
+        }
+        fresh.a.window = a.window
+        fresh.b.window = b.window
+        fresh.a.decisions = a.decisions
+        fresh.b.decisions = b.decisions
+        fresh.pairs = pairs
+        fresh.estimated = estimated
+        fresh.switchesA = switchesA
+        return fresh
     }
 
     /// Side A's decisions, with the live request ids (for checking the twin against the live router).

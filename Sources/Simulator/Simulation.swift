@@ -191,7 +191,9 @@ public struct Simulation: Sendable {
             let earliest = min(eventTime, workloadTime, injectedTime)
             if config.scrapeInterval > 0, nextScrape <= min(earliest, time) {
                 now = nextScrape
-                scrape(until: earliest)
+                // Idle ticks are skipped up to the next event, or to `time` when none comes before it (a twin
+                // advanced in steps on an idle cluster whose clock started long ago).
+                scrape(until: min(earliest, time))
                 continue
             }
             if earliest > time || earliest == .infinity { break }
@@ -238,9 +240,11 @@ public struct Simulation: Sendable {
 
     mutating func arrive(_ request: Request) {
         arrived += 1
+        let index = request.id.rawValue
+        let given = givenPredictions.isEmpty ? nil : givenPredictions.removeValue(forKey: index)
+        let pinnedTo = pinned.isEmpty ? nil : pinned.removeValue(forKey: index)
         // As vLLM answers 400 to a request that cannot fit its context, the request ends here, routed nowhere.
         if request.promptTokens + request.outputTokens > maxModelLen {
-            let index = request.id.rawValue
             records[index].rejected = true
             records[index].finished = now
             metrics.rejected += 1
@@ -248,12 +252,10 @@ public struct Simulation: Sendable {
             return
         }
         tape?.append(.arrived(request, at: now))
-        let index = request.id.rawValue
-        let given = givenPredictions.isEmpty ? nil : givenPredictions.removeValue(forKey: index)
         let prediction = given ?? predictor.predict(PromptFeatures(request))
         records[index].predictedBucket = min(max(0, prediction.bucket), config.buckets.count - 1)
         records[index].predictedTokens = prediction.tokens
-        if !pinned.isEmpty, let instance = pinned.removeValue(forKey: index) {
+        if let instance = pinnedTo {
             // No view was built for it: the router's prefix index credits nothing.
             loads[instance].expectedCachedTokens = 0
             send(index, request: request, to: instance)

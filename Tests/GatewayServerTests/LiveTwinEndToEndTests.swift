@@ -21,13 +21,12 @@ import Testing
             try await cluster.setComparison("least-requests", kind: .twin)
             #expect(router.comparisonName == nil)
             let count = 10
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for k in 0..<count {
-                    group.addTask {
-                        try await harness.send("/v1/completions", json: Harness.streamBody(maxTokens: 6 + k)).status
-                    }
-                }
-                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            // One after another: the live round-robin then routes them in id order, as the twin does.
+            var statuses: [Int] = []
+            for k in 0..<count {
+                statuses.append(
+                    try await harness.send("/v1/completions", json: Harness.streamBody(maxTokens: 6 + k)).status
+                )
             }
             #expect(statuses.allSatisfy { $0 == 200 })
             // The twin catches up as the console reads it: every request compared on its A side.

@@ -24,7 +24,8 @@ import Testing
         let third = try helper.admit(router, prompt: 300, now: 6)
         router.streamed(third, tokens: 2, now: 7)
         router.finish(third, outcome: .backendFailed("reset"), now: 8)
-        // A request that was moved (its connection never opened) is not ended: the twin waits for its real end.
+        // A request that was moved (its connection never opened) is not ended by the move; here it then found no
+        // backend and ended unrouted.
         let fourth = try helper.admit(router, prompt: 50, now: 9)
         router.finish(fourth, outcome: .rerouted, now: 9)
         router.unrouted(fourth.info)
@@ -42,13 +43,18 @@ import Testing
                 .ended(request: 3, outputTokens: 0, latency: nil, routed: false),
                 .arrived(shed, pinnedTo: nil),
                 .ended(request: 4, outputTokens: 0, latency: nil, routed: false),
-                .policy("least-requests"),
+                .policy("least-requests", at: 11),
             ]
         )
         #expect(router.drainTwinFeed().isEmpty)
         // A request still on a backend is not "unrouted", whatever the caller says.
         router.unrouted(second.info)
         #expect(router.drainTwinFeed().isEmpty)
+        // A twin restarting reads the feed and the requests in flight together.
+        let fifth = router.arrive(PromptFeatures(promptTokens: 20), now: 12)
+        let both = router.drainTwinFeedWithInFlight()
+        #expect(both.feed == [.arrived(fifth, pinnedTo: nil)])
+        #expect(both.inFlight == [.arrived(second.info, pinnedTo: 1)])
         router.stopTwinFeed()
         _ = router.arrive(PromptFeatures(promptTokens: 10), now: 12)
         #expect(router.drainTwinFeed().isEmpty)

@@ -180,3 +180,102 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
     #expect(prediction.compared == 2)
     #expect(prediction.twinA.count == 2)
 }
+
+@Test func aPolicySwitchReachesSideAAtItsOwnTimeHoweverLateTheTwinSettles() throws {
+    // The recorded run switches from least-requests to workload-aware at t = 15.
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let workload = syntheticWorkload(count: 240, rate: 7, seed: 11)
+    let predictor = PromptBucketMeanPredictor(training: workload)
+    let config = SimulationConfig(instances: 4, profile: profile, seed: 1)
+    var simulation = Simulation(
+        config: config,
+        policy: try PolicyCatalog.make("least-requests", seed: 1),
+        predictor: predictor,
+        workload: workload
+    )
+    simulation.logging = true
+    simulation.advance(until: 15)
+    simulation.setPolicy(try PolicyCatalog.make("workload-aware", seed: 1))
+    simulation.runToCompletion()
+    var twin = LiveTwin(
+        config: config,
+        policyA: try PolicyCatalog.make("least-requests", seed: 1),
+        policyB: try PolicyCatalog.make("round-robin", seed: 1),
+        predictor: predictor,
+        start: 0,
+        comparedLimit: 10_000
+    )
+    // Every request is fed, and ended, only at the very end: the twin settles nothing before the switch is known.
+    for (index, record) in simulation.records.enumerated() {
+        let info = RequestInfo(
+            id: RequestID(index),
+            arrival: record.arrival,
+            promptTokens: record.promptTokens,
+            predictedBucket: record.predictedBucket,
+            predictedOutputTokens: record.predictedTokens
+        )
+        twin.apply(.arrived(info, pinnedTo: nil))
+    }
+    twin.switchPolicyA(try PolicyCatalog.make("workload-aware", seed: 1), at: 15)
+    for (index, record) in simulation.records.enumerated() {
+        let latency = MeasuredLatency(e2e: record.e2e, ttft: record.ttft)
+        twin.apply(.ended(request: index, outputTokens: record.outputTokens, latency: latency, routed: true))
+    }
+    twin.advance(now: 10_000)
+    let recorded = simulation.decisionLog.suffix(twin.decisionsA.count)
+    #expect(twin.decisionsA.map(\.instance) == recorded.map(\.instance))
+    #expect(twin.decisionsA.map(\.policy) == recorded.map(\.policy))
+    #expect(Set(recorded.map(\.policy)) == ["least-requests", "workload-aware"])
+    let prediction = try #require(twin.snapshot(names: [], now: 10_000).prediction)
+    #expect(abs(try #require(prediction.e2eError)) < 1e-9)
+}
+
+@Test func aRetryAfterAFailureCountsAndARestartKeepsWhatIsUnsettled() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let predictor = PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2))
+    var twin = LiveTwin(
+        config: SimulationConfig(instances: 2, profile: profile, seed: 1),
+        policyA: try PolicyCatalog.make("round-robin", seed: 1),
+        policyB: try PolicyCatalog.make("least-requests", seed: 1),
+        predictor: predictor,
+        start: 0
+    )
+    func info(_ id: Int, at time: Double) -> RequestInfo {
+        RequestInfo(id: RequestID(id), arrival: time, promptTokens: 100, predictedBucket: 0, predictedOutputTokens: 30)
+    }
+    // 1 failed on its first backend, was retried elsewhere and completed: the completion counts.
+    twin.apply(.arrived(info(1, at: 1), pinnedTo: nil))
+    twin.apply(.ended(request: 1, outputTokens: 0, latency: nil, routed: true))
+    twin.apply(.ended(request: 1, outputTokens: 12, latency: MeasuredLatency(e2e: 0.8, ttft: 0.1), routed: true))
+    // ... but not an "unrouted" after a failure: the failed attempt did reach a backend.
+    twin.apply(.arrived(info(2, at: 2), pinnedTo: nil))
+    twin.apply(.ended(request: 2, outputTokens: 3, latency: nil, routed: true))
+    twin.apply(.ended(request: 2, outputTokens: 0, latency: nil, routed: false))
+    // 3 is still open, 4 ended behind it: both unsettled.
+    twin.apply(.arrived(info(3, at: 3), pinnedTo: nil))
+    twin.apply(.arrived(info(4, at: 4), pinnedTo: nil))
+    twin.apply(.ended(request: 4, outputTokens: 9, latency: MeasuredLatency(e2e: 0.5, ttft: 0.1), routed: true))
+    twin.advance(now: 20)
+    #expect(twin.a.simulation.records.map(\.outputTokens) == [12, 3])
+    #expect(twin.a.simulation.records.map(\.measured) == [true, false])
+    #expect(twin.horizon == 3)
+    // A restart: 3 (open) and 4 (ended) carry over unsettled; 0, on backend 1 since before the twin and already
+    // settled by it, is seeded pinned; 3's copy in the live router's in-flight list is not taken twice.
+    let restarted = twin.restarted(
+        inFlight: [.arrived(info(0, at: 0.5), pinnedTo: 1), .arrived(info(3, at: 3), pinnedTo: 0)],
+        now: 20
+    )
+    var fresh = restarted
+    #expect(fresh.a.simulation.records.isEmpty)
+    #expect(
+        fresh.snapshot(names: [], now: 20).prediction?.compared
+            == twin.snapshot(names: [], now: 20).prediction?.compared
+    )
+    fresh.apply(.ended(request: 3, outputTokens: 5, latency: MeasuredLatency(e2e: 1, ttft: 0.1), routed: true))
+    fresh.apply(.ended(request: 0, outputTokens: 7, latency: MeasuredLatency(e2e: 30, ttft: 0.1), routed: true))
+    fresh.advance(now: 40)
+    #expect(fresh.liveIDs == [0, 3, 4])
+    #expect(fresh.a.simulation.records.map(\.outputTokens) == [7, 5, 9])
+    #expect(fresh.a.simulation.records[0].instance == 1)
+    #expect(fresh.decisionsA.map(\.request).suffix(2) == [3, 4])
+}

@@ -195,6 +195,19 @@ public final class LiveRouter: Sendable {
         }
     }
 
+    /// What happened since the last call, and the requests in flight now (each on its backend, in arrival order),
+    /// read together so that nothing falls between them (a twin restarting). Empty when no twin follows.
+    public func drainTwinFeedWithInFlight() -> (feed: [TwinFeedEvent], inFlight: [TwinFeedEvent]) {
+        state.withLock { state in
+            guard let feed = state.twinFeed else { return ([], []) }
+            state.twinFeed = []
+            let inFlight = state.requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
+                TwinFeedEvent.arrived($0.info, pinnedTo: $0.backend)
+            }
+            return (feed, inFlight)
+        }
+    }
+
     /// Stops recording the traffic for a twin.
     public func stopTwinFeed() { state.withLock { $0.twinFeed = nil } }
 
@@ -530,7 +543,7 @@ public final class LiveRouter: Sendable {
             state.policy = policy
             state.policyName = name
             state.markers.mark(.policy, name, at: now)
-            state.twinFeed?.append(.policy(name))
+            state.twinFeed?.append(.policy(name, at: now))
         }
     }
 
