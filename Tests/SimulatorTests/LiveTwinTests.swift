@@ -73,6 +73,30 @@ func replay(_ session: RecordedSession, a: String, b: String, advanceEvery: Doub
     return twin
 }
 
+/// A twin of `instances` llama2-7b-v100 instances routed by `a` and `b`.
+func smallTwin(a: String, b: String, instances: Int = 2, start: Double = 0, maxLag: Double = 120) throws -> LiveTwin {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    return LiveTwin(
+        config: SimulationConfig(instances: instances, profile: profile, seed: 1),
+        policyA: try PolicyCatalog.make(a, seed: 1),
+        policyB: try PolicyCatalog.make(b, seed: 1),
+        predictor: PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2)),
+        start: start,
+        maxLag: maxLag
+    )
+}
+
+/// A live request as the router's feed carries it.
+func liveRequest(_ id: Int, at time: Double, prompt: Int, predicted: Double, bucket: Int = 0) -> RequestInfo {
+    RequestInfo(
+        id: RequestID(id),
+        arrival: time,
+        promptTokens: prompt,
+        predictedBucket: bucket,
+        predictedOutputTokens: predicted
+    )
+}
+
 @Test(arguments: ["workload-aware", "least-requests"])
 func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
     let session = try recordSession(policy: policy)
@@ -96,19 +120,8 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
 }
 
 @Test func twinWaitsForTheOldestOpenRequestAndEstimatesPastItsLagLimit() throws {
-    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
-    let predictor = PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2))
-    var twin = LiveTwin(
-        config: SimulationConfig(instances: 2, profile: profile, seed: 1),
-        policyA: try PolicyCatalog.make("round-robin", seed: 1),
-        policyB: try PolicyCatalog.make("least-requests", seed: 1),
-        predictor: predictor,
-        start: 100,
-        maxLag: 30
-    )
-    func info(_ id: Int, at time: Double) -> RequestInfo {
-        RequestInfo(id: RequestID(id), arrival: time, promptTokens: 200, predictedBucket: 0, predictedOutputTokens: 40)
-    }
+    var twin = try smallTwin(a: "round-robin", b: "least-requests", start: 100, maxLag: 30)
+    func info(_ id: Int, at time: Double) -> RequestInfo { liveRequest(id, at: time, prompt: 200, predicted: 40) }
     twin.apply(.arrived(info(1, at: 101), pinnedTo: nil))
     twin.apply(.arrived(info(2, at: 102), pinnedTo: nil))
     twin.advance(now: 110)
@@ -144,17 +157,9 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
 }
 
 @Test func twinForgetsUnroutedRequestsAndLeavesFailedOnesOutOfItsLatencies() throws {
-    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
-    let predictor = PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2))
-    var twin = LiveTwin(
-        config: SimulationConfig(instances: 2, profile: profile, seed: 1),
-        policyA: try PolicyCatalog.make("round-robin", seed: 1),
-        policyB: try PolicyCatalog.make("round-robin", seed: 1),
-        predictor: predictor,
-        start: 0
-    )
+    var twin = try smallTwin(a: "round-robin", b: "round-robin")
     func info(_ id: Int, at time: Double) -> RequestInfo {
-        RequestInfo(id: RequestID(id), arrival: time, promptTokens: 300, predictedBucket: 1, predictedOutputTokens: 80)
+        liveRequest(id, at: time, prompt: 300, predicted: 80, bucket: 1)
     }
     // 1 was shed (never routed), 2 failed after 5 tokens, 3 completed; 4 was in flight on backend 1 at the start.
     twin.apply(.arrived(info(4, at: 0.5), pinnedTo: 1))
@@ -231,18 +236,8 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
 }
 
 @Test func aRetryAfterAFailureCountsAndARestartKeepsWhatIsUnsettled() throws {
-    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
-    let predictor = PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2))
-    var twin = LiveTwin(
-        config: SimulationConfig(instances: 2, profile: profile, seed: 1),
-        policyA: try PolicyCatalog.make("round-robin", seed: 1),
-        policyB: try PolicyCatalog.make("least-requests", seed: 1),
-        predictor: predictor,
-        start: 0
-    )
-    func info(_ id: Int, at time: Double) -> RequestInfo {
-        RequestInfo(id: RequestID(id), arrival: time, promptTokens: 100, predictedBucket: 0, predictedOutputTokens: 30)
-    }
+    var twin = try smallTwin(a: "round-robin", b: "least-requests")
+    func info(_ id: Int, at time: Double) -> RequestInfo { liveRequest(id, at: time, prompt: 100, predicted: 30) }
     // 1 failed on its first backend, was retried elsewhere and completed: the completion counts.
     twin.apply(.arrived(info(1, at: 1), pinnedTo: nil))
     twin.apply(.ended(request: 1, outputTokens: 0, latency: nil, routed: true))

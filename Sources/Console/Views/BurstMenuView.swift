@@ -11,18 +11,15 @@ enum BurstMenuView {
 
     /// Draws the menu centred on `canvas`.
     static func draw(in canvas: Canvas) {
-        var lines: [StyledText] = KeyMap.burstChoices.map { choice in
-            var line = StyledText(Format.pad(choice.keys, 5), CellStyle.accent.bold)
-            line.append(Format.pad(choice.kind.title, 15), CellStyle.prefill.bold)
-            line.append(notes[choice.kind] ?? "", .dim)
-            return line
+        let choices = KeyMap.burstChoices.map { choice in
+            ChoiceMenu.Choice(
+                keys: choice.keys,
+                title: choice.kind.title,
+                titleWidth: 15,
+                style: .prefill,
+                note: notes[choice.kind] ?? ""
+            )
         }
-        var cancel = StyledText(Format.pad("esc", 5), CellStyle.accent.bold)
-        cancel.append("cancel", .dim)
-        lines.append(cancel)
-        let width = min(canvas.width - 2, (lines.map(\.width).max() ?? 20) + 4)
-        let box = canvas.centred(width: width, height: lines.count + 2)
-        let inner = Box.draw(in: box, title: StyledText("Inject a burst", CellStyle.accent.bold), border: .accent)
-        for (row, line) in lines.enumerated() { inner.write(line, x: 1, y: row) }
+        ChoiceMenu.draw(choices, title: "Inject a burst", in: canvas)
     }
 }

@@ -88,14 +88,20 @@ public struct MixingImpact: Sendable, Equatable {
         let capacity = Double(instance.kvCapacityTokens)
         if capacity > 0 {
             let free = (1 - instance.kvUsage) * capacity - queued
-            let need = computed + decode
-            if need > free {
-                let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
-                let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
-                wait += min(1, (need - max(0, free)) / need) * meanRemaining * iteration
-            }
+            wait += Self.overflowShare(need: computed + decode, free: free) * Self.meanRemaining(instance) * iteration
         }
         return wait
+    }
+
+    /// The mean predicted decode tokens the requests on `instance` have left.
+    static func meanRemaining(_ instance: InstanceLoad) -> Double {
+        let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
+        return instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
+    }
+
+    /// The share of `need` new KV tokens that does not fit in `free` (0 when all fit): it waits for space.
+    static func overflowShare(need: Double, free: Double) -> Double {
+        need > free ? min(1, (need - max(0, free)) / need) : 0
     }
 
     /// The estimate with `computed` of the `prompt` tokens to prefill and `queued` prefill tokens ahead of them;
@@ -118,8 +124,7 @@ public struct MixingImpact: Sendable, Equatable {
         var prefill = stall + cost.perPrefillToken * (queued + computed)
         prefill += max(0, stall - epsilon)
 
-        let remainingPredicted = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
-        let meanRemaining = instance.outstanding > 0 ? remainingPredicted / Double(instance.outstanding) : 0
+        let meanRemaining = Self.meanRemaining(instance)
         // Decode attends over the whole context, cached prefix included.
         let iteration = cost.fixed + cost.perDecodeSequence * (n + 1) + cost.perContextToken * (context + p)
         var decodeImpact = decode * iteration
@@ -131,10 +136,7 @@ public struct MixingImpact: Sendable, Equatable {
         if capacity > 0 {
             let free = (1 - instance.kvUsage) * capacity - queued
             let need = computed + decode
-            if need > free {
-                let overflow = min(1, (need - max(0, free)) / need)
-                decodeImpact += overflow * meanRemaining * iteration
-            }
+            decodeImpact += Self.overflowShare(need: need, free: free) * meanRemaining * iteration
             if let evictionReuse {
                 // Cached prefixes no request uses sit in the free space; new blocks beyond the rest of it evict them.
                 let idleCached = max(0, Double(instance.prefixIndexTokens - instance.outstandingPromptTokens))
