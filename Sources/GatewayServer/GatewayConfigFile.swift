@@ -9,6 +9,7 @@ import TOMLKit
 /// ```toml
 /// listen = "127.0.0.1:8080"
 /// policy = "least-impact"
+/// tail_slack = 0.25                  # least-impact's tail guard (a fraction, or "off")
 /// # admin_token = "change-me"        # required when listen is beyond loopback
 /// max_body_bytes = 4194304
 /// # burst_max_context = 4096         # cap load-generator requests to the backends' context
@@ -55,6 +56,17 @@ public enum GatewayConfigFile {
         return try parse(text, file: path)
     }
 
+    /// `tail_slack`: a fraction of at least 0, or "off" (no guard).
+    static func tailSlack(_ table: TOMLTable, file: String) throws(GatewayConfigError) -> Double? {
+        let value = table["tail_slack"]
+        if value?.string == "off" { return nil }
+        let number = value?.double ?? value?.int.map(Double.init)
+        guard let number, number >= 0, number.isFinite else {
+            throw GatewayConfigError(description: "\(file): tail_slack must be a number of at least 0, or \"off\".")
+        }
+        return number
+    }
+
     public static func parse(_ text: String, file: String) throws(GatewayConfigError) -> GatewayConfiguration {
         let table: TOMLTable
         do {
@@ -69,7 +81,7 @@ public enum GatewayConfigFile {
         var config = GatewayConfiguration(backends: [])
         let known = [
             "listen", "policy", "admin_token", "max_body_bytes", "burst_max_context", "seed", "timeouts", "scrape",
-            "outlier", "backend", "admission", "imbalance",
+            "outlier", "backend", "admission", "imbalance", "tail_slack",
         ]
         for key in table.keys where !known.contains(key) {
             throw GatewayConfigError(
@@ -80,6 +92,7 @@ public enum GatewayConfigFile {
             (config.host, config.port) = try parseListen(listen, field: "\(file): listen")
         }
         if let policy = try string(table, "policy", file: file) { config.policy = policy }
+        if table.contains(key: "tail_slack") { config.tailSlack = try tailSlack(table, file: file) }
         config.adminToken = try string(table, "admin_token", file: file)
         if let bytes = try int(table, "max_body_bytes", file: file) { config.maxBodyBytes = bytes }
         config.burstMaxContext = try int(table, "burst_max_context", file: file)

@@ -80,7 +80,7 @@ struct BenchCommand: ParsableCommand {
         let plan = try WorkloadPlan.make(cluster, requests: requests)
         let instances = cluster.instances
         let rlModel = cluster.rlModel
-        let tailSlack = cluster.tailSlack.value
+        let tailSlack = cluster.tailSlackValue
         let predictor = try plan.predictor(cluster.predictor)
         let runner = BenchRunner(
             config: try cluster.simulationConfig(seed: seedList[0], scrapeInterval: scrapeInterval),

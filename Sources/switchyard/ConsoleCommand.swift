@@ -66,7 +66,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
         let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
         let instances = cluster.instances
         let rlModel = cluster.rlModel
-        let tailSlack = cluster.tailSlack.value
+        let tailSlack = cluster.tailSlackValue
         let names = PolicyCatalog.available(instances: instances, rlModel: rlModel)
         guard names.contains(policy) else {
             if PolicyCatalog.names.contains(policy) {

@@ -38,7 +38,7 @@ struct EppCommand: AsyncParsableCommand {
     @Option(
         help: "least-impact's tail guard: the slack on a request's expected first-token wait (default 0.25), or off."
     )
-    var tailSlack = TailSlack.default
+    var tailSlack: TailSlack?
 
     @OptionGroup var output: ConsoleFlags
 

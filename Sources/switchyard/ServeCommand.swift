@@ -92,7 +92,7 @@ struct GatewayOptions: ParsableArguments {
     ///     console's embedded gateway, so it never clashes with a `serve` on 8080).
     ///   - httpListen: The HTTP address, in place of `--listen` (epp, whose `--listen` is its gRPC address).
     ///   - profile: `--profile`: a latency profile whose coefficients the cost-aware policies score by.
-    ///   - tailSlack: `--tail-slack`: `least-impact`'s tail guard.
+    ///   - tailSlack: `--tail-slack`: `least-impact`'s tail guard, over the settings file's; nil leaves it.
     /// - Returns: The gateway, not yet running.
     /// - Throws: ``CommandError`` naming what is wrong with the options, the file, the policy or the port.
     func makeGateway(
@@ -102,7 +102,7 @@ struct GatewayOptions: ParsableArguments {
         anyPort: Bool = false,
         httpListen: (text: String, field: String)? = nil,
         profile: String? = nil,
-        tailSlack: TailSlack = .default
+        tailSlack: TailSlack? = nil
     ) throws
         -> SwitchyardGateway
     {
@@ -119,7 +119,7 @@ struct GatewayOptions: ParsableArguments {
                 config.profile = loaded
             } catch { throw CommandError(description: "--profile: \(error)") }
         }
-        config.tailSlack = tailSlack.value
+        if let tailSlack { config.tailSlack = tailSlack.value }
         if anyPort, listen == nil, self.config == nil { config.port = 0 }
         let logger = try makeLogger(file: logFile, quiet: quiet)
         // Before the gateway exists: once built, it owns HTTP clients that must be shut down.
@@ -230,7 +230,7 @@ struct ServeCommand: AsyncParsableCommand {
         help:
             "least-impact's tail guard: how much longer than at the best backend a request may expect to wait for its first token (0.25 = 25%, the default), or off."
     )
-    var tailSlack = TailSlack.default
+    var tailSlack: TailSlack?
 
     @OptionGroup var output: ConsoleFlags
 

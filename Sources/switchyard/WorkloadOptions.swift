@@ -57,7 +57,13 @@ struct ClusterOptions: ParsableArguments {
             its first token (0.25 = 25%, the default), or off.
             """
     )
-    var tailSlack = TailSlack.default
+    var tailSlack: TailSlack?
+
+    /// `--tail-slack` as the policies take it: the default when not given, nil when `off`.
+    var tailSlackValue: Double? {
+        if let tailSlack { return tailSlack.value }
+        return LeastImpactPolicy.defaultSlack.relative
+    }
 
     typealias PredictorChoice = WorkloadPlan.PredictorChoice
 

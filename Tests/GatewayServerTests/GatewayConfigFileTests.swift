@@ -5,6 +5,21 @@ import SwitchyardCore
 import Testing
 
 @Suite struct GatewayConfigFileTests {
+    @Test func tailSlackIsAFractionOrOffAndNamesTheFileWhenWrong() throws {
+        let backend = "\n[[backend]]\nurl = \"http://10.0.0.5:8000\"\n"
+        #expect(try GatewayConfigFile.parse(backend, file: "gw.toml").tailSlack == 0.25)
+        #expect(try GatewayConfigFile.parse("tail_slack = 0.5" + backend, file: "gw.toml").tailSlack == 0.5)
+        #expect(try GatewayConfigFile.parse("tail_slack = 1" + backend, file: "gw.toml").tailSlack == 1)
+        #expect(try GatewayConfigFile.parse("tail_slack = \"off\"" + backend, file: "gw.toml").tailSlack == nil)
+        for bad in ["tail_slack = -1", "tail_slack = \"loose\"", "tail_slack = true"] {
+            #expect {
+                _ = try GatewayConfigFile.parse(bad + backend, file: "gw.toml")
+            } throws: { error in
+                "\(error)" == "gw.toml: tail_slack must be a number of at least 0, or \"off\"."
+            }
+        }
+    }
+
     @Test func readsEveryField() throws {
         let config = try GatewayConfigFile.parse(
             """
