@@ -109,7 +109,7 @@ public final class LiveCluster: ClusterBackend {
             predictor: router.lengthPredictor,
             start: now
         )
-        for event in router.startTwinFeed() { started.apply(event) }
+        for event in router.startTwinFeed(now: now) { started.apply(event) }
         twin.withLock { $0 = RunningTwin(twin: started) }
         router.noteMarker("twin vs \(policy)", now: now)
     }

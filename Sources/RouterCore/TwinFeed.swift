@@ -13,6 +13,8 @@ public enum TwinFeedEvent: Sendable, Equatable {
     case ended(request: Int, outputTokens: Int, latency: MeasuredLatency?, routed: Bool)
     /// The live policy changed at `at`.
     case policy(String, at: Double)
+    /// A backend went down (failed health checks, ejected) or came back at `at`.
+    case health(backend: Int, up: Bool, at: Double)
 }
 
 /// A completed request's measured latencies, in seconds.

@@ -101,8 +101,14 @@ public struct LiveTwin: Sendable {
         self.start = start
     }
 
-    /// Side A's policy switches not yet reached by the settled simulation, in time order.
-    var switchesA: [(time: Double, policy: any RoutingPolicy)] = []
+    /// A change that takes effect at its time, however late the twin settles it.
+    enum Change: Sendable {
+        case policyA(any RoutingPolicy)
+        case health(backend: Int, up: Bool)
+    }
+
+    /// Changes not yet reached by the settled simulations, in time order.
+    var changes: [(time: Double, change: Change)] = []
 
     /// The live clock when the twin started.
     public let start: Double
@@ -128,24 +134,40 @@ public struct LiveTwin: Sendable {
             // Side A follows the live policy, but building a policy is the owner's business: it calls
             // ``switchPolicyA(_:at:)``.
             break
+        case .health(let backend, let up, let time):
+            // Both sides lose (or regain) the backend when the live router did.
+            schedule(.health(backend: backend, up: up), at: time)
         }
     }
 
     /// Switches side A's policy at `time` (the live policy changed then): requests that arrived before it are
     /// still routed by the old one, however late the twin settles them.
     public mutating func switchPolicyA(_ policy: any RoutingPolicy, at time: Double) {
-        switchesA.append((time, policy))
-        switchesA.sort { $0.time < $1.time }
+        schedule(.policyA(policy), at: time)
     }
 
-    /// Applies side A's switches due by `time`, each at its own time.
+    mutating func schedule(_ change: Change, at time: Double) {
+        changes.append((time, change))
+        // Stable: changes at the same time keep their order.
+        changes = changes.enumerated().sorted { x, y in
+            x.element.time != y.element.time ? x.element.time < y.element.time : x.offset < y.offset
+        }.map(\.element)
+    }
+
+    /// Applies the changes due by `time`, each at its own time.
     mutating func applySwitches(upTo time: Double) {
-        while let next = switchesA.first, next.time <= time {
+        while let next = changes.first, next.time <= time {
             let at = max(next.time, a.simulation.now)
             a.simulation.advance(until: at)
             b.simulation.advance(until: at)
-            a.simulation.setPolicy(next.policy)
-            switchesA.removeFirst()
+            switch next.change {
+            case .policyA(let policy):
+                a.simulation.setPolicy(policy)
+            case .health(let backend, let up):
+                a.simulation.setHealthy(backend, up)
+                b.simulation.setHealthy(backend, up)
+            }
+            changes.removeFirst()
         }
     }
 
@@ -331,7 +353,11 @@ public struct LiveTwin: Sendable {
         fresh.b.decisions = b.decisions
         fresh.pairs = pairs
         fresh.estimated = estimated
-        fresh.switchesA = switchesA
+        fresh.changes = changes
+        for backend in a.simulation.loads.indices where !a.simulation.loads[backend].healthy {
+            fresh.a.simulation.setHealthy(backend, false)
+            fresh.b.simulation.setHealthy(backend, false)
+        }
         return fresh
     }
 

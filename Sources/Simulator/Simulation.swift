@@ -140,6 +140,13 @@ public struct Simulation: Sendable {
 
     public mutating func setPolicy(_ newPolicy: any RoutingPolicy) { policy = newPolicy }
 
+    /// Takes an instance out of the router's choices, or puts it back (a live twin following a backend's health).
+    /// What it already runs carries on.
+    public mutating func setHealthy(_ instance: Int, _ healthy: Bool) {
+        guard loads.indices.contains(instance) else { return }
+        loads[instance].healthy = healthy
+    }
+
     /// Adds requests that arrive later (a burst); their ids are assigned here, after every existing one.
     /// - Returns: the ids given.
     @discardableResult

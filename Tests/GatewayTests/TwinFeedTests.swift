@@ -15,8 +15,14 @@ import Testing
         let first = try helper.admit(router, prompt: 100, now: 1)
         let second = try helper.admit(router, prompt: 200, now: 2)
         #expect(router.drainTwinFeed().isEmpty)
-        let seeds = router.startTwinFeed()
-        #expect(seeds == [.arrived(first.info, pinnedTo: 0), .arrived(second.info, pinnedTo: 1)])
+        router.markDown(2, reason: "health check failed", now: 2.5)
+        let seeds = router.startTwinFeed(now: 2.6)
+        #expect(
+            seeds == [
+                .health(backend: 2, up: false, at: 2.6), .arrived(first.info, pinnedTo: 0),
+                .arrived(second.info, pinnedTo: 1),
+            ]
+        )
 
         router.firstToken(first, now: 3)
         router.streamed(first, tokens: 7, now: 4)
@@ -32,6 +38,7 @@ import Testing
         let shed = router.arrive(PromptFeatures(promptTokens: 10), now: 10)
         router.unrouted(shed)
         try router.setPolicy("least-requests", now: 11)
+        router.markUp(2, now: 11.5)
 
         let feed = router.drainTwinFeed()
         #expect(
@@ -44,6 +51,7 @@ import Testing
                 .arrived(shed, pinnedTo: nil),
                 .ended(request: 4, outputTokens: 0, latency: nil, routed: false),
                 .policy("least-requests", at: 11),
+                .health(backend: 2, up: true, at: 11.5),
             ]
         )
         #expect(router.drainTwinFeed().isEmpty)

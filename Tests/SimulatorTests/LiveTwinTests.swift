@@ -274,3 +274,24 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
     #expect(fresh.a.simulation.records[0].instance == 1)
     #expect(fresh.decisionsA.map(\.request).suffix(2) == [3, 4])
 }
+
+@Test func aBackendDownLiveIsDownInTheTwinFromTheMomentItWent() throws {
+    var twin = try smallTwin(a: "round-robin", b: "least-requests")
+    // Backend 1 goes down at t = 5 and comes back at t = 9; the twin learns it late, after every arrival.
+    for k in 0..<12 {
+        twin.apply(.arrived(liveRequest(k, at: Double(k), prompt: 100, predicted: 20), pinnedTo: nil))
+    }
+    twin.apply(.health(backend: 1, up: false, at: 5))
+    twin.apply(.health(backend: 1, up: true, at: 9))
+    for k in 0..<12 {
+        let latency = MeasuredLatency(e2e: 0.5, ttft: 0.1)
+        twin.apply(.ended(request: k, outputTokens: 10, latency: latency, routed: true))
+    }
+    twin.advance(now: 60)
+    for decisions in [twin.decisionsA, twin.decisionsB] {
+        let byRequest = Dictionary(uniqueKeysWithValues: decisions.map { ($0.request, $0.instance) })
+        for k in 5..<9 { #expect(byRequest[k] == 0, "request \(k) went to a backend that was down") }
+        #expect((0..<5).contains { byRequest[$0] == 1 })
+        #expect((9..<12).contains { byRequest[$0] == 1 })
+    }
+}

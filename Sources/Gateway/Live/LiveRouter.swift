@@ -186,12 +186,16 @@ public final class LiveRouter: Sendable {
 
     /// Starts recording the traffic for a twin. - Returns: the requests in flight now, each on its backend, in
     /// arrival order, to seed the twin with.
-    public func startTwinFeed() -> [TwinFeedEvent] {
+    public func startTwinFeed(now: Double) -> [TwinFeedEvent] {
         state.withLock { state in
             state.twinFeed = []
-            return state.requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
-                .arrived($0.info, pinnedTo: $0.backend)
+            let down = state.backends.indices.filter { !state.backends[$0].up }.map {
+                TwinFeedEvent.health(backend: $0, up: false, at: now)
             }
+            return down
+                + state.requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
+                    .arrived($0.info, pinnedTo: $0.backend)
+                }
         }
     }
 
@@ -468,6 +472,7 @@ public final class LiveRouter: Sendable {
             state.backends[backend].downReason = reason
             state.backends[backend].downSince = now
             state.markers.mark(.burst, "\(descriptors[backend].name) down", at: now)
+            state.twinFeed?.append(.health(backend: backend, up: false, at: now))
             return true
         }
     }
@@ -484,6 +489,7 @@ public final class LiveRouter: Sendable {
             state.backends[backend].downSince = nil
             state.backends[backend].ejectedUntil = nil
             state.backends[backend].consecutiveServerErrors = 0
+            state.twinFeed?.append(.health(backend: backend, up: true, at: now))
             return true
         }
     }
@@ -514,6 +520,7 @@ public final class LiveRouter: Sendable {
             state.backends[backend].ejectedUntil = now + time
             state.backends[backend].consecutiveServerErrors = 0
             state.markers.mark(.burst, "\(descriptors[backend].name) ejected", at: now)
+            state.twinFeed?.append(.health(backend: backend, up: false, at: now))
             return (reason, state.changed())
         }
         for continuation in wake { continuation.resume() }
