@@ -72,21 +72,31 @@ struct AdminHandler: Sendable {
                     shed: router.shedCount,
                     inFlight: totals.inFlight
                 ),
-                snapshot: router.snapshot(now: now)
+                snapshot: snapshot(now: now)
             )
         )
+    }
+
+    /// The router's snapshot, with the twin's picture of B when one runs.
+    private func snapshot(now: Double) -> ClusterSnapshot {
+        var snapshot = gateway.router.snapshot(now: now)
+        if let twin = gateway.twin.advance(now: now) { snapshot.twin = twin }
+        return snapshot
     }
 
     func policy() -> Response {
         SwitchyardGateway.json([
             "policy": .string(gateway.router.policyName),
             "compare": gateway.router.comparisonName.map { JSONValue.string($0) } ?? .null,
+            "twin": gateway.twin.policyName.map { JSONValue.string($0) } ?? .null,
             "policies": JSONValue.array(gateway.router.policyNames.map { .string($0) }),
         ])
     }
 
     /// `{"policy": "NAME"}` switches the policy; `{"compare": "NAME"}` starts a live A/B split against NAME
-    /// (every other request), `{"compare": null}` stops it. Both may come in one body.
+    /// (every other request), `{"compare": null}` stops it; `{"twin": "NAME"}` starts a twin routed by NAME (a
+    /// simulated copy of the backends fed the real traffic; nothing real is routed by it; its picture of B is in
+    /// `/admin/state`), `{"twin": null}` stops it. A split and a twin replace each other.
     func setPolicy(_ request: Request) async -> Response {
         var request = request
         guard let buffer = try? await request.collectBody(upTo: 64 << 10),
@@ -97,8 +107,15 @@ struct AdminHandler: Sendable {
         }
         let name = object["policy"]
         let compare = object["compare"]
-        if name == nil, compare == nil {
-            return GatewayError.badRequest("The body needs 'policy' or 'compare'.", param: "policy").response
+        let twin = object["twin"]
+        if name == nil, compare == nil, twin == nil {
+            return GatewayError.badRequest("The body needs 'policy', 'compare' or 'twin'.", param: "policy").response
+        }
+        if compare != nil, twin != nil {
+            return GatewayError.badRequest("Give 'compare' or 'twin', not both.", param: "twin").response
+        }
+        if let twin, !(twin is String || twin is NSNull) {
+            return GatewayError.badRequest("The field 'twin' must be a string or null.", param: "twin").response
         }
         if let name, !(name is String) {
             return GatewayError.badRequest("The field 'policy' must be a string.", param: "policy").response
@@ -107,11 +124,12 @@ struct AdminHandler: Sendable {
             return GatewayError.badRequest("The field 'compare' must be a string or null.", param: "compare").response
         }
         // Both names are checked before either takes effect.
-        for case let wanted as String in [name, compare] where !gateway.router.policyNames.contains(wanted) {
+        for (field, value) in [("policy", name), ("compare", compare), ("twin", twin)] {
+            guard let wanted = value as? String, !gateway.router.policyNames.contains(wanted) else { continue }
             let message =
                 PolicyCatalog.realModeRefusal(wanted, instances: gateway.router.descriptors.count)
                 ?? "\(ClusterBackendError.unknownPolicy(wanted, known: gateway.router.policyNames))"
-            return GatewayError.badRequest(message, param: wanted == name as? String ? "policy" : "compare").response
+            return GatewayError.badRequest(message, param: field).response
         }
         do {
             if let name = name as? String {
@@ -119,10 +137,21 @@ struct AdminHandler: Sendable {
                 gateway.logger.info("policy switched to \(name) via /admin/policy")
             }
             if let compare {
+                if compare is String { gateway.twin.stop() }
                 try gateway.router.setComparison(compare as? String, now: gateway.clock.now())
             }
+            if let twin {
+                if let policy = twin as? String {
+                    try gateway.router.setComparison(nil, now: gateway.clock.now())
+                    try gateway.twin.start(policy, now: gateway.clock.now())
+                    gateway.logger.info("twin started against \(policy) via /admin/policy")
+                } else {
+                    gateway.twin.stop()
+                }
+            }
         } catch {
-            return GatewayError.badRequest("\(error)", param: name != nil ? "policy" : "compare").response
+            return GatewayError.badRequest("\(error)", param: name != nil ? "policy" : twin != nil ? "twin" : "compare")
+                .response
         }
         return policy()
     }

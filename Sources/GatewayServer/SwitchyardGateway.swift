@@ -23,6 +23,8 @@ public final class SwitchyardGateway: Sendable {
     public let generator: LoadGenerator
     public let clock: GatewayClock
     public let logger: Logger
+    /// The live twin the console's `a` `t` or `/admin/policy {"twin": NAME}` starts.
+    public let twin: TwinDriver
     private let boundPort: Mutex<Int?>
     /// The running service group, for ``stop()``.
     private let running = Mutex<ServiceGroup?>(nil)
@@ -52,6 +54,7 @@ public final class SwitchyardGateway: Sendable {
             logger: logger
         )
         self.generator = LoadGenerator(seed: seed, maxContext: configuration.burstMaxContext, logger: logger)
+        self.twin = TwinDriver(router: router, configuration: configuration, clock: clock)
         self.boundPort = Mutex(nil)
     }
 
@@ -126,7 +129,10 @@ public final class SwitchyardGateway: Sendable {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: PoolService(pool: pool))]
+                services: [
+                    .init(service: app), .init(service: PoolService(pool: pool)),
+                    .init(service: TwinService(driver: twin)),
+                ]
                     + services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
                 gracefulShutdownSignals: signals,
                 logger: logger

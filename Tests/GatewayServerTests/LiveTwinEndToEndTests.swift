@@ -49,7 +49,7 @@ import Testing
             #expect(snapshot.markers.contains { $0.label == "twin vs least-requests" })
             // Its A side, routed by the live policy (round-robin decides from no load figure, so a faithful replay
             // must agree exactly), made the live router's decisions, request by request.
-            let twinA = cluster.twin.withLock { $0?.twin.decisionsA ?? [] }
+            let twinA = harness.gateway.twin.state.withLock { $0?.twin.decisionsA ?? [] }
             let live = snapshot.recentDecisions.sorted { $0.request < $1.request }
             #expect(twinA.count == count)
             #expect(twinA.map(\.request) == live.map(\.request))
@@ -64,6 +64,39 @@ import Testing
             try await cluster.setComparison(nil, kind: .split)
             #expect(router.comparisonName == nil)
             #expect(await cluster.snapshot().twin == nil)
+        }
+    }
+
+    @Test func adminStartsATwinThatRunsWithNoConsoleAndReportsItInTheState() async throws {
+        let instances = try Harness.emulated(2, speed: 20)
+        try await Harness.run(instances: instances) { harness in
+            let unknown = try await harness.send("/admin/policy", json: #"{"twin":"nope"}"#)
+            #expect(unknown.status == 400 && unknown.body.contains("nope"))
+            let both = try await harness.send("/admin/policy", json: #"{"twin":"least-requests","compare":"llm-d"}"#)
+            #expect(both.status == 400 && both.body.contains("not both"))
+            let started = try await harness.send("/admin/policy", json: #"{"twin":"least-requests"}"#)
+            #expect(started.status == 200 && started.body.contains(#""twin":"least-requests""#), "\(started.body)")
+            for k in 0..<6 {
+                let reply = try await harness.send("/v1/completions", json: Harness.streamBody(maxTokens: 5 + k))
+                #expect(reply.status == 200)
+            }
+            // Nobody reads the twin: its service alone drains the feed and settles every request.
+            let settled = try await harness.eventually(20) {
+                harness.gateway.twin.state.withLock { $0?.twin.liveIDs.count } == 6
+            }
+            #expect(settled)
+            let state = try await harness.state()
+            let snapshot = try #require(state["snapshot"] as? [String: Any])
+            let twin = try #require(snapshot["twin"] as? [String: Any])
+            #expect(twin["policy"] as? String == "least-requests")
+            let prediction = try #require(twin["prediction"] as? [String: Any])
+            #expect(prediction["compared"] as? Int == 6)
+            // A split replaces it; null stops either.
+            let split = try await harness.send("/admin/policy", json: #"{"compare":"least-requests"}"#)
+            #expect(split.status == 200 && split.body.contains(#""twin":null"#), "\(split.body)")
+            let stopped = try await harness.send("/admin/policy", json: #"{"compare":null}"#)
+            #expect(stopped.status == 200)
+            #expect(harness.gateway.twin.policyName == nil && harness.gateway.router.comparisonName == nil)
         }
     }
 }
