@@ -14,6 +14,17 @@ struct RecordedSession {
     var predictor: any LengthPredictor
 }
 
+/// A simulated request as a live router's feed would carry it: its arrival, prompt and the prediction made for it.
+func feedInfo(_ index: Int, _ record: RequestRecord) -> RequestInfo {
+    RequestInfo(
+        id: RequestID(index),
+        arrival: record.arrival,
+        promptTokens: record.promptTokens,
+        predictedBucket: record.predictedBucket,
+        predictedOutputTokens: record.predictedTokens
+    )
+}
+
 func recordSession(policy: String, count: Int = 240, rate: Double = 7) throws -> RecordedSession {
     let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
     let workload = syntheticWorkload(count: count, rate: rate, seed: 11)
@@ -29,14 +40,7 @@ func recordSession(policy: String, count: Int = 240, rate: Double = 7) throws ->
     simulation.runToCompletion()
     var events: [(time: Double, event: TwinFeedEvent)] = []
     for (index, record) in simulation.records.enumerated() {
-        let info = RequestInfo(
-            id: RequestID(index),
-            arrival: record.arrival,
-            promptTokens: record.promptTokens,
-            predictedBucket: record.predictedBucket,
-            predictedOutputTokens: record.predictedTokens
-        )
-        events.append((record.arrival, .arrived(info, pinnedTo: nil)))
+        events.append((record.arrival, .arrived(feedInfo(index, record), pinnedTo: nil)))
         let latency = MeasuredLatency(e2e: record.e2e, ttft: record.ttft)
         events.append(
             (record.finished, .ended(request: index, outputTokens: record.outputTokens, latency: latency, routed: true))
@@ -212,14 +216,7 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
     )
     // Every request is fed, and ended, only at the very end: the twin settles nothing before the switch is known.
     for (index, record) in simulation.records.enumerated() {
-        let info = RequestInfo(
-            id: RequestID(index),
-            arrival: record.arrival,
-            promptTokens: record.promptTokens,
-            predictedBucket: record.predictedBucket,
-            predictedOutputTokens: record.predictedTokens
-        )
-        twin.apply(.arrived(info, pinnedTo: nil))
+        twin.apply(.arrived(feedInfo(index, record), pinnedTo: nil))
     }
     twin.switchPolicyA(try PolicyCatalog.make("workload-aware", seed: 1), at: 15)
     for (index, record) in simulation.records.enumerated() {
