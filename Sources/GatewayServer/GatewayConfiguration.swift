@@ -52,7 +52,7 @@ public struct GatewayConfiguration: Sendable {
     /// default), and the policies read its batch limit.
     public var profile: LatencyProfile? = nil
     /// `least-impact`'s tail guard (``LeastImpactPolicy/ttftSlack``); nil turns it off.
-    public var tailSlack: Double? = LeastImpactPolicy.defaultSlack.relative
+    public var tailSlack: Double? = LeastImpactPolicy.defaultSlack
 
     public init(
         host: String = "127.0.0.1",

@@ -1,9 +1,5 @@
-import Engine
 import Gateway
-import RouterCore
-import Simulator
 import SwitchyardCore
-import Synchronization
 
 /// The console's ``ClusterBackend`` over a running gateway: snapshots from the ``LiveRouter`` (scraped metrics plus
 /// the router's ledger and measured latencies), policy switches through the router, bursts through the load

@@ -27,7 +27,7 @@ public final class TwinDriver: Sendable {
 
     /// Seconds between two pictures of B (and between two advances by ``TwinService``).
     static let refresh = 0.5
-    /// Requests a twin's simulations hold before it restarts (``LiveTwin/restarted(inFlight:now:)``): about 7 MB,
+    /// Requests a twin's simulations hold before it restarts (``LiveTwin/restarted(inFlight:)``): about 7 MB,
     /// and what each picture of B copies.
     static let epochRequests = 20_000
 
@@ -63,8 +63,7 @@ public final class TwinDriver: Sendable {
             config: simulation,
             policyA: policyA,
             policyB: policyB,
-            predictor: router.lengthPredictor,
-            start: now
+            predictor: router.lengthPredictor
         )
         for event in router.startTwinFeed(now: now) { started.apply(event) }
         state.withLock { $0 = Running(twin: started) }
@@ -96,7 +95,7 @@ public final class TwinDriver: Sendable {
                 }
                 current.twin.apply(event)
             }
-            if restart { current.twin = current.twin.restarted(inFlight: inFlight, now: now) }
+            if restart { current.twin = current.twin.restarted(inFlight: inFlight) }
             current.twin.advance(now: now)
             if current.shown == nil || now - current.shownAt >= Self.refresh {
                 current.shown = current.twin.snapshot(names: router.descriptors.map(\.name), now: now)

@@ -126,7 +126,7 @@ public enum PolicyCatalog {
         seed: UInt64,
         instances: Int = 4,
         rlModel: String? = nil,
-        tailSlack: Double? = LeastImpactPolicy.defaultSlack.relative
+        tailSlack: Double? = LeastImpactPolicy.defaultSlack
     ) throws -> any RoutingPolicy {
         if let variant = RLPolicy.Variant(rawValue: name) {
             if let rlModel {

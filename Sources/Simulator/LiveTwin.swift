@@ -75,7 +75,6 @@ public struct LiveTwin: Sendable {
     ///   - policyA: the live policy.
     ///   - policyB: the policy under test.
     ///   - predictor: the bucket scheme's predictor, used only for a request that carries no prediction.
-    ///   - start: the live clock when the twin starts.
     ///   - maxLag: seconds a request may stay open before it is simulated with its predicted length.
     ///   - comparedLimit: how many recent requests the A-side error is computed over.
     public init(
@@ -83,7 +82,6 @@ public struct LiveTwin: Sendable {
         policyA: any RoutingPolicy,
         policyB: any RoutingPolicy,
         predictor: any LengthPredictor,
-        start: Double,
         maxLag: Double = 120,
         comparedLimit: Int = 500
     ) {
@@ -96,9 +94,8 @@ public struct LiveTwin: Sendable {
         self.maxLag = maxLag
         self.comparedLimit = comparedLimit
         // The simulations' clocks start at 0 (idle until the first request, which may be one in flight since
-        // before `start`); the horizon only moves forward from there.
+        // before the twin started); the horizon only moves forward from there.
         horizon = 0
-        self.start = start
     }
 
     /// A change that takes effect at its time, however late the twin settles it.
@@ -109,9 +106,6 @@ public struct LiveTwin: Sendable {
 
     /// Changes not yet reached by the settled simulations, in time order.
     var changes: [(time: Double, change: Change)] = []
-
-    /// The live clock when the twin started.
-    public let start: Double
 
     /// Takes one event of the live router's feed.
     public mutating func apply(_ event: TwinFeedEvent) {
@@ -323,13 +317,12 @@ public struct LiveTwin: Sendable {
     /// now (`inFlight`, from the live router) that this one had already settled. Its simulations hold only what it
     /// is given from here, so a long session restarts the twin now and then to bound its memory: side B's state
     /// is then re-seeded from the real placement of the requests in flight.
-    public func restarted(inFlight: [TwinFeedEvent], now: Double) -> LiveTwin {
+    public func restarted(inFlight: [TwinFeedEvent]) -> LiveTwin {
         var fresh = LiveTwin(
             config: a.simulation.config,
             policyA: a.simulation.policy,
             policyB: b.simulation.policy,
             predictor: a.simulation.predictor,
-            start: now,
             maxLag: maxLag,
             comparedLimit: comparedLimit
         )

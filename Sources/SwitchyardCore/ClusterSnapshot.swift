@@ -292,8 +292,8 @@ public struct TwinSnapshot: Sendable, Equatable, Codable {
 public struct TwinPrediction: Sendable, Equatable, Codable {
     /// The latency profile the twin simulates (a calibrated one, or a built-in).
     public var profile: String
-    /// Seconds the twin runs behind the wall clock: it simulates up to the arrival of the oldest request whose
-    /// length is not known yet.
+    /// Seconds the twin's settled state is behind the wall clock: it settles up to the arrival of the oldest request
+    /// whose length is not known yet, and shows the time since as a re-simulated guess.
     public var lag: Double
     /// The twin's A side over its window.
     public var twinA: LatencySummary

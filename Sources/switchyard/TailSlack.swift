@@ -1,12 +1,9 @@
 import ArgumentParser
-import Routing
 
 /// `--tail-slack`: `least-impact`'s tail guard as typed, a non-negative fraction or `off`.
 struct TailSlack: ExpressibleByArgument, Sendable {
     /// The slack, or nil when the guard is off.
     var value: Double?
-
-    static let `default` = TailSlack(value: LeastImpactPolicy.defaultSlack.relative)
 
     init(value: Double?) { self.value = value }
 

@@ -62,7 +62,7 @@ struct ClusterOptions: ParsableArguments {
     /// `--tail-slack` as the policies take it: the default when not given, nil when `off`.
     var tailSlackValue: Double? {
         if let tailSlack { return tailSlack.value }
-        return LeastImpactPolicy.defaultSlack.relative
+        return LeastImpactPolicy.defaultSlack
     }
 
     typealias PredictorChoice = WorkloadPlan.PredictorChoice

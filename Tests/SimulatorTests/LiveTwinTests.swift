@@ -61,7 +61,6 @@ func replay(_ session: RecordedSession, a: String, b: String, advanceEvery: Doub
         policyA: try PolicyCatalog.make(a, seed: 1),
         policyB: try PolicyCatalog.make(b, seed: 1),
         predictor: session.predictor,
-        start: 0,
         comparedLimit: 10_000
     )
     var clock = 0.0
@@ -78,14 +77,13 @@ func replay(_ session: RecordedSession, a: String, b: String, advanceEvery: Doub
 }
 
 /// A twin of `instances` llama2-7b-v100 instances routed by `a` and `b`.
-func smallTwin(a: String, b: String, instances: Int = 2, start: Double = 0, maxLag: Double = 120) throws -> LiveTwin {
+func smallTwin(a: String, b: String, instances: Int = 2, maxLag: Double = 120) throws -> LiveTwin {
     let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
     return LiveTwin(
         config: SimulationConfig(instances: instances, profile: profile, seed: 1),
         policyA: try PolicyCatalog.make(a, seed: 1),
         policyB: try PolicyCatalog.make(b, seed: 1),
         predictor: PromptBucketMeanPredictor(training: syntheticWorkload(count: 50, rate: 1, seed: 2)),
-        start: start,
         maxLag: maxLag
     )
 }
@@ -124,7 +122,7 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
 }
 
 @Test func twinWaitsForTheOldestOpenRequestAndEstimatesPastItsLagLimit() throws {
-    var twin = try smallTwin(a: "round-robin", b: "least-requests", start: 100, maxLag: 30)
+    var twin = try smallTwin(a: "round-robin", b: "least-requests", maxLag: 30)
     func info(_ id: Int, at time: Double) -> RequestInfo { liveRequest(id, at: time, prompt: 200, predicted: 40) }
     twin.apply(.arrived(info(1, at: 101), pinnedTo: nil))
     twin.apply(.arrived(info(2, at: 102), pinnedTo: nil))
@@ -211,7 +209,6 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
         policyA: try PolicyCatalog.make("least-requests", seed: 1),
         policyB: try PolicyCatalog.make("round-robin", seed: 1),
         predictor: predictor,
-        start: 0,
         comparedLimit: 10_000
     )
     // Every request is fed, and ended, only at the very end: the twin settles nothing before the switch is known.
@@ -253,11 +250,9 @@ func twinFedARecordedSessionReproducesItsDecisions(policy: String) throws {
     #expect(twin.horizon == 3)
     // A restart: 3 (open) and 4 (ended) carry over unsettled; 0, on backend 1 since before the twin and already
     // settled by it, is seeded pinned; 3's copy in the live router's in-flight list is not taken twice.
-    let restarted = twin.restarted(
-        inFlight: [.arrived(info(0, at: 0.5), pinnedTo: 1), .arrived(info(3, at: 3), pinnedTo: 0)],
-        now: 20
+    var fresh = twin.restarted(
+        inFlight: [.arrived(info(0, at: 0.5), pinnedTo: 1), .arrived(info(3, at: 3), pinnedTo: 0)]
     )
-    var fresh = restarted
     #expect(fresh.a.simulation.records.isEmpty)
     #expect(
         fresh.snapshot(names: [], now: 20).prediction?.compared

@@ -208,12 +208,8 @@ public struct ConsoleState: Sendable, Equatable {
             show(status: "A/B off")
             return [.compare(nil)]
         }
-        guard policyNames.count > 1 else {
-            show(status: "A/B needs a second policy")
-            return []
-        }
-        // A real cluster can be compared two ways: ask which.
-        if isLive {
+        // A real cluster can be compared two ways: ask which (when there is a second policy to compare with).
+        if isLive, policyNames.count > 1 {
             overlay = .compareMenu
             return []
         }

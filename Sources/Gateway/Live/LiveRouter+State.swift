@@ -146,6 +146,13 @@ extension LiveRouter {
             prefixIndex.credit(&view.instances, for: prefix, promptTokens: info.promptTokens, now: now)
         }
 
+        /// The requests in flight, each on its backend, in arrival order: what a twin starting now is seeded with.
+        var inFlightForTwin: [TwinFeedEvent] {
+            requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
+                .arrived($0.info, pinnedTo: $0.backend)
+            }
+        }
+
         mutating func admit(
             _ info: RequestInfo,
             to backend: Int,

@@ -192,10 +192,7 @@ public final class LiveRouter: Sendable {
             let down = state.backends.indices.filter { !state.backends[$0].up }.map {
                 TwinFeedEvent.health(backend: $0, up: false, at: now)
             }
-            return down
-                + state.requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
-                    .arrived($0.info, pinnedTo: $0.backend)
-                }
+            return down + state.inFlightForTwin
         }
     }
 
@@ -205,10 +202,7 @@ public final class LiveRouter: Sendable {
         state.withLock { state in
             guard let feed = state.twinFeed else { return ([], []) }
             state.twinFeed = []
-            let inFlight = state.requests.values.sorted { $0.info.id.rawValue < $1.info.id.rawValue }.map {
-                TwinFeedEvent.arrived($0.info, pinnedTo: $0.backend)
-            }
-            return (feed, inFlight)
+            return (feed, state.inFlightForTwin)
         }
     }
 
@@ -362,8 +356,9 @@ public final class LiveRouter: Sendable {
     /// - Returns: when its first token came and how many tokens it streamed, or nil when it had already ended.
     @discardableResult
     public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) -> (firstToken: Double?, streamed: Int)? {
-        changing { state in
-            guard let record = state.requests.removeValue(forKey: ticket.info.id.rawValue) else { return nil }
+        let id = ticket.info.id.rawValue
+        return changing { state in
+            guard let record = state.requests.removeValue(forKey: id) else { return nil }
             state.backends[ticket.backend].remove(record)
             switch outcome {
             case .completed(let completionTokens):
@@ -393,37 +388,19 @@ public final class LiveRouter: Sendable {
                     )
                     state.comparison?.completed[record.arm][ticket.backend] += 1
                 }
+                let latency = MeasuredLatency(e2e: e2e, ttft: ttft)
+                state.twinFeed?.append(.ended(request: id, outputTokens: tokens, latency: latency, routed: true))
             case .backendFailed:
                 state.failed += 1
                 state.backends[ticket.backend].failed += 1
+                state.twinFeed?.append(.ended(request: id, outputTokens: record.streamed, latency: nil, routed: true))
             case .abandoned:
                 state.abandoned += 1
+                state.twinFeed?.append(.ended(request: id, outputTokens: record.streamed, latency: nil, routed: true))
             case .rerouted:
                 break
             }
             state.window.trim(now: now)
-            if state.twinFeed != nil {
-                switch outcome {
-                case .completed(let completionTokens):
-                    let first = record.firstToken ?? now
-                    let tokens = max(completionTokens ?? record.streamed, record.firstToken == nil ? 0 : 1)
-                    let latency = MeasuredLatency(e2e: now - record.info.arrival, ttft: first - record.info.arrival)
-                    state.twinFeed?.append(
-                        .ended(request: record.info.id.rawValue, outputTokens: tokens, latency: latency, routed: true)
-                    )
-                case .backendFailed, .abandoned:
-                    state.twinFeed?.append(
-                        .ended(
-                            request: record.info.id.rawValue,
-                            outputTokens: record.streamed,
-                            latency: nil,
-                            routed: true
-                        )
-                    )
-                case .rerouted:
-                    break
-                }
-            }
             return (record.firstToken, record.streamed)
         }
     }

@@ -9,7 +9,7 @@ import SwitchyardCore
 /// a long prompt, whose prefill would stall many decodes, is sent wherever few decode, even behind a long queue of
 /// other long prompts. With the guard, a request only goes where its own expected wait for its first token
 /// (``MixingImpact/ownWait(prompt:cached:decode:on:cost:)``) is within `ttftSlack` of the best instance's
-/// (`wait ≤ best · (1 + ttftSlack) + ttftSlackSeconds`); among those, the least impact wins. Without prefix hashes
+/// (`wait ≤ best · (1 + ttftSlack)`); among those, the least impact wins. Without prefix hashes
 /// and with the guard off it decides as `workload-aware` does.
 public struct LeastImpactPolicy: RoutingPolicy {
     public let name = "least-impact"
@@ -18,24 +18,20 @@ public struct LeastImpactPolicy: RoutingPolicy {
     public var evictionReuse: Double
     /// How much longer than at the best instance a request may expect to wait for its first token; nil: no guard.
     public var ttftSlack: Double?
-    /// Seconds always allowed on top of the relative slack (so that near-idle instances are not split hairs over).
-    public var ttftSlackSeconds: Double
 
     public init(
         impact: MixingImpact = MixingImpact(),
         evictionReuse: Double = 0.5,
-        ttftSlack: Double? = LeastImpactPolicy.defaultSlack.relative,
-        ttftSlackSeconds: Double = LeastImpactPolicy.defaultSlack.seconds
+        ttftSlack: Double? = LeastImpactPolicy.defaultSlack
     ) {
         self.impact = impact
         self.evictionReuse = evictionReuse
         self.ttftSlack = ttftSlack
-        self.ttftSlackSeconds = ttftSlackSeconds
     }
 
     /// The guard's default, chosen by measurement (README, "The tail guard"): a request may expect to wait at most
     /// a quarter longer for its first token than at the best instance.
-    public static let defaultSlack: (relative: Double?, seconds: Double) = (0.25, 0)
+    public static let defaultSlack: Double? = 0.25
 
     public mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
         let decode = request.predictedOutputTokens
@@ -50,10 +46,8 @@ public struct LeastImpactPolicy: RoutingPolicy {
                 evictionReuse: evictionReuse
             ).combined
         }
-        guard let slack = ttftSlack else {
-            guard let best = argmin(scores, view) else { return noHealthyInstance }
-            return .pick(view.instances[best].id, scores: scores, reason: reason)
-        }
+        guard let unguarded = argmin(scores, view) else { return noHealthyInstance }
+        guard let slack = ttftSlack else { return .pick(view.instances[unguarded].id, scores: scores, reason: reason) }
         let waits = view.instances.map { instance in
             impact.ownWait(
                 prompt: request.promptTokens,
@@ -67,10 +61,11 @@ public struct LeastImpactPolicy: RoutingPolicy {
         for index in view.instances.indices where view.instances[index].healthy {
             shortest = min(shortest, waits[index])
         }
-        let bound = shortest * (1 + slack) + ttftSlackSeconds
+        let bound = shortest * (1 + slack)
+        // The least impact wins when it is within the bound; else the least among those that are (the shortest
+        // wait always is, so there is one).
+        if waits[unguarded] <= bound { return .pick(view.instances[unguarded].id, scores: scores, reason: reason) }
         guard let best = argmin(scores, view, where: { waits[$0] <= bound }) else { return noHealthyInstance }
-        let unguarded = argmin(scores, view)
-        let guarded = unguarded != best ? reason + "; tail guard: first token sooner here" : reason
-        return .pick(view.instances[best].id, scores: scores, reason: guarded)
+        return .pick(view.instances[best].id, scores: scores, reason: reason + "; tail guard: first token sooner here")
     }
 }
