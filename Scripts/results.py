@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the README's results grid with `switchyard bench --format json` and prints Markdown tables.
 
-Usage: SWITCHYARD_DATA=../shared/data Scripts/results.py [--requests N] > results.md
+Usage: SWITCHYARD_DATA=../shared/data Scripts/results.py [--requests N] [--instances 4,8] [--loads 0.7,0.9] > results.md
 Each scenario pools seeds 1,2,3. The DQN routers use the shipped weights (trained on the first 25% of Azure conv);
 every policy is evaluated on the remaining 75% of each workload.
 """
@@ -13,10 +13,15 @@ POLICIES = ["round-robin", "least-tokens", "least-requests", "power-of-two", "ll
 WORKLOADS = ["azure-conv", "azure-code", "sharegpt", "vidur", "mix:azure-conv+azure-code"]
 requests = sys.argv[sys.argv.index("--requests") + 1] if "--requests" in sys.argv else "4000"
 
+def listed(flag, default, kind):
+    return [kind(v) for v in sys.argv[sys.argv.index(flag) + 1].split(",")] if flag in sys.argv else default
+
+SIZES = listed("--instances", [4, 8], int)
+LOADS = listed("--loads", [0.7, 0.9], float)
 rows = []
 for workload in WORKLOADS:
-    for instances in (4, 8):
-        for load in (0.7, 0.9):
+    for instances in SIZES:
+        for load in LOADS:
             cmd = [BIN, "bench", "--workload", workload, "--instances", str(instances), "--load", str(load),
                    "--requests", requests, "--seeds", "1,2,3", "--policies", ",".join(POLICIES), "--format", "json"]
             out = subprocess.run(cmd, capture_output=True, text=True)

@@ -89,8 +89,8 @@ public enum PolicyCatalog {
 
     public static var names: [String] { entries.map(\.name) }
 
-    /// The policies that can be built for a cluster of `instances`: the DQN routers only where a network for that
-    /// size ships (or `rlModel` holds one). With `includeReferences` false, the oracle references are left out.
+    /// The policies that can be built for a cluster of `instances`: the DQN routers only where their network ships
+    /// (or `rlModel` holds one). With `includeReferences` false, the oracle references are left out.
     public static func available(instances: Int, rlModel: String? = nil, includeReferences: Bool = true) -> [String] {
         entries.filter { includeReferences || !$0.isReference }.map(\.name).filter { name in
             (try? make(name, seed: 0, instances: instances, rlModel: rlModel)) != nil
@@ -117,7 +117,7 @@ public enum PolicyCatalog {
 
     /// Builds the policy called `name`.
     /// - Throws: ``ClusterBackendError/unknownPolicy(_:known:)`` for an unknown name.
-    ///   - instances: the cluster size; the DQN routers load the shipped network trained for it.
+    ///   - instances: the cluster size (one DQN network serves any size).
     ///   - rlModel: a model file (from `switchyard train router`) to use for the DQN routers instead of the shipped
     ///     one.
     ///   - tailSlack: `least-impact`'s tail guard (``LeastImpactPolicy/ttftSlack``); nil turns it off.
@@ -131,18 +131,17 @@ public enum PolicyCatalog {
         if let variant = RLPolicy.Variant(rawValue: name) {
             if let rlModel {
                 let model = try RLModelFile.load(from: rlModel)
-                guard model.instances == instances, model.variant == name else {
+                guard model.variant == name else {
                     throw PolicyError(
-                        description:
-                            "RL model file \(rlModel) holds a '\(model.variant)' network for \(model.instances) instances, not '\(name)' for \(instances)."
+                        description: "RL model file \(rlModel) holds a '\(model.variant)' network, not '\(name)'."
                     )
                 }
                 return RLPolicy(variant: variant, network: model.network)
             }
-            guard let model = RLModelFile.shipped(variant: name, instances: instances) else {
+            guard let model = RLModelFile.shipped(variant: name) else {
                 throw PolicyError(
                     description:
-                        "No trained '\(name)' network ships for \(instances) instances (shipped: 4 and 8). Train one with `switchyard train router --variant \(name) --instances \(instances) --out FILE` and pass it with --rl-model FILE."
+                        "No trained '\(name)' network ships. Train one with `switchyard train router --variant \(name) --out FILE` and pass it with --rl-model FILE."
                 )
             }
             return RLPolicy(variant: variant, network: model.network)

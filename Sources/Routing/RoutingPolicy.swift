@@ -9,10 +9,14 @@ public protocol RoutingPolicy: Sendable {
     /// True only for the oracle references, which read ``RequestInfo/trueOutputTokens``.
     var usesTrueLengths: Bool { get }
     mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision
+    /// Told when a request this policy routed has finished, with its end-to-end latency in seconds (a learning
+    /// policy's reward); the others ignore it.
+    mutating func observeCompletion(of request: RequestID, e2e: Double)
 }
 
 extension RoutingPolicy {
     public var usesTrueLengths: Bool { false }
+    public mutating func observeCompletion(of request: RequestID, e2e: Double) {}
 }
 
 /// Picks the healthy instance with the least score; ties go by rotation: the scan starts at

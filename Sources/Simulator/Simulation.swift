@@ -22,6 +22,8 @@ public struct Simulation: Sendable {
     var pending: [[EngineEvent]]
     var lastIteration: [IterationSummary]
     public private(set) var policy: any RoutingPolicy
+    /// Whether the policy learns from completions (a DQN router), so that it is told of each.
+    var learns = false
     public let predictor: any LengthPredictor
 
     var workload: [Request]
@@ -103,6 +105,7 @@ public struct Simulation: Sendable {
             count: config.instances
         )
         self.policy = policy
+        learns = policy is RLPolicy
         self.predictor = predictor
         self.workload = workload
         records = workload.map {
@@ -138,7 +141,10 @@ public struct Simulation: Sendable {
         return next
     }
 
-    public mutating func setPolicy(_ newPolicy: any RoutingPolicy) { policy = newPolicy }
+    public mutating func setPolicy(_ newPolicy: any RoutingPolicy) {
+        policy = newPolicy
+        learns = newPolicy is RLPolicy
+    }
 
     /// Takes an instance out of the router's choices, or puts it back (a live twin following a backend's health).
     /// What it already runs carries on.
@@ -497,6 +503,7 @@ public struct Simulation: Sendable {
             tape?.append(.finished(request: index, at: now))
             trueOutputOutstanding[instance] -= record.outputTokens
             metrics.completedAll += 1
+            if learns { policy.observeCompletion(of: request(at: index).id, e2e: record.e2e) }
             if record.measured {
                 metrics.completed += 1
                 metrics.e2e.record(record.e2e)

@@ -163,8 +163,7 @@ func decisionCost() throws {
             WorkloadAwarePolicy(), LeastImpactPolicy(), LeastImpactPolicy(ttftSlack: nil), LeastTokensPolicy(),
             LLMDPolicy(seed: 1),
         ]
-        let rlNetwork = DenseNetwork(sizes: [RLState.size(instances: instances), 64, 64, instances + 2], seed: 1)
-        policies.append(RLPolicy(variant: .guided, network: rlNetwork))
+        policies.append(RLPolicy(variant: .guided, network: DenseNetwork(sizes: RLPolicy.layerSizes, seed: 1)))
         for var policy in policies {
             let n = 200_000 / instances
             var checksum = 0

@@ -10,10 +10,13 @@ struct TrainRouterCommand: ParsableCommand {
         commandName: "router",
         abstract: "Train the Double-DQN router in the simulator and save its weights.",
         discussion: """
-            Episodes replay windows of the workload's training part (its first 25%, which `bench` never \
-            measures), each at the offered rate with a different seed. ε falls linearly over the first 20 episodes \
+            One network scores every instance from its own features and the cluster's, so a model serves any \
+            number of instances; episodes cycle through the cluster sizes of --train-instances. Episodes replay \
+            windows of the workload's training part (its first 25%, which `bench` never measures), each at the \
+            offered rate for its cluster size, with a different seed. ε falls linearly over the first 20 episodes \
             from 1 (from 0.2 for `rl`, which starts from the heuristic's choices) to a floor of 0.02; for `rl` the \
-            heuristic's weight in episode k is exp(-0.5 k).
+            heuristic's weight in episode k is exp(-0.5 k). After each episode the greedy policy is scored on a \
+            fixed validation window at every size: the learning curve.
             """
     )
 
@@ -23,10 +26,13 @@ struct TrainRouterCommand: ParsableCommand {
     var variant = "rl"
 
     @Option(help: "Training episodes.")
-    var episodes = 30
+    var episodes = 40
 
     @Option(help: "Requests per episode.")
     var episodeRequests = 2000
+
+    @Option(help: "Cluster sizes the episodes cycle through, comma-separated (--instances is not used).")
+    var trainInstances = "4,8"
 
     @Option(help: "Seed of the network and the episodes.")
     var seed: UInt64 = 1
@@ -34,8 +40,60 @@ struct TrainRouterCommand: ParsableCommand {
     @Option(help: "Reward per completed request (the paper uses 60).")
     var completionBonus = 60.0
 
-    @Option(help: "Where to write the weights (default: <variant>-<instances>.json).")
+    @Option(
+        help: ArgumentHelp(
+            "Reward: per-request (each request's latency, charged to the decision that routed it) or paper (every request in the system, charged to every decision).",
+            valueName: "per-request|paper"
+        )
+    )
+    var reward = "per-request"
+
+    @Option(help: "Adam learning rate of the network.")
+    var learningRate: Float = 1e-4
+
+    @Option(help: "Discount per routing decision.")
+    var gamma: Float = 0.9
+
+    @Option(help: "Train steps between copies of the online network into the target network.")
+    var targetSync = 1000
+
+    @Option(help: "A folder to write every episode's greedy network to, as <variant>-episode-K.json (for inspection).")
+    var checkpoints: String?
+
+    @Option(help: "Where to write the weights (default: <variant>.json).")
     var out: String?
+
+    @Option(
+        help: "Loads the episodes cycle through as well, comma-separated (instead of --load; each with every size)."
+    )
+    var trainLoads: String?
+
+    /// The loads of --train-loads.
+    var loads: [Double] {
+        get throws {
+            let text = trainLoads ?? ""
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            let loads = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parts.isEmpty, loads.count == parts.count, loads.allSatisfy({ $0 > 0 && $0 <= 2 }) else {
+                throw ValidationError("--train-loads must be loads in (0, 2], comma-separated, got '\(text)'.")
+            }
+            return loads
+        }
+    }
+
+    /// The sizes of --train-instances.
+    var sizes: [Int] {
+        get throws {
+            let parts = trainInstances.split(separator: ",", omittingEmptySubsequences: false)
+            let sizes = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !parts.isEmpty, sizes.count == parts.count, sizes.allSatisfy({ (1...256).contains($0) }) else {
+                throw ValidationError(
+                    "--train-instances must be cluster sizes from 1 to 256, comma-separated, got '\(trainInstances)'."
+                )
+            }
+            return sizes
+        }
+    }
 
     func validate() throws {
         guard RLPolicy.Variant(rawValue: variant) != nil else {
@@ -43,84 +101,140 @@ struct TrainRouterCommand: ParsableCommand {
         }
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes).") }
         guard episodeRequests >= 10 else { throw ValidationError("--episode-requests must be at least 10.") }
+        guard RLPolicy.Reward(rawValue: reward) != nil else {
+            throw ValidationError("--reward must be per-request or paper, got '\(reward)'.")
+        }
+        guard learningRate > 0, learningRate < 1 else {
+            throw ValidationError("--learning-rate must be in (0, 1), got \(learningRate).")
+        }
+        guard gamma >= 0, gamma < 1 else { throw ValidationError("--gamma must be in [0, 1), got \(gamma).") }
+        guard targetSync >= 1 else { throw ValidationError("--target-sync must be at least 1, got \(targetSync).") }
+        _ = try sizes
+        if trainLoads != nil {
+            _ = try loads
+            guard cluster.rate == nil else { throw ValidationError("--train-loads and --rate cannot be combined.") }
+        }
     }
 
     func run() throws {
         guard let kind = RLPolicy.Variant(rawValue: variant) else { return }
-        let plan = try WorkloadPlan.make(cluster, requests: nil, seed: seed)
-        let pool = plan.training
-        let rate = plan.rate
-        let process = plan.process
-        let timed = plan.hasArrivalTimes
-        let count = min(episodeRequests, pool.count)
+        let sizes = try sizes
+        let loads: [Double?] = try trainLoads.map { _ in try self.loads.map { Optional($0) } } ?? [nil]
+        // One plan per setting: the same training part, at the rate the load asks of that cluster size.
+        var plans: [WorkloadPlan] = []
+        var settings: [RouterTrainer.Setting] = []
+        for n in sizes {
+            for load in loads {
+                var options = cluster
+                options.instances = n
+                if let load { options.load = load }
+                let plan = try WorkloadPlan.make(options, requests: nil, seed: seed)
+                plans.append(plan)
+                let label = load.map { String(format: "%d@%.2g", n, $0) } ?? "\(n)"
+                settings.append(RouterTrainer.Setting(instances: n, label: label))
+            }
+        }
+        guard let reference = plans.first else { return }
+        let count = min(episodeRequests, reference.training.count)
+        let windows = plans.map { plan in
+            (pool: plan.training, rate: plan.rate, process: plan.process, timed: plan.hasArrivalTimes)
+        }
+        let seed = seed
         var trainer = RouterTrainer(
             config: try cluster.simulationConfig(seed: seed),
+            settings: settings,
             variant: kind,
             episodes: episodes,
-            predictor: try plan.predictor(cluster.predictor),
-            workload: { episode in
+            predictor: try reference.predictor(cluster.predictor),
+            workload: { episode, setting in
+                let w = windows[setting]
                 var rng = SeededGenerator(seed: seed &+ UInt64(bitPattern: Int64(episode)) &* 7919)
-                let start = pool.count > count ? Int(rng.next() % UInt64(pool.count - count + 1)) : 0
-                var window = Array(pool[start..<(start + count)])
+                let start = w.pool.count > count ? Int(rng.next() % UInt64(w.pool.count - count + 1)) : 0
+                var window = Array(w.pool[start..<(start + count)])
                 let origin = window.first?.arrival ?? 0
                 window = window.enumerated().map { index, request in
                     var r = request
                     r.id = RequestID(index)
-                    r.arrival = timed ? request.arrival - origin : 0
+                    r.arrival = w.timed ? request.arrival - origin : 0
                     return r
                 }
-                return timed
-                    ? ArrivalProcess.rescale(window, toMeanRate: rate)
-                    : process.assigningArrivals(to: window, using: &rng)
+                return w.timed
+                    ? ArrivalProcess.rescale(window, toMeanRate: w.rate)
+                    : w.process.assigningArrivals(to: window, using: &rng)
             }
         )
 
         trainer.completionBonus = completionBonus
-        let heuristic = try trainer.validate(WorkloadAwarePolicy())
-        let roundRobin = try trainer.validate(RoundRobinPolicy())
-        print(
-            String(
-                format: "validation window: round-robin %.3f s, workload-aware %.3f s mean E2E",
-                roundRobin,
-                heuristic
-            )
-        )
-        print(
-            "training \(variant) on \(plan.name) (training part: \(pool.count) requests), \(cluster.instances) instances, "
-                + String(format: "%.2f req/s, %d episodes x %d requests", rate, episodes, count)
-        )
-        let policy = try trainer.train { report in
-            let width = 30
-            let filled = width * report.episode / episodes
-            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        trainer.learningRate = learningRate
+        trainer.reward = RLPolicy.Reward(rawValue: reward) ?? .perRequest
+        trainer.gamma = gamma
+        trainer.targetSync = targetSync
+        for (index, setting) in settings.enumerated() {
+            let heuristic = try trainer.validate(WorkloadAwarePolicy(), setting: index)
+            let roundRobin = try trainer.validate(RoundRobinPolicy(), setting: index)
             print(
                 String(
                     format:
-                        "[%@] %3d/%d  reward %10.1f  E2E %7.3f s  greedy E2E %7.3f s  eps %.2f  lambda %.3f  loss %.4f",
-                    bar,
-                    report.episode,
-                    episodes,
-                    report.reward,
-                    report.meanE2E,
-                    report.validationE2E,
-                    report.epsilon,
-                    report.heuristicWeight,
-                    report.meanLoss
+                        "validation window %@ (%d instances at %.2f req/s): round-robin %.3f s, workload-aware %.3f s mean E2E",
+                    setting.label,
+                    setting.instances,
+                    windows[index].rate,
+                    roundRobin,
+                    heuristic
                 )
             )
         }
-        let path = out ?? "\(variant)-\(cluster.instances).json"
+        print(
+            "training \(variant) on \(reference.name) (training part: \(reference.training.count) requests), "
+                + "\(episodes) episodes x \(count) requests, cycling through \(settings.map(\.label).joined(separator: ", "))"
+        )
         let command = (["switchyard"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try RLModelFile(
-            variant: variant,
-            instances: cluster.instances,
-            profile: cluster.profile,
-            workload: plan.name,
-            episodes: episodes,
-            seed: seed,
-            command: command,
-            network: policy.agent.online
-        ).save(to: path)
-        print("saved \(path)")
+        func model(_ network: DenseNetwork, episodes: Int) -> RLModelFile {
+            RLModelFile(
+                variant: variant,
+                trainedInstances: sizes,
+                profile: cluster.profile,
+                workload: reference.name,
+                episodes: episodes,
+                seed: seed,
+                command: command,
+                network: network
+            )
+        }
+        if let checkpoints {
+            try FileManager.default.createDirectory(atPath: checkpoints, withIntermediateDirectories: true)
+        }
+        let (policy, kept) = try trainer.train { report, network in
+            if let checkpoints {
+                let path = "\(checkpoints)/\(variant)-episode-\(report.episode).json"
+                do { try model(network, episodes: report.episode).save(to: path) } catch {
+                    print("cannot write \(path): \(error.localizedDescription)")
+                }
+            }
+            let width = 20
+            let filled = width * report.episode / episodes
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            let greedy = zip(settings, report.validationE2E).map { String(format: "%@: %.3f s", $0.label, $1) }
+            print(
+                String(
+                    format:
+                        "[%@] %3d/%d  %@  reward %10.1f  E2E %7.3f s  eps %.2f  lambda %.3f  loss %.4f  greedy E2E %@%@",
+                    bar,
+                    report.episode,
+                    episodes,
+                    settings[report.setting].label,
+                    report.reward,
+                    report.meanE2E,
+                    report.epsilon,
+                    report.heuristicWeight,
+                    report.meanLoss,
+                    greedy.joined(separator: ", "),
+                    report.best ? "  (best so far)" : ""
+                )
+            )
+        }
+        let path = out ?? "\(variant).json"
+        try model(policy.agent.online, episodes: kept).save(to: path)
+        print("saved \(path): the network after episode \(kept), the best on the validation window")
     }
 }

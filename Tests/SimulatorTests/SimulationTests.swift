@@ -218,3 +218,32 @@ struct HoldAll: RoutingPolicy {
     #expect(simulation.records[1].rejected && simulation.records[1].instance == -1, "routed nowhere")
     #expect(simulation.unfinished == 0)
 }
+
+/// Training the DQN router is seeded: the same seed gives the same network, another seed another; and one network
+/// trains on episodes of different cluster sizes.
+@Test func routerTrainingIsSeededAndReproducible() throws {
+    let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
+    let pool = syntheticWorkload(count: 300, rate: 4, seed: 3)
+    func train(seed: UInt64) throws -> DenseNetwork {
+        var trainer = RouterTrainer(
+            config: SimulationConfig(instances: 2, profile: profile, seed: seed),
+            settings: [.init(instances: 2, label: "2"), .init(instances: 3, label: "3")],
+            variant: .baseline,
+            episodes: 2,
+            predictor: PromptBucketMeanPredictor(training: pool),
+            workload: { episode, setting in
+                syntheticWorkload(count: 60, rate: 1.5 * Double(setting + 2), seed: UInt64(episode + 2))
+            }
+        )
+        trainer.completionBonus = 0
+        var settings: [Int] = []
+        let (policy, _) = try trainer.train { report, _ in settings.append(report.setting) }
+        #expect(settings == [0, 1])
+        return policy.agent.online
+    }
+    let a = try train(seed: 5)
+    let b = try train(seed: 5)
+    let c = try train(seed: 6)
+    #expect(a == b)
+    #expect(a != c)
+}

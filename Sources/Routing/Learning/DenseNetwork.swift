@@ -50,6 +50,71 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
         return activation
     }
 
+    /// The outputs for `count` inputs laid out in one buffer, row after row: `count × outputSize` numbers. The
+    /// same as ``forward(_:)`` on each row, computed eight rows at a time: each layer multiplies every weight into
+    /// eight rows' activations at once, with no sum across lanes.
+    public func forward(batch inputs: [Float], count: Int) -> [Float] {
+        precondition(inputs.count == count * inputSize, "a batch of \(count) rows of \(inputSize) numbers")
+        let blocks = (count + 7) / 8
+        // Activations, feature-major: unit j of rows 8k…8k+7 is activation[j * blocks + k].
+        var activation = [SIMD8<Float>](repeating: SIMD8<Float>(), count: inputSize * blocks)
+        for row in 0..<count {
+            for c in 0..<inputSize { activation[c * blocks + row / 8][row % 8] = inputs[row * inputSize + c] }
+        }
+        for l in 0..<weights.count {
+            let rows = sizes[l + 1]
+            let cols = sizes[l]
+            let relu = l < weights.count - 1
+            var next = [SIMD8<Float>](repeating: SIMD8<Float>(), count: rows * blocks)
+            weights[l].withUnsafeBufferPointer { w in
+                biases[l].withUnsafeBufferPointer { bias in
+                    activation.withUnsafeBufferPointer { x in
+                        next.withUnsafeMutableBufferPointer { y in
+                            let zero = SIMD8<Float>()
+                            for r in 0..<rows {
+                                let wRow = r * cols
+                                var k = 0
+                                // Four blocks (32 rows) at a time, in registers; then one at a time.
+                                while k + 4 <= blocks {
+                                    var s0 = SIMD8<Float>(repeating: bias[r])
+                                    var s1 = s0
+                                    var s2 = s0
+                                    var s3 = s0
+                                    for c in 0..<cols {
+                                        let weight = SIMD8<Float>(repeating: w[wRow + c])
+                                        let at = c * blocks + k
+                                        s0 += weight * x[at]
+                                        s1 += weight * x[at + 1]
+                                        s2 += weight * x[at + 2]
+                                        s3 += weight * x[at + 3]
+                                    }
+                                    let at = r * blocks + k
+                                    y[at] = relu ? s0.replacing(with: zero, where: s0 .< zero) : s0
+                                    y[at + 1] = relu ? s1.replacing(with: zero, where: s1 .< zero) : s1
+                                    y[at + 2] = relu ? s2.replacing(with: zero, where: s2 .< zero) : s2
+                                    y[at + 3] = relu ? s3.replacing(with: zero, where: s3 .< zero) : s3
+                                    k += 4
+                                }
+                                while k < blocks {
+                                    var sum = SIMD8<Float>(repeating: bias[r])
+                                    for c in 0..<cols { sum += w[wRow + c] * x[c * blocks + k] }
+                                    y[r * blocks + k] = relu ? sum.replacing(with: zero, where: sum .< zero) : sum
+                                    k += 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            activation = next
+        }
+        var output = [Float](repeating: 0, count: count * outputSize)
+        for row in 0..<count {
+            for o in 0..<outputSize { output[row * outputSize + o] = activation[o * blocks + row / 8][row % 8] }
+        }
+        return output
+    }
+
     /// `output = W_l · input + b_l` (no activation), eight lanes at a time.
     func layer(_ l: Int, input: [Float], output: inout [Float]) {
         let rows = sizes[l + 1]
@@ -95,45 +160,77 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
         inputs: [[Float]],
         outputGradient: (Int, [Float]) -> (gradient: [Float], loss: Float)
     ) -> (Gradients, Float) {
+        groupGradients(groups: inputs.map { [$0] }) { index, outputs in
+            let (gradient, loss) = outputGradient(index, outputs[0])
+            return ([gradient], loss)
+        }
+    }
+
+    /// Backpropagates a batch of groups of inputs whose loss couples the outputs of a group (the rows of one
+    /// state, one per action, for a network that scores each action from its own features).
+    /// `outputGradient(groupIndex, outputs)` returns dLoss/dOutput for every row of that group.
+    /// - Returns: gradients averaged over the groups, and the mean loss the closure reported.
+    public func groupGradients(
+        groups: [[[Float]]],
+        outputGradient: (Int, [[Float]]) -> (gradients: [[Float]], loss: Float)
+    ) -> (Gradients, Float) {
         var gw = weights.map { [Float](repeating: 0, count: $0.count) }
         var gb = biases.map { [Float](repeating: 0, count: $0.count) }
         var totalLoss: Float = 0
-        var activations: [[Float]] = Array(repeating: [], count: weights.count + 1)
-        for (index, input) in inputs.enumerated() {
-            activations[0] = input
-            for l in 0..<weights.count {
-                var out: [Float] = []
-                layer(l, input: activations[l], output: &out)
-                if l < weights.count - 1 { for i in out.indices where out[i] < 0 { out[i] = 0 } }
-                activations[l + 1] = out
-            }
-            let (outputGradient, loss) = outputGradient(index, activations[weights.count])
+        for (index, rows) in groups.enumerated() {
+            let activations = rows.map(activationsOf)
+            let (outputGradients, loss) = outputGradient(index, activations.map { $0[weights.count] })
             totalLoss += loss
-            var delta = outputGradient
-            for l in stride(from: weights.count - 1, through: 0, by: -1) {
-                let rows = sizes[l + 1]
-                let cols = sizes[l]
-                let a = activations[l]
-                var previous = [Float](repeating: 0, count: cols)
-                for r in 0..<rows where delta[r] != 0 {
-                    let d = delta[r]
-                    gb[l][r] += d
-                    let base = r * cols
-                    for c in 0..<cols {
-                        gw[l][base + c] += d * a[c]
-                        previous[c] += d * weights[l][base + c]
-                    }
-                }
-                if l > 0 { for c in 0..<cols where a[c] <= 0 { previous[c] = 0 } }
-                delta = previous
+            for (row, gradient) in zip(activations, outputGradients) {
+                backpropagate(gradient, through: row, into: &gw, &gb)
             }
         }
-        let scale = 1 / Float(max(1, inputs.count))
+        let scale = 1 / Float(max(1, groups.count))
         for l in gw.indices {
             for i in gw[l].indices { gw[l][i] *= scale }
             for i in gb[l].indices { gb[l][i] *= scale }
         }
         return (Gradients(weights: gw, biases: gb), totalLoss * scale)
+    }
+
+    /// Every layer's activation for `input`, the input first and the output last.
+    private func activationsOf(_ input: [Float]) -> [[Float]] {
+        var activations: [[Float]] = [input]
+        activations.reserveCapacity(weights.count + 1)
+        for l in 0..<weights.count {
+            var out: [Float] = []
+            layer(l, input: activations[l], output: &out)
+            if l < weights.count - 1 { for i in out.indices where out[i] < 0 { out[i] = 0 } }
+            activations.append(out)
+        }
+        return activations
+    }
+
+    /// Adds the gradients of one sample (its activations and dLoss/dOutput) to `gw` and `gb`.
+    private func backpropagate(
+        _ outputGradient: [Float],
+        through activations: [[Float]],
+        into gw: inout [[Float]],
+        _ gb: inout [[Float]]
+    ) {
+        var delta = outputGradient
+        for l in stride(from: weights.count - 1, through: 0, by: -1) {
+            let rows = sizes[l + 1]
+            let cols = sizes[l]
+            let a = activations[l]
+            var previous = [Float](repeating: 0, count: cols)
+            for r in 0..<rows where delta[r] != 0 {
+                let d = delta[r]
+                gb[l][r] += d
+                let base = r * cols
+                for c in 0..<cols {
+                    gw[l][base + c] += d * a[c]
+                    previous[c] += d * weights[l][base + c]
+                }
+            }
+            if l > 0 { for c in 0..<cols where a[c] <= 0 { previous[c] = 0 } }
+            delta = previous
+        }
     }
 }
 

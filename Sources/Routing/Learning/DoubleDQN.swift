@@ -3,6 +3,12 @@ import SwitchyardCore
 
 /// A Double DQN agent (van Hasselt et al., 2016): an online and a target network, Huber loss, Adam, replay.
 ///
+/// A state is a list of rows, one per action, each scored by the same network (``RLState``), so the agent is not
+/// tied to a number of actions. The network gives each row two numbers, `v` and `a`; the state's value is the mean
+/// `v` over the rows, and the actions' Q-values are dueling (Wang et al., 2016): `Q_a = V + a_a − mean a`, or with a
+/// prior `Q_a = V + prior_a + residualScale·tanh(a_a − mean a)`, so that the learned correction to the prior is
+/// bounded while V absorbs the state's value.
+///
 /// The target of a transition is `r + γ · Q_target(s', argmax_a Q_online(s', a))` over the allowed actions of `s'`.
 public struct DoubleDQN: Sendable {
     public var online: DenseNetwork
@@ -14,10 +20,7 @@ public struct DoubleDQN: Sendable {
     /// Train steps between copies of the online network into the target network.
     public var targetSync: Int
     public private(set) var trainSteps = 0
-    /// With a prior the network is dueling (Wang et al., 2016): its first output is the state value V and the
-    /// rest are advantages A, and `Q_a = V + prior_a + residualScale·tanh(A_a − mean A)`, so the learned correction
-    /// to the heuristic is bounded (±0.02 reward units, about 1.2 request-seconds of impact) while V absorbs the
-    /// state's value.
+    /// Bound of the learned correction to a prior (±0.02 reward units, about 1.2 request-seconds of impact).
     public var residualScale: Float = 0.02
     var rng: SplitMix64
 
@@ -31,6 +34,7 @@ public struct DoubleDQN: Sendable {
         targetSync: Int = 250,
         outputScale: Float = 1
     ) {
+        precondition(sizes.last == 2, "each row is scored with two outputs, v and a")
         online = DenseNetwork(sizes: sizes, seed: seed, outputScale: outputScale)
         target = online
         optimizer = AdamOptimizer(for: online, learningRate: learningRate)
@@ -50,28 +54,52 @@ public struct DoubleDQN: Sendable {
         return max(0, best)
     }
 
-    /// Q-values: the network's output, or with a prior the dueling combination (see ``residualScale``).
-    public func qValues(_ state: [Float], prior: [Float] = [], network: DenseNetwork? = nil) -> [Float] {
-        let out = (network ?? online).forward(state)
-        return Self.combine(out, prior: prior, scale: residualScale)
+    /// The Q-value of each row's action.
+    public func qValues(_ rows: [[Float]], prior: [Float] = [], network: DenseNetwork? = nil) -> [Float] {
+        let net = network ?? online
+        return Self.combine(rows.map { net.forward($0) }, prior: prior, scale: residualScale)
     }
 
-    static func combine(_ out: [Float], prior: [Float], scale: Float) -> [Float] {
-        guard !prior.isEmpty, out.count == prior.count + 1 else { return out }
-        let value = out[0]
+    /// The Q-values of a decision's rows laid out in one buffer (``RLState/matrix(_:_:)``), with the online network:
+    /// the same as ``qValues(_:prior:network:)``, faster.
+    public func qValues(matrix: [Float], rows: Int, prior: [Float] = []) -> [Float] {
+        let out = online.forward(batch: matrix, count: rows)
+        guard rows > 0 else { return [] }
+        let count = Float(rows)
+        var value: Float = 0
         var mean: Float = 0
-        for i in 1..<out.count { mean += out[i] }
-        mean /= Float(prior.count)
-        return prior.indices.map { value + prior[$0] + scale * tanh(out[$0 + 1] - mean) }
+        for row in 0..<rows {
+            value += out[2 * row]
+            mean += out[2 * row + 1]
+        }
+        value /= count
+        mean /= count
+        guard prior.count == rows else { return (0..<rows).map { value + out[2 * $0 + 1] - mean } }
+        return (0..<rows).map { value + prior[$0] + residualScale * tanh(out[2 * $0 + 1] - mean) }
+    }
+
+    static func combine(_ outputs: [[Float]], prior: [Float], scale: Float) -> [Float] {
+        guard !outputs.isEmpty else { return [] }
+        let count = Float(outputs.count)
+        var value: Float = 0
+        var mean: Float = 0
+        for out in outputs {
+            value += out[0]
+            mean += out[1]
+        }
+        value /= count
+        mean /= count
+        guard prior.count == outputs.count else { return outputs.map { value + $0[1] - mean } }
+        return outputs.indices.map { value + prior[$0] + scale * tanh(outputs[$0][1] - mean) }
     }
 
     /// ε-greedy over the allowed actions.
-    public mutating func act(_ state: [Float], mask: [Bool], epsilon: Double, prior: [Float] = []) -> Int {
+    public mutating func act(_ rows: [[Float]], mask: [Bool], epsilon: Double, prior: [Float] = []) -> Int {
         if Double(rng.next() >> 11) / Double(1 << 53) < epsilon {
             let allowed = mask.indices.filter { mask[$0] }
             if !allowed.isEmpty { return allowed[Int(rng.next() % UInt64(allowed.count))] }
         }
-        return Self.greedy(qValues(state, prior: prior), mask: mask)
+        return Self.greedy(qValues(rows, prior: prior), mask: mask)
     }
 
     public mutating func remember(_ transition: Transition) { replay.append(transition) }
@@ -85,27 +113,25 @@ public struct DoubleDQN: Sendable {
             let a = Self.greedy(qValues(t.next, prior: t.nextPrior), mask: t.nextMask)
             return t.reward + gamma * qValues(t.next, prior: t.nextPrior, network: target)[a]
         }
-        let (gradients, loss) = online.gradients(inputs: batch.map(\.state)) { index, output in
+        let scale = residualScale
+        let (gradients, loss) = online.groupGradients(groups: batch.map(\.state)) { index, outputs in
             let t = batch[index]
-            let dueling = !t.prior.isEmpty && output.count == t.prior.count + 1
-            let q = Self.combine(output, prior: t.prior, scale: residualScale)
+            let q = Self.combine(outputs, prior: t.prior, scale: scale)
             let error = q[t.action] - targets[index]
             // Huber loss with δ = 1: quadratic inside, linear outside.
             let clipped = max(-1, min(1, error))
-            var g = [Float](repeating: 0, count: output.count)
-            if dueling {
-                // Q_a = V + prior_a + s·tanh(A_a − mean A): dQ_a/dV = 1, dQ_a/dA_j = s·(1 − tanh²)·(1[j = a] − 1/n).
-                let n = Float(t.prior.count)
+            let rows = Float(outputs.count)
+            // dQ_a/dv_j = 1/R; dQ_a/da_j = (1[j = a] − 1/R), times s·(1 − tanh²) with a prior.
+            var slope = clipped
+            if t.prior.count == outputs.count {
                 var mean: Float = 0
-                for j in 1..<output.count { mean += output[j] }
-                mean /= n
-                let th = tanh(output[t.action + 1] - mean)
-                let slope = clipped * residualScale * (1 - th * th)
-                g[0] = clipped
-                for j in 1..<output.count { g[j] = -slope / n }
-                g[t.action + 1] += slope
-            } else {
-                g[t.action] = clipped
+                for out in outputs { mean += out[1] }
+                mean /= rows
+                let th = tanh(outputs[t.action][1] - mean)
+                slope *= scale * (1 - th * th)
+            }
+            let g = outputs.indices.map { j -> [Float] in
+                [clipped / rows, slope * ((j == t.action ? 1 : 0) - 1 / rows)]
             }
             let loss = abs(error) <= 1 ? 0.5 * error * error : abs(error) - 0.5
             return (g, loss)

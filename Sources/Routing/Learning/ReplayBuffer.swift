@@ -2,10 +2,11 @@ import SwitchyardCore
 
 /// One transition of the routing MDP.
 public struct Transition: Sendable {
-    public var state: [Float]
+    /// The rows of the state (``RLState``), one per action.
+    public var state: [[Float]]
     public var action: Int
     public var reward: Float
-    public var next: [Float]
+    public var next: [[Float]]
     /// Actions allowed in `next` (hold may be masked, down instances always are).
     public var nextMask: [Bool]
     /// A fixed prior added to the network's Q-values in `state` and in `next` (empty = none): the heuristic's
@@ -14,10 +15,10 @@ public struct Transition: Sendable {
     public var nextPrior: [Float]
 
     public init(
-        state: [Float],
+        state: [[Float]],
         action: Int,
         reward: Float,
-        next: [Float],
+        next: [[Float]],
         nextMask: [Bool],
         prior: [Float] = [],
         nextPrior: [Float] = []

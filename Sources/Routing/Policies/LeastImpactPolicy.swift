@@ -3,7 +3,9 @@ import SwitchyardCore
 /// `least-impact`: Switchyard's own router. The paper's mixing-impact estimate (``MixingImpact``) with the prefill
 /// it causes, and the stall it imposes on the decodes beside it, counted only for the prompt tokens the router's
 /// prefix index expects not to be cached on each instance, and a cost for evicting other requests' cached prefixes
-/// when the cache is full (``MixingImpact/cacheAwareEstimate(prompt:cached:decode:on:cost:evictionReuse:)``).
+/// when the cache is full (``MixingImpact/cacheAwareEstimate(prompt:cached:decode:on:cost:evictionReuse:)``), and
+/// the wait for a place in the batch when the instance's batch is full (``MixingImpact/slotWait(_:iteration:)``: a
+/// llama.cpp server with a few slots, or vLLM at `max_num_seqs`).
 ///
 /// A tail guard keeps the sum from buying the many's latency with the few's: the impact is a sum over requests, so
 /// a long prompt, whose prefill would stall many decodes, is sent wherever few decode, even behind a long queue of

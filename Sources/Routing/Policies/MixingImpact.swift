@@ -53,7 +53,8 @@ public struct MixingImpact: Sendable, Equatable {
     /// tokens to compute (the request's own and those queued ahead of it, ``InstanceLoad/prefillUncachedTokens``),
     /// the KV need counting only new blocks, and a cost for evicting others' cached prefixes when the new blocks do
     /// not fit in the space no cached prefix holds: each evicted token is charged one prefill token's time,
-    /// weighted by `evictionReuse` (the chance that a cached token would have been used again).
+    /// weighted by `evictionReuse` (the chance that a cached token would have been used again). The request's wait
+    /// for a place in a full batch (``slotWait(_:iteration:)``) is added to its prefill impact, as its own wait.
     public func cacheAwareEstimate(
         prompt: Int,
         cached: Int,
@@ -74,9 +75,9 @@ public struct MixingImpact: Sendable, Equatable {
     }
 
     /// The request's own expected wait for its first token on `instance`: the uncached prompt tokens queued ahead
-    /// of it and its own, one iteration beside the running decodes, and, when its new blocks do not fit in the free
-    /// cache, the share that does not fit times the running decodes' mean remaining time. (What the tail guard of
-    /// ``LeastImpactPolicy`` bounds.)
+    /// of it and its own, one iteration beside the running decodes, the wait for a place in a full batch
+    /// (``slotWait(_:iteration:)``), and, when its new blocks do not fit in the free cache, the share that does not
+    /// fit times the running decodes' mean remaining time. (What the tail guard of ``LeastImpactPolicy`` bounds.)
     public func ownWait(prompt: Int, cached: Int, decode: Double, on instance: InstanceLoad, cost: CostModel) -> Double
     {
         let computed = Double(max(0, prompt - cached))
@@ -84,13 +85,25 @@ public struct MixingImpact: Sendable, Equatable {
         let n = Double(instance.decodeCount)
         let iteration =
             cost.fixed + cost.perDecodeSequence * n + cost.perContextToken * Double(instance.decodeContextTokens)
-        var wait = cost.perPrefillToken * (queued + computed) + iteration
+        // The prefill queue and the wait for a place in the batch overlap (the requests ahead are prefilled as
+        // they get places), so the longer of the two counts.
+        let slot = Self.slotWait(instance, iteration: iteration)
+        var wait = max(cost.perPrefillToken * queued, slot) + cost.perPrefillToken * computed + iteration
         let capacity = Double(instance.kvCapacityTokens)
         if capacity > 0 {
             let free = (1 - instance.kvUsage) * capacity - queued
             wait += Self.overflowShare(need: computed + decode, free: free) * Self.meanRemaining(instance) * iteration
         }
         return wait
+    }
+
+    /// The expected wait for a place in the running batch: when the requests on `instance` fill its batch
+    /// (`maxBatchSize`, llama.cpp's slots, vLLM's `max_num_seqs`), a new request waits until the requests ahead of it
+    /// have freed a place. Places free at about `maxBatchSize` per mean remaining decode time.
+    public static func slotWait(_ instance: InstanceLoad, iteration: Double) -> Double {
+        let ahead = instance.outstanding - instance.maxBatchSize + 1
+        guard instance.maxBatchSize > 0, ahead > 0 else { return 0 }
+        return Double(ahead) * meanRemaining(instance) * iteration / Double(instance.maxBatchSize)
     }
 
     /// The mean predicted decode tokens the requests on `instance` have left.
@@ -105,7 +118,8 @@ public struct MixingImpact: Sendable, Equatable {
     }
 
     /// The estimate with `computed` of the `prompt` tokens to prefill and `queued` prefill tokens ahead of them;
-    /// with `evictionReuse`, the charge for evicting idle cached prefixes too.
+    /// with `evictionReuse` (`least-impact`), the charge for evicting idle cached prefixes and the wait for a place
+    /// in a full batch too.
     private func estimate(
         prompt: Int,
         computed: Int,
@@ -127,6 +141,10 @@ public struct MixingImpact: Sendable, Equatable {
         let meanRemaining = Self.meanRemaining(instance)
         // Decode attends over the whole context, cached prefix included.
         let iteration = cost.fixed + cost.perDecodeSequence * (n + 1) + cost.perContextToken * (context + p)
+        if evictionReuse != nil {
+            // As in ``ownWait``: the longer of the prefill queue and the wait for a place in the batch.
+            prefill += max(0, Self.slotWait(instance, iteration: iteration) - cost.perPrefillToken * queued)
+        }
         var decodeImpact = decode * iteration
         decodeImpact +=
             n * min(decode, meanRemaining) * (cost.perDecodeSequence + cost.perContextToken * (p + decode / 2))
