@@ -85,12 +85,18 @@ import Testing
                 harness.gateway.twin.state.withLock { $0?.twin.liveIDs.count } == 6
             }
             #expect(settled)
-            let state = try await harness.state()
-            let snapshot = try #require(state["snapshot"] as? [String: Any])
-            let twin = try #require(snapshot["twin"] as? [String: Any])
+            // The picture in the state is redrawn every half second, so it may lag the settling by one.
+            func twinState() async throws -> [String: Any]? {
+                let snapshot = try await harness.state()["snapshot"] as? [String: Any]
+                return snapshot?["twin"] as? [String: Any]
+            }
+            let pictured = try await harness.eventually(5) {
+                let prediction = try await twinState()?["prediction"] as? [String: Any]
+                return prediction?["compared"] as? Int == 6
+            }
+            #expect(pictured)
+            let twin = try #require(try await twinState())
             #expect(twin["policy"] as? String == "least-requests")
-            let prediction = try #require(twin["prediction"] as? [String: Any])
-            #expect(prediction["compared"] as? Int == 6)
             // A split replaces it; null stops either.
             let split = try await harness.send("/admin/policy", json: #"{"compare":"least-requests"}"#)
             #expect(split.status == 200 && split.body.contains(#""twin":null"#), "\(split.body)")

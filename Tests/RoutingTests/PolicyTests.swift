@@ -153,7 +153,9 @@ func target(_ decision: RoutingDecision) -> Int? {
     #expect(predictor.predict(PromptFeatures(promptTokens: 110)).tokens == 275)
 }
 
-@Test(arguments: ["least-requests", "least-tokens", "least-kv", "min-min", "max-capacity", "workload-aware"])
+@Test(arguments: [
+    "least-requests", "least-tokens", "least-kv", "min-min", "max-capacity", "workload-aware", "rl", "rl-aware",
+])
 func tiesGoByRotationNotToTheFirstInstance(name: String) throws {
     var policy = try PolicyCatalog.make(name, seed: 1, instances: 4)
     // An idle cluster: every instance ties. The router sets the tie-break to the request's id.

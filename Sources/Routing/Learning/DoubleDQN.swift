@@ -45,10 +45,16 @@ public struct DoubleDQN: Sendable {
         rng = SplitMix64(seed: seed ^ 0xD0D0)
     }
 
-    /// The greedy action among the allowed ones.
-    public static func greedy(_ q: [Float], mask: [Bool]) -> Int {
+    /// The greedy action among the allowed ones. Ties go to the first in scan order, which starts at action
+    /// `start` (modulo the count) and wraps around.
+    public static func greedy(_ q: [Float], mask: [Bool], start: Int = 0) -> Int {
+        let count = q.count
+        guard count > 0 else { return 0 }
+        let first = ((start % count) + count) % count
         var best = -1
-        for a in q.indices where mask[a] {
+        for step in 0..<count {
+            let a = (first + step) % count
+            guard mask[a] else { continue }
             if best < 0 || q[a] > q[best] { best = a }
         }
         return max(0, best)

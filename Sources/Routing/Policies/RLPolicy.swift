@@ -187,7 +187,9 @@ public struct RLPolicy: RoutingPolicy {
             q = agent.qValues(state, prior: prior)
         } else {
             q = agent.qValues(matrix: RLState.matrix(request, view), rows: n + 1, prior: prior)
-            action = DoubleDQN.greedy(q, mask: mask)
+            // Instances that look the same (idle ones) score the same: ties go by rotation, as for the other
+            // policies, so that an idle cluster's requests spread out instead of all landing on the first.
+            action = DoubleDQN.greedy(q, mask: mask, start: view.tieBreak % max(1, n))
         }
         let scores = (0..<n).map { Double(-q[$0]) }
         if action >= n {
