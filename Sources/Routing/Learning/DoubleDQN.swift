@@ -63,40 +63,30 @@ public struct DoubleDQN: Sendable {
     /// The Q-value of each row's action.
     public func qValues(_ rows: [[Float]], prior: [Float] = [], network: DenseNetwork? = nil) -> [Float] {
         let net = network ?? online
-        return Self.combine(rows.map { net.forward($0) }, prior: prior, scale: residualScale)
+        return Self.combine(rows.flatMap { net.forward($0) }, prior: prior, scale: residualScale)
     }
 
     /// The Q-values of a decision's rows laid out in one buffer (``RLState/matrix(_:_:)``), with the online network:
     /// the same as ``qValues(_:prior:network:)``, faster.
     public func qValues(matrix: [Float], rows: Int, prior: [Float] = []) -> [Float] {
-        let out = online.forward(batch: matrix, count: rows)
+        Self.combine(online.forward(batch: matrix, count: rows), prior: prior, scale: residualScale)
+    }
+
+    /// The Q-values from the network's outputs for every row, `v` and `a` of each in turn.
+    static func combine(_ outputs: [Float], prior: [Float], scale: Float) -> [Float] {
+        let rows = outputs.count / 2
         guard rows > 0 else { return [] }
         let count = Float(rows)
         var value: Float = 0
         var mean: Float = 0
         for row in 0..<rows {
-            value += out[2 * row]
-            mean += out[2 * row + 1]
+            value += outputs[2 * row]
+            mean += outputs[2 * row + 1]
         }
         value /= count
         mean /= count
-        guard prior.count == rows else { return (0..<rows).map { value + out[2 * $0 + 1] - mean } }
-        return (0..<rows).map { value + prior[$0] + residualScale * tanh(out[2 * $0 + 1] - mean) }
-    }
-
-    static func combine(_ outputs: [[Float]], prior: [Float], scale: Float) -> [Float] {
-        guard !outputs.isEmpty else { return [] }
-        let count = Float(outputs.count)
-        var value: Float = 0
-        var mean: Float = 0
-        for out in outputs {
-            value += out[0]
-            mean += out[1]
-        }
-        value /= count
-        mean /= count
-        guard prior.count == outputs.count else { return outputs.map { value + $0[1] - mean } }
-        return outputs.indices.map { value + prior[$0] + scale * tanh(outputs[$0][1] - mean) }
+        guard prior.count == rows else { return (0..<rows).map { value + outputs[2 * $0 + 1] - mean } }
+        return (0..<rows).map { value + prior[$0] + scale * tanh(outputs[2 * $0 + 1] - mean) }
     }
 
     /// ε-greedy over the allowed actions.
@@ -122,7 +112,7 @@ public struct DoubleDQN: Sendable {
         let scale = residualScale
         let (gradients, loss) = online.groupGradients(groups: batch.map(\.state)) { index, outputs in
             let t = batch[index]
-            let q = Self.combine(outputs, prior: t.prior, scale: scale)
+            let q = Self.combine(outputs.flatMap { $0 }, prior: t.prior, scale: scale)
             let error = q[t.action] - targets[index]
             // Huber loss with δ = 1: quadratic inside, linear outside.
             let clipped = max(-1, min(1, error))

@@ -91,14 +91,15 @@ public struct RLPolicy: RoutingPolicy {
         self.init(variant: variant, agent: agent)
     }
 
-    /// A fresh, untrained agent. It scores each instance from that instance's row (``RLState``), so it serves any
-    /// number of instances. The guided variant's output layer starts at zero, so its first choices are the prior's.
+    /// A fresh, untrained agent (its hyperparameters come from `RouterTrainer`). It scores each instance from that
+    /// instance's row (``RLState``), so it serves any number of instances. The guided variant's output layer starts
+    /// at zero, so its first choices are the prior's.
     public init(
         variant: Variant,
         seed: UInt64,
-        learningRate: Float = 5e-4,
-        gamma: Float = 0.95,
-        targetSync: Int = 250
+        learningRate: Float,
+        gamma: Float,
+        targetSync: Int
     ) {
         let agent = DoubleDQN(
             sizes: Self.layerSizes,
