@@ -47,9 +47,11 @@ let package = Package(
             resources: [.copy("Samples")],
             swiftSettings: swiftSettings
         ),
+        // The DQN network's one dense-layer kernel, in C so that it can use AVX where the processor has it.
+        .target(name: "CDenseKernel"),
         .target(
             name: "Routing",
-            dependencies: ["SwitchyardCore"],
+            dependencies: ["SwitchyardCore", "CDenseKernel"],
             resources: [.copy("Models")],
             swiftSettings: swiftSettings
         ),
@@ -189,7 +191,7 @@ let package = Package(
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine"], swiftSettings: swiftSettings),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload"], swiftSettings: swiftSettings),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: swiftSettings),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "CDenseKernel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SimulatorTests",
             dependencies: ["Simulator", "Engine", "Routing", "Workload"],

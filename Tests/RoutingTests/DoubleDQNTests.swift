@@ -131,6 +131,9 @@ func unevenView(count: Int) -> ClusterView {
     agent.online = network
     let prior: [Float] = (0..<7).map { -Float($0) / 60 }
     for p in [[], prior] {
+        let folded = RLState.folded(request, view, for: network)
+        let fold = agent.qValues(matrix: folded.rows, rows: 7, prior: p, firstLayer: folded.firstLayer)
+        for (a, b) in zip(fold, agent.qValues(rows, prior: p)) { #expect(abs(a - b) < 1e-5) }
         let fast = agent.qValues(matrix: RLState.matrix(request, view), rows: 7, prior: p)
         let slow = agent.qValues(rows, prior: p)
         #expect(fast.count == 7)

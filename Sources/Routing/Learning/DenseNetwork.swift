@@ -1,3 +1,4 @@
+import CDenseKernel
 import Foundation
 import SwitchyardCore
 
@@ -35,6 +36,8 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
     }
 
     public var inputSize: Int { sizes[0] }
+    /// Layer `l`'s weights, row-major (`sizes[l + 1] × sizes[l]`), and its biases.
+    public func layerWeights(_ l: Int) -> (weights: [Float], biases: [Float]) { (weights[l], biases[l]) }
     public var outputSize: Int { sizes[sizes.count - 1] }
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } + biases.reduce(0) { $0 + $1.count } }
 
@@ -52,56 +55,49 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
 
     /// The outputs for `count` inputs laid out in one buffer, row after row: `count × outputSize` numbers. The
     /// same as ``forward(_:)`` on each row, computed eight rows at a time: each layer multiplies every weight into
-    /// eight rows' activations at once, with no sum across lanes.
+    /// eight rows' activations at once, with no sum across lanes (`CDenseKernel`, with AVX where the processor has it).
     public func forward(batch inputs: [Float], count: Int) -> [Float] {
-        precondition(inputs.count == count * inputSize, "a batch of \(count) rows of \(inputSize) numbers")
+        forward(batch: inputs, count: count, firstLayer: nil)
+    }
+
+    /// A first layer that stands in for the network's own: `weights` row-major, `outputs × inputs`, and `biases`.
+    /// (A caller whose inputs repeat across the batch folds them into the biases, and feeds fewer columns.)
+    public struct FirstLayer: Sendable {
+        public var inputs: Int
+        public var weights: [Float]
+        public var biases: [Float]
+        public init(inputs: Int, weights: [Float], biases: [Float]) {
+            self.inputs = inputs
+            self.weights = weights
+            self.biases = biases
+        }
+    }
+
+    /// ``forward(batch:count:)`` with the first layer replaced by `firstLayer` (same number of outputs).
+    public func forward(batch inputs: [Float], count: Int, firstLayer: FirstLayer?) -> [Float] {
+        let width = firstLayer?.inputs ?? inputSize
+        precondition(inputs.count == count * width, "a batch of \(count) rows of \(width) numbers")
+        precondition(firstLayer.map { $0.weights.count == $0.inputs * sizes[1] && $0.biases.count == sizes[1] } ?? true)
         let blocks = (count + 7) / 8
-        // Activations, feature-major: unit j of rows 8k…8k+7 is activation[j * blocks + k].
-        var activation = [SIMD8<Float>](repeating: SIMD8<Float>(), count: inputSize * blocks)
+        // Activations, feature-major in blocks of eight rows: unit j of row 8k + i is activation[(j * blocks + k) * 8 + i].
+        var activation = [Float](repeating: 0, count: width * blocks * 8)
         for row in 0..<count {
-            for c in 0..<inputSize { activation[c * blocks + row / 8][row % 8] = inputs[row * inputSize + c] }
+            for c in 0..<width { activation[(c * blocks + row / 8) * 8 + row % 8] = inputs[row * width + c] }
         }
         for l in 0..<weights.count {
             let rows = sizes[l + 1]
-            let cols = sizes[l]
-            let relu = l < weights.count - 1
-            var next = [SIMD8<Float>](repeating: SIMD8<Float>(), count: rows * blocks)
-            weights[l].withUnsafeBufferPointer { w in
-                biases[l].withUnsafeBufferPointer { bias in
+            let cols = l == 0 ? width : sizes[l]
+            var next = [Float](repeating: 0, count: rows * blocks * 8)
+            let layerWeights = l == 0 ? firstLayer?.weights ?? weights[0] : weights[l]
+            let layerBiases = l == 0 ? firstLayer?.biases ?? biases[0] : biases[l]
+            layerWeights.withUnsafeBufferPointer { w in
+                layerBiases.withUnsafeBufferPointer { bias in
                     activation.withUnsafeBufferPointer { x in
                         next.withUnsafeMutableBufferPointer { y in
-                            let zero = SIMD8<Float>()
-                            for r in 0..<rows {
-                                let wRow = r * cols
-                                var k = 0
-                                // Four blocks (32 rows) at a time, in registers; then one at a time.
-                                while k + 4 <= blocks {
-                                    var s0 = SIMD8<Float>(repeating: bias[r])
-                                    var s1 = s0
-                                    var s2 = s0
-                                    var s3 = s0
-                                    for c in 0..<cols {
-                                        let weight = SIMD8<Float>(repeating: w[wRow + c])
-                                        let at = c * blocks + k
-                                        s0 += weight * x[at]
-                                        s1 += weight * x[at + 1]
-                                        s2 += weight * x[at + 2]
-                                        s3 += weight * x[at + 3]
-                                    }
-                                    let at = r * blocks + k
-                                    y[at] = relu ? s0.replacing(with: zero, where: s0 .< zero) : s0
-                                    y[at + 1] = relu ? s1.replacing(with: zero, where: s1 .< zero) : s1
-                                    y[at + 2] = relu ? s2.replacing(with: zero, where: s2 .< zero) : s2
-                                    y[at + 3] = relu ? s3.replacing(with: zero, where: s3 .< zero) : s3
-                                    k += 4
-                                }
-                                while k < blocks {
-                                    var sum = SIMD8<Float>(repeating: bias[r])
-                                    for c in 0..<cols { sum += w[wRow + c] * x[c * blocks + k] }
-                                    y[r * blocks + k] = relu ? sum.replacing(with: zero, where: sum .< zero) : sum
-                                    k += 1
-                                }
-                            }
+                            guard let w = w.baseAddress, let bias = bias.baseAddress, let x = x.baseAddress,
+                                let y = y.baseAddress
+                            else { return }
+                            switchyard_dense_layer(w, bias, x, y, rows, cols, blocks, l < weights.count - 1 ? 1 : 0)
                         }
                     }
                 }
@@ -110,7 +106,7 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
         }
         var output = [Float](repeating: 0, count: count * outputSize)
         for row in 0..<count {
-            for o in 0..<outputSize { output[row * outputSize + o] = activation[o * blocks + row / 8][row % 8] }
+            for o in 0..<outputSize { output[row * outputSize + o] = activation[(o * blocks + row / 8) * 8 + row % 8] }
         }
         return output
     }

@@ -68,8 +68,17 @@ public struct DoubleDQN: Sendable {
 
     /// The Q-values of a decision's rows laid out in one buffer (``RLState/matrix(_:_:)``), with the online network:
     /// the same as ``qValues(_:prior:network:)``, faster.
-    public func qValues(matrix: [Float], rows: Int, prior: [Float] = []) -> [Float] {
-        Self.combine(online.forward(batch: matrix, count: rows), prior: prior, scale: residualScale)
+    public func qValues(
+        matrix: [Float],
+        rows: Int,
+        prior: [Float] = [],
+        firstLayer: DenseNetwork.FirstLayer? = nil
+    ) -> [Float] {
+        Self.combine(
+            online.forward(batch: matrix, count: rows, firstLayer: firstLayer),
+            prior: prior,
+            scale: residualScale
+        )
     }
 
     /// The Q-values from the network's outputs for every row, `v` and `a` of each in turn.

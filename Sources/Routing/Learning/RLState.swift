@@ -38,10 +38,10 @@ public enum RLState {
         features.reserveCapacity(view.instances.count * k)
         var context = [Float](repeating: 0, count: k)
         var healthy = 0
-        for instance in view.instances {
+        for i in view.instances.indices {
             let start = features.count
-            appendFeatures(of: instance, view, to: &features)
-            guard instance.healthy else { continue }
+            appendFeatures(of: view.instances[i], view, to: &features)
+            guard view.instances[i].healthy else { continue }
             for j in 0..<k { context[j] += features[start + j] }
             healthy += 1
         }
@@ -63,6 +63,57 @@ public enum RLState {
         return out
     }
 
+    /// The rows folded for a network's first layer: a row's second block is its features less the context, and
+    /// its request and queue numbers are the same in every row, so `W·x + b = (A + B)·f + h·D + (b − B·context +
+    /// C·tail)` with `W = [A B C D]`. The rows shrink to the features and the hold flag (9 numbers), and the rest
+    /// moves into the first layer's biases, computed once per decision.
+    /// - Returns: the rows (`(instances + 1) × 9` numbers) and the first layer that reads them.
+    public static func folded(
+        _ request: RequestInfo,
+        _ view: ClusterView,
+        for network: DenseNetwork
+    ) -> (rows: [Float], firstLayer: DenseNetwork.FirstLayer) {
+        let k = instanceFeatureCount
+        let width = k + 1
+        var rows = [Float]()
+        rows.reserveCapacity((view.instances.count + 1) * width)
+        var context = [Float](repeating: 0, count: k)
+        var healthy = 0
+        // Through the buffer, so that no instance's load is copied (each holds arrays to retain and release).
+        view.instances.withUnsafeBufferPointer { instances in
+            for i in instances.indices {
+                let f = features(of: instances[i], view)
+                for j in 0..<k { rows.append(f[j]) }
+                rows.append(0)
+                guard instances[i].healthy else { continue }
+                for j in 0..<k { context[j] += f[j] }
+                healthy += 1
+            }
+        }
+        if healthy > 0 { for j in 0..<k { context[j] /= Float(healthy) } }
+        rows.append(contentsOf: [Float](repeating: 0, count: k))
+        rows.append(1)
+        let tail = [
+            squash(Double(request.promptTokens), 1024),
+            Float(request.predictedBucket) / Float(max(1, view.buckets.count - 1)),
+            squash(Double(view.routerQueueLength), 4),
+        ]
+        let (w, b) = network.layerWeights(0)
+        let outputs = b.count
+        var weights = [Float](repeating: 0, count: outputs * width)
+        var biases = b
+        for r in 0..<outputs {
+            let base = r * rowSize
+            for j in 0..<k {
+                weights[r * width + j] = w[base + j] + w[base + k + j]
+                biases[r] -= w[base + k + j] * context[j]
+            }
+            weights[r * width + k] = w[base + rowSize - 1]
+            for t in 0..<3 { biases[r] += w[base + 2 * k + t] * tail[t] }
+        }
+        return (rows, DenseNetwork.FirstLayer(inputs: width, weights: weights, biases: biases))
+    }
+
     /// One instance's features (see ``RLState``); an instance that is down shows no free KV.
     public static func instanceFeatures(_ instance: InstanceLoad, _ view: ClusterView) -> [Float] {
         var features = [Float]()
@@ -70,26 +121,36 @@ public enum RLState {
         return features
     }
 
-    static func appendFeatures(of instance: InstanceLoad, _ view: ClusterView, to features: inout [Float]) {
+    static func appendFeatures(of instance: borrowing InstanceLoad, _ view: ClusterView, to features: inout [Float]) {
+        let f = Self.features(of: instance, view)
+        for j in 0..<instanceFeatureCount { features.append(f[j]) }
+    }
+
+    /// The 8 features as one value. (Read with nothing else happening, so that a caller reading the load out of
+    /// an array's storage needs no copy of it: a copy retains and releases its four arrays.)
+    static func features(of instance: borrowing InstanceLoad, _ view: ClusterView) -> SIMD8<Float> {
         let buckets = view.buckets.count
         let cost = view.cost
         let heavyPrompt = instance.prefillByPromptBucket[buckets - 1]
         let lightPrompt = instance.prefillCount - heavyPrompt
         let lightDecode = instance.decodeByBucket[0]
-        let heavyDecode = instance.decodeCount - lightDecode
+        let decodeCount = instance.outstanding - instance.prefillCount
+        let heavyDecode = decodeCount - lightDecode
         let remaining = max(0, instance.predictedDecodeTokens - Double(instance.streamedTokens))
         let meanRemaining = instance.outstanding > 0 ? remaining / Double(instance.outstanding) : 0
         let iteration =
-            cost.fixed + cost.perDecodeSequence * Double(instance.decodeCount)
+            cost.fixed + cost.perDecodeSequence * Double(decodeCount)
             + cost.perContextToken * Double(instance.decodeContextTokens)
-        features.append(squash(Double(lightPrompt), 4))
-        features.append(squash(Double(heavyPrompt), 2))
-        features.append(squash(Double(lightDecode), 16))
-        features.append(squash(Double(heavyDecode), 8))
-        features.append(Float(instance.healthy ? 1 - instance.kvUsage : 0))
-        features.append(squash(meanRemaining * iteration, 5))
-        features.append(squash(cost.perPrefillToken * Double(instance.prefillUncachedTokens), 1))
-        features.append(Float(min(2, Double(instance.outstanding) / Double(max(1, instance.maxBatchSize)))))
+        return SIMD8(
+            squash(Double(lightPrompt), 4),
+            squash(Double(heavyPrompt), 2),
+            squash(Double(lightDecode), 16),
+            squash(Double(heavyDecode), 8),
+            Float(instance.healthy ? 1 - instance.kvUsage : 0),
+            squash(meanRemaining * iteration, 5),
+            squash(cost.perPrefillToken * Double(instance.prefillUncachedTokens), 1),
+            Float(min(2, Double(instance.outstanding) / Double(max(1, instance.maxBatchSize))))
+        )
     }
 
     /// `x / (x + scale)`: about linear well below `scale`, ½ at `scale`, and bounded by 1, so that an instance

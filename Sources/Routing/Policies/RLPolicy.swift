@@ -187,7 +187,8 @@ public struct RLPolicy: RoutingPolicy {
             self.learning = learning
             q = agent.qValues(state, prior: prior)
         } else {
-            q = agent.qValues(matrix: RLState.matrix(request, view), rows: n + 1, prior: prior)
+            let folded = RLState.folded(request, view, for: agent.online)
+            q = agent.qValues(matrix: folded.rows, rows: n + 1, prior: prior, firstLayer: folded.firstLayer)
             // Instances that look the same (idle ones) score the same: ties go by rotation, as for the other
             // policies, so that an idle cluster's requests spread out instead of all landing on the first.
             action = DoubleDQN.greedy(q, mask: mask, start: view.tieBreak % max(1, n))
