@@ -298,7 +298,7 @@ final class PickerExchange {
             self.ticket = moved
             lifecycle.metrics.decision(backend: router.descriptors[backend].name, policy: "envoy-retry")
         } else {
-            router.unrouted(ticket.info)
+            router.unrouted(ticket.info, reason: .noBackend)
             self.ticket = nil
         }
     }

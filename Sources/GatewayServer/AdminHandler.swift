@@ -46,10 +46,12 @@ struct AdminHandler: Sendable {
             var failed: Int
             var abandoned: Int
             var shed: Int
+            var unserved: Int
             var inFlight: Int
+            var waiting: Int
 
             enum CodingKeys: String, CodingKey {
-                case arrived, completed, failed, abandoned, shed
+                case arrived, completed, failed, abandoned, shed, unserved, waiting
                 case inFlight = "in_flight"
             }
         }
@@ -69,8 +71,10 @@ struct AdminHandler: Sendable {
                     completed: totals.completed,
                     failed: totals.failed,
                     abandoned: totals.abandoned,
-                    shed: router.shedCount,
-                    inFlight: totals.inFlight
+                    shed: totals.shed,
+                    unserved: totals.unserved,
+                    inFlight: totals.inFlight,
+                    waiting: totals.waiting
                 ),
                 snapshot: snapshot(now: now)
             )

@@ -46,6 +46,14 @@ public struct GatewayError: Error, Sendable {
         type: "ServiceUnavailableError"
     )
 
+    /// The client left before the request was routed. Nobody reads the reply; its status, 499 as nginx and
+    /// Envoy log a client that closed the request, is for the access log.
+    public static let clientLeft = Self(
+        status: .init(code: 499, reasonPhrase: "Client Closed Request"),
+        message: "The client left while the request waited to be routed.",
+        type: "ClientClosedRequest"
+    )
+
     public static func badGateway(_ backend: String, _ reason: String) -> Self {
         Self(status: .badGateway, message: "Backend \(backend) failed: \(reason).", type: "BadGatewayError")
     }

@@ -63,7 +63,7 @@ struct ProxyHandler: Sendable {
         )
         {
         case .proceed: break
-        case .cancelled: return GatewayError.badGateway("-", "the client left while the request waited").response
+        case .cancelled: return GatewayError.clientLeft.response
         case .shed(let reason, let retryAfter): return GatewayError.shed(reason).response(retryAfter: retryAfter)
         }
         var excluded = Set<Int>()

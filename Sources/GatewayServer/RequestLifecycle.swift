@@ -60,7 +60,7 @@ public struct RequestLifecycle: Sendable {
                 return .proceed
             case .shed(let reason, let retryAfter):
                 router.shed(reason: reason)
-                router.unrouted(info)
+                router.unrouted(info, reason: .shed)
                 metrics.shed(sheddable: objective.sheddable)
                 return .shed(reason: reason, retryAfter: retryAfter)
             case .wait(let deadline):
@@ -72,7 +72,8 @@ public struct RequestLifecycle: Sendable {
                 }
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled {
-                    router.unrouted(info)
+                    router.unrouted(info, reason: .clientLeft)
+                    metrics.rejected(reason: "client_left")
                     return .cancelled
                 }
             }
@@ -95,7 +96,7 @@ public struct RequestLifecycle: Sendable {
             switch router.route(info, now: now, held: held, eligible: eligible, mayHold: now - start < limit) {
             case .routed(let ticket): return ticket
             case .noBackend:
-                router.unrouted(info)
+                router.unrouted(info, reason: .noBackend)
                 return nil
             case .hold:
                 if !held {
@@ -105,7 +106,8 @@ public struct RequestLifecycle: Sendable {
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled {
                     router.leaveQueue(info)
-                    router.unrouted(info)
+                    router.unrouted(info, reason: .clientLeft)
+                    metrics.rejected(reason: "client_left")
                     return nil
                 }
             }

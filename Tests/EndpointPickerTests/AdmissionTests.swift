@@ -153,6 +153,42 @@ import Testing
         }
     }
 
+    /// Every arrival ends in exactly one count: here one on a backend, one whose client left while it waited for
+    /// admission, one shed and one that no backend could take.
+    @Test(.timeLimit(.minutes(1)))
+    func everyArrivalIsCountedOnceHoweverItEnds() async throws {
+        try await withIdleGateway(backends: Self.oneBackend) { gateway in
+            let lifecycle = RequestLifecycle(pool: gateway.pool, metrics: gateway.metrics)
+            let router = gateway.router
+            _ = try await occupy(gateway)
+            let leaving = router.arrive(PromptFeatures(promptTokens: 100), now: gateway.clock.now())
+            let waiting = Task {
+                await lifecycle.admission(leaving, eligible: [0], objective: ServiceObjective(ttft: 2))
+            }
+            for _ in 0..<100 where router.snapshot(now: gateway.clock.now()).admission?.waiting != 1 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(router.totals.waiting == 1, "arrived, not routed, not ended")
+            waiting.cancel()
+            #expect(await waiting.value == .cancelled)
+            var totals = router.totals
+            #expect(totals.abandoned == 1 && totals.waiting == 0 && totals.inFlight == 1)
+            let shed = router.arrive(PromptFeatures(promptTokens: 100), now: gateway.clock.now())
+            let outcome = await lifecycle.admission(shed, eligible: [0], objective: ServiceObjective(ttft: 0.01))
+            #expect(outcome != .proceed)
+            let unserved = router.arrive(PromptFeatures(promptTokens: 100), now: gateway.clock.now())
+            #expect(await lifecycle.admit(unserved, eligible: []) == nil, "no backend is eligible")
+            totals = router.totals
+            #expect(totals.arrived == 4)
+            #expect(totals.shed == 1 && totals.unserved == 1 && totals.abandoned == 1 && totals.inFlight == 1)
+            #expect(totals.accounted == totals.arrived)
+            // Saying it again changes nothing: each is counted once.
+            router.unrouted(unserved, reason: .noBackend)
+            router.unrouted(leaving, reason: .clientLeft)
+            #expect(router.totals == totals)
+        }
+    }
+
     @Test func thePickerShedsSheddableTrafficWith429AndRetryAfter() async throws {
         let batch: (inout GatewayConfiguration) -> Void = {
             $0.admission.objectives["batch"] = ServiceObjective(ttft: 1, priority: -1)

@@ -34,9 +34,9 @@ import Testing
         // backend and ended unrouted.
         let fourth = try helper.admit(router, prompt: 50, now: 9)
         router.finish(fourth, outcome: .rerouted, now: 9)
-        router.unrouted(fourth.info)
+        router.unrouted(fourth.info, reason: .noBackend)
         let shed = router.arrive(PromptFeatures(promptTokens: 10), now: 10)
-        router.unrouted(shed)
+        router.unrouted(shed, reason: .shed)
         try router.setPolicy("least-requests", now: 11)
         router.markUp(2, now: 11.5)
 
@@ -56,7 +56,7 @@ import Testing
         )
         #expect(router.drainTwinFeed().isEmpty)
         // A request still on a backend is not "unrouted", whatever the caller says.
-        router.unrouted(second.info)
+        router.unrouted(second.info, reason: .noBackend)
         #expect(router.drainTwinFeed().isEmpty)
         // A twin restarting reads the feed and the requests in flight together.
         let fifth = router.arrive(PromptFeatures(promptTokens: 20), now: 12)

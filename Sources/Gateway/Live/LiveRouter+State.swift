@@ -72,6 +72,12 @@ extension LiveRouter {
         var completed = 0
         var failed = 0
         var abandoned = 0
+        /// Requests that ended without a backend to serve them (none up, or none eligible).
+        var unserved = 0
+        /// Requests that arrived and are not on a backend yet and have not ended: waiting for admission, held in
+        /// the router queue, being routed, or between two backends (a retry). Each leaves by being routed, or by
+        /// ``LiveRouter/unrouted(_:reason:)``, which counts how it ended, so that no arrival goes uncounted.
+        var awaitingRoute: Set<Int> = []
         /// Admission control: requests waiting now for their TTFT objective, that have waited, and shed.
         var admissionWaiters: Set<Int> = []
         var admissionWaiting: Int { admissionWaiters.count }

@@ -158,6 +158,7 @@ public final class LiveRouter: Sendable {
             let id = state.nextRequest
             state.nextRequest += 1
             state.arrived += 1
+            state.awaitingRoute.insert(id)
             state.window.arrived(at: now)
             let info = RequestInfo(
                 id: RequestID(id),
@@ -173,12 +174,29 @@ public final class LiveRouter: Sendable {
         }
     }
 
+    /// Why a request ended without reaching a backend.
+    public enum Unrouted: Sendable {
+        /// Admission control shed it (counted by ``shed(reason:)``).
+        case shed
+        /// No backend was up and eligible for it.
+        case noBackend
+        /// Its client left while it waited (counted as abandoned).
+        case clientLeft
+    }
+
     /// The request ended without reaching a backend: shed, no backend up, or its client left while it waited.
-    /// (A twin following the traffic then forgets it.)
-    public func unrouted(_ info: RequestInfo) {
+    /// It is counted by `reason`, once; a twin following the traffic forgets it. (A request that is on a backend,
+    /// or has already ended, is left as it is.)
+    public func unrouted(_ info: RequestInfo, reason: Unrouted) {
         state.withLock { state in
-            guard state.requests[info.id.rawValue] == nil else { return }
-            state.twinFeed?.append(.ended(request: info.id.rawValue, outputTokens: 0, latency: nil, routed: false))
+            let id = info.id.rawValue
+            guard state.requests[id] == nil, state.awaitingRoute.remove(id) != nil else { return }
+            switch reason {
+            case .shed: break
+            case .noBackend: state.unserved += 1
+            case .clientLeft: state.abandoned += 1
+            }
+            state.twinFeed?.append(.ended(request: id, outputTokens: 0, latency: nil, routed: false))
         }
     }
 
@@ -314,6 +332,7 @@ public final class LiveRouter: Sendable {
             return .noBackend
         }
         if held { state.removeHeld(id) }
+        state.awaitingRoute.remove(id)
         let cached = view.instances[target].expectedCachedTokens
         state.admit(info, to: target, arm: arm, buckets: buckets, cachedTokens: cached, now: now)
         record(decision)
@@ -398,7 +417,8 @@ public final class LiveRouter: Sendable {
                 state.abandoned += 1
                 state.twinFeed?.append(.ended(request: id, outputTokens: record.streamed, latency: nil, routed: true))
             case .rerouted:
-                break
+                // Off its backend, not ended: it is routed again or ends unrouted.
+                state.awaitingRoute.insert(id)
             }
             state.window.trim(now: now)
             return (record.firstToken, record.streamed)
@@ -721,9 +741,37 @@ public final class LiveRouter: Sendable {
     /// Requests shed since start.
     public var shedCount: Int { state.withLock { $0.shed } }
 
-    /// Counts since start: arrived, completed, failed by a backend, abandoned, and in flight.
-    public var totals: (arrived: Int, completed: Int, failed: Int, abandoned: Int, inFlight: Int) {
-        state.withLock { ($0.arrived, $0.completed, $0.failed, $0.abandoned, $0.requests.count) }
+    /// Counts since start. Every arrival is in exactly one of the others: completed, failed by a backend, abandoned
+    /// (its client left, on a backend or while it waited), shed, unserved (no backend could take it), on a backend
+    /// (`inFlight`), or `waiting` to be routed. (A request retried after a backend's 5xx counts that failure too.)
+    public var totals: Totals {
+        state.withLock {
+            Totals(
+                arrived: $0.arrived,
+                completed: $0.completed,
+                failed: $0.failed,
+                abandoned: $0.abandoned,
+                shed: $0.shed,
+                unserved: $0.unserved,
+                inFlight: $0.requests.count,
+                waiting: $0.awaitingRoute.count
+            )
+        }
+    }
+
+    /// See ``totals``.
+    public struct Totals: Sendable, Equatable {
+        public var arrived: Int
+        public var completed: Int
+        public var failed: Int
+        public var abandoned: Int
+        public var shed: Int
+        public var unserved: Int
+        public var inFlight: Int
+        public var waiting: Int
+
+        /// The sum of the outcomes and of the requests still open: `arrived` when nothing was lost.
+        public var accounted: Int { completed + failed + abandoned + shed + unserved + inFlight + waiting }
     }
 }
 
