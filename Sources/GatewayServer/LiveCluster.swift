@@ -10,8 +10,14 @@ import SwitchyardCore
 /// them by B, and the console shows measured A beside predicted B with the twin's own error on A.
 public final class LiveCluster: ClusterBackend {
     let gateway: SwitchyardGateway
+    /// What the header names this cluster by, when not the gateway's own listener (the endpoint picker names its
+    /// gRPC address); read at each snapshot, since a port is known only once bound.
+    let label: (@Sendable () -> String)?
 
-    init(gateway: SwitchyardGateway) { self.gateway = gateway }
+    init(gateway: SwitchyardGateway, label: (@Sendable () -> String)? = nil) {
+        self.gateway = gateway
+        self.label = label
+    }
 
     public var policyNames: [String] { gateway.router.policyNames }
 
@@ -23,6 +29,7 @@ public final class LiveCluster: ClusterBackend {
     }
 
     private var workloadLabel: String {
+        if let label { return label() }
         let port = gateway.port.map { ":\($0)" } ?? ""
         return "gateway \(gateway.configuration.host)\(port)"
     }

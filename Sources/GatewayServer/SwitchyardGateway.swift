@@ -89,7 +89,10 @@ public final class SwitchyardGateway: Sendable {
     public var port: Int? { boundPort.withLock { $0 } }
 
     /// The console's view of this gateway.
-    public func liveCluster() -> LiveCluster { LiveCluster(gateway: self) }
+    /// The console's view of this gateway; `label` names it in the header instead of the HTTP listener.
+    public func liveCluster(label: (@Sendable () -> String)? = nil) -> LiveCluster {
+        LiveCluster(gateway: self, label: label)
+    }
 
     /// Probes the backends, then serves and scrapes until cancelled or signalled.
     /// - Parameters:

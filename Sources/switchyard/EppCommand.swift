@@ -70,7 +70,11 @@ struct EppCommand: AsyncParsableCommand {
             throw CommandError(description: "\(error)")
         }
         if output.console {
-            try await runWithConsole(server, theme: output.theme, services: [picker])
+            // The header names the picker's gRPC address, where Envoy connects, not its metrics port.
+            let label: @Sendable () -> String = { [host] in
+                "picker \(host)\(picker.port.map { ":\($0)" } ?? "")"
+            }
+            try await runWithConsole(server, theme: output.theme, services: [picker], label: label)
         } else {
             try await server.run(services: [picker])
         }

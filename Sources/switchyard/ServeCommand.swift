@@ -256,7 +256,12 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// Runs the gateway in the background and the console in front until the operator quits.
-func runWithConsole(_ server: SwitchyardGateway, theme: String?, services: [any Service] = []) async throws {
+func runWithConsole(
+    _ server: SwitchyardGateway,
+    theme: String?,
+    services: [any Service] = [],
+    label: (@Sendable () -> String)? = nil
+) async throws {
     let failure = Mutex<(any Error)?>(nil)
     let finished = Mutex(false)
     // Never cancelled: cancelling Hummingbird's listener while the load generator's connections are still being
@@ -271,7 +276,7 @@ func runWithConsole(_ server: SwitchyardGateway, theme: String?, services: [any 
         if let error = failure.withLock({ $0 }) { throw ValidationError("The gateway did not start: \(error)") }
         try await Task.sleep(for: .milliseconds(20))
     }
-    try await ConsoleApp.run(backend: server.liveCluster(), options: ConsoleOptions(theme: theme))
+    try await ConsoleApp.run(backend: server.liveCluster(label: label), options: ConsoleOptions(theme: theme))
     await server.stop()
     let deadline = ContinuousClock.now + .seconds(5)
     while !finished.withLock({ $0 }), ContinuousClock.now < deadline {
