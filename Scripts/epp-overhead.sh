@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the endpoint picker adds behind Envoy: the same requests sent straight to an emulated instance, through Envoy
-# alone (its own round-robin), through Envoy asking `switchyard epp`, and through `switchyard serve`; open loop at
+# alone (its own round-robin), through Envoy asking `switchyard epp` (the shipped bootstrap, and with its lean edit:
+# no response body to the picker), and through `switchyard serve`; open loop at
 # 200 and 1,000 requests per second, then closed loop for the peak rate (GatewayBenchmark --paths).
 #
 #   Scripts/epp-overhead.sh [--stream] [GatewayBenchmark options]
@@ -61,9 +62,14 @@ static_resources:
         - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19401 } } }
         - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19402 } } }
 YAML
+# The same with the lean edit the bootstrap describes: no response body to the picker.
+sed -e 's/port_value: 19411/port_value: 19416/' -e 's/port_value: 19412/port_value: 19417/' \
+    -e 's/response_body_mode: FULL_DUPLEX_STREAMED/response_body_mode: NONE/' \
+    -e 's/response_trailer_mode: SEND/response_trailer_mode: SKIP/' "$work/envoy-epp.yaml" >"$work/envoy-epp-lean.yaml"
 "$envoy" -c "$work/envoy-epp.yaml" --disable-hot-restart --concurrency 1 --log-level error >"$work/envoy-epp.log" 2>&1 & pids+=($!)
+"$envoy" -c "$work/envoy-epp-lean.yaml" --disable-hot-restart --concurrency 1 --log-level error >"$work/envoy-epp-lean.log" 2>&1 & pids+=($!)
 "$envoy" -c "$work/envoy-rr.yaml" --disable-hot-restart --concurrency 1 --log-level error >"$work/envoy-rr.log" 2>&1 & pids+=($!)
 sleep 3
 
 "$bin/GatewayBenchmark" "$@" --paths \
-    "direct=http://127.0.0.1:19401,envoy=http://127.0.0.1:19413,envoy+epp=http://127.0.0.1:19411,serve=http://127.0.0.1:19415"
+    "direct=http://127.0.0.1:19401,envoy=http://127.0.0.1:19413,envoy+epp=http://127.0.0.1:19411,envoy+epp-lean=http://127.0.0.1:19416,serve=http://127.0.0.1:19415"

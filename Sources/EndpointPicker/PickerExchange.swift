@@ -53,6 +53,9 @@ final class PickerExchange {
     private var bodyDone = false
     private var ticket: LiveRouter.Ticket?
     private var ended = false
+    /// False when Envoy says (its first message's `protocol_config`) that it sends no response body: the request then
+    /// ends when Envoy closes the stream, which it does when the response is over (see ``close()``).
+    private var followsResponseBody = true
     /// The response: its status, whether it streams, and its tokens.
     private var status = 0
     private var streaming = false
@@ -88,6 +91,7 @@ final class PickerExchange {
     }
 
     private func replies(to request: ProcessingRequest) async -> [ProcessingResponse] {
+        if request.hasProtocolConfig { followsResponseBody = request.protocolConfig.responseBodyMode != .none }
         switch request.request {
         case .requestHeaders(let headers):
             for header in headers.headers.headers { requestHeaders[header.key.lowercased()] = header.text }
@@ -129,9 +133,22 @@ final class PickerExchange {
 
     /// Ends the request in the ledger if the stream closed before its response did (the client left, Envoy reset
     /// the stream, or the upstream failed).
+    ///
+    /// When Envoy sends no response body (`response_body_mode: NONE`, the lean bootstrap), the stream's end is the
+    /// response's end: the request ends by its status, with no token count (a client that left mid-stream cannot be
+    /// told from one that read to the end).
     func close() {
         guard let ticket, !ended else { return }
         ended = true
+        if !followsResponseBody && status != 0 {
+            if status == 200 && streaming {
+                // Its first token's time is unknown: it completes without one (no TTFT is recorded).
+                lifecycle.end(ticket, outcome: .completed(completionTokens: nil))
+            } else {
+                lifecycle.endWhole(ticket, status: status, body: Data())
+            }
+            return
+        }
         tally.flush(ticket: ticket, router: router, now: now)
         if status >= 500 {
             lifecycle.end(ticket, outcome: .backendFailed("status \(status)"))

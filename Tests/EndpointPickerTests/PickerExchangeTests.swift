@@ -249,6 +249,39 @@ func routeOne(
         }
     }
 
+    /// Envoy configured to send no response body (the lean bootstrap) says so in its first message; the request
+    /// then ends by its status when the stream closes, streamed or whole, with no token count.
+    @Test func withNoResponseBodyTheStreamsEndEndsTheRequest() async throws {
+        try await withIdleGateway { gateway in
+            let context = try pickerContext(gateway)
+            func lean(_ status: Int, _ contentType: String) async -> PickerExchange {
+                let exchange = PickerExchange(context: context)
+                var first = Make.post()
+                first.protocolConfig.requestBodyMode = .fullDuplexStreamed
+                first.protocolConfig.responseBodyMode = .none
+                _ = await exchange.handle(first)
+                _ = await exchange.handle(Make.body(#"{"model":"m","prompt":"hi","max_tokens":4}"#, endOfStream: true))
+                let reply = await exchange.handle(Make.responseHeaders(status: status, contentType: contentType))
+                #expect(reply.count == 1)
+                #expect(!exchange.finished, "the body will not come: the stream's end is awaited")
+                return exchange
+            }
+            let streamed = await lean(200, "text/event-stream")
+            let whole = await lean(200, "application/json")
+            let failed = await lean(503, "application/json")
+            #expect(gateway.router.totals.inFlight == 3)
+            for exchange in [streamed, whole, failed] { exchange.close() }
+            let totals = gateway.router.totals
+            #expect(totals.completed == 2 && totals.failed == 1 && totals.abandoned == 0 && totals.inFlight == 0)
+            // Without the configuration (Envoy following the body), a stream closed after the headers is a
+            // response cut short.
+            let (cut, _) = await routeOne(context)
+            _ = await cut.handle(Make.responseHeaders(status: 200, contentType: "text/event-stream"))
+            cut.close()
+            #expect(gateway.router.totals.abandoned == 1)
+        }
+    }
+
     @Test func aStreamThatClosesBeforeItsResponseIsAbandonedNotLeaked() async throws {
         try await withIdleGateway { gateway in
             let context = try pickerContext(gateway)
