@@ -55,14 +55,9 @@ struct BenchCommand: ParsableCommand {
     }
 
     func parsedSeeds() throws -> [UInt64] {
-        let parts = seeds.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces)
+        try CommaList.parse(seeds, option: "--seeds", expected: "comma-separated non-negative integers") {
+            UInt64($0)
         }
-        let values = parts.compactMap { UInt64($0) }
-        guard !values.isEmpty, values.count == parts.count else {
-            throw ValidationError("--seeds must be comma-separated non-negative integers, got '\(seeds)'.")
-        }
-        return values
     }
 
     func validate() throws {

@@ -53,9 +53,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs).") }
-        guard parsedBounds() != nil else {
-            throw ValidationError("--bounds must be ascending positive integers such as 256,2048, got '\(bounds)'.")
-        }
+        _ = try parsedBounds()
         if let testFraction, !(testFraction > 0 && testFraction < 1) {
             throw ValidationError("--test-fraction must be between 0 and 1, got \(testFraction).")
         }
@@ -66,7 +64,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard let bounds = parsedBounds() else { return }
+        let bounds = try parsedBounds()
         let buckets = BucketScheme(bounds: bounds)
         let source = try PredictorDataSource.resolve(data)
         let split = try source.load(testFraction: testFraction, seed: seed)
@@ -146,11 +144,15 @@ struct TrainPredictorCommand: AsyncParsableCommand {
         }
     }
 
-    private func parsedBounds() -> [Int]? {
-        let values = bounds.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
-        let ints = values.compactMap { $0 }
-        return zip(ints, ints.dropFirst()).allSatisfy { $0 < $1 } ? ints : nil
+    private func parsedBounds() throws -> [Int] {
+        let expected = "ascending positive integers such as 256,2048"
+        let values = try CommaList.parse(bounds, option: "--bounds", expected: expected) {
+            Int($0).flatMap { $0 > 0 ? $0 : nil }
+        }
+        guard zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            throw ValidationError("--bounds must be \(expected), got '\(bounds)'.")
+        }
+        return values
     }
 
     /// Examples as requests, for the predictors that train on requests.

@@ -71,27 +71,21 @@ struct TrainRouterCommand: ParsableCommand {
     /// The loads of --train-loads.
     var loads: [Double] {
         get throws {
-            let text = trainLoads ?? ""
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-            let loads = parts.compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, loads.count == parts.count, loads.allSatisfy({ $0 > 0 && $0 <= 2 }) else {
-                throw ValidationError("--train-loads must be loads in (0, 2], comma-separated, got '\(text)'.")
+            try CommaList.parse(trainLoads ?? "", option: "--train-loads", expected: "loads in (0, 2], comma-separated")
+            {
+                Double($0).flatMap { $0 > 0 && $0 <= 2 ? $0 : nil }
             }
-            return loads
         }
     }
 
     /// The sizes of --train-instances.
     var sizes: [Int] {
         get throws {
-            let parts = trainInstances.split(separator: ",", omittingEmptySubsequences: false)
-            let sizes = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !parts.isEmpty, sizes.count == parts.count, sizes.allSatisfy({ (1...256).contains($0) }) else {
-                throw ValidationError(
-                    "--train-instances must be cluster sizes from 1 to 256, comma-separated, got '\(trainInstances)'."
-                )
-            }
-            return sizes
+            try CommaList.parse(
+                trainInstances,
+                option: "--train-instances",
+                expected: "cluster sizes from 1 to 256, comma-separated"
+            ) { Int($0).flatMap { (1...256).contains($0) ? $0 : nil } }
         }
     }
 

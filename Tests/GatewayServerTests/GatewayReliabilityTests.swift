@@ -192,7 +192,9 @@ import Testing
             var request = HTTPClientRequest(url: h.base + "/v1/completions")
             request.method = .POST
             request.headers.add(name: "content-type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: Harness.streamBody(maxTokens: 400)))
+            // Long enough (about half a minute at real speed) that it cannot end by itself while the abort is awaited
+            // on a loaded machine.
+            request.body = .bytes(ByteBuffer(string: Harness.streamBody(maxTokens: 2000)))
             let reader = Task {
                 let response = try await h.client.execute(request, timeout: .seconds(10))
                 var iterator = response.body.makeAsyncIterator()
@@ -200,7 +202,7 @@ import Testing
                 // The client leaves after its first chunk: dropping the body closes the connection.
             }
             _ = try await reader.value
-            let aborted = try await h.eventually(10) {
+            let aborted = try await h.eventually(25) {
                 await instances[0].stats().finishedByReason[.abort] == 1
             }
             #expect(aborted, "the emulated engine dropped the request")

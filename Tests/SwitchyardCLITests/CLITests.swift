@@ -148,6 +148,22 @@ func benchRefusesBadNumbersByName(arguments: [String], message: String) throws {
     #expect(result.err.contains(message), "\(result.err)")
 }
 
+/// The training commands' lists are read the way bench reads --seeds, each refusal naming its option.
+@Test(arguments: [
+    (
+        ["train", "router", "--train-loads", "0.7,3"],
+        "--train-loads must be loads in (0, 2], comma-separated, got '0.7,3'"
+    ),
+    (["train", "router", "--train-instances", "4,,8"], "--train-instances must be cluster sizes from 1 to 256"),
+    (["train", "predictor", "--bounds", "2048,256"], "--bounds must be ascending positive integers"),
+    (["train", "predictor", "--bounds", "256,x"], "--bounds must be ascending positive integers"),
+])
+func trainingListsAreRefusedByName(arguments: [String], message: String) throws {
+    let result = try runSwitchyard(arguments)
+    #expect(result.status != 0)
+    #expect(result.err.contains(message), "\(result.err)")
+}
+
 @Test func benchWarnsAboveFullLoadAndItsCSVComparesInNumbers() throws {
     let result = try runSwitchyard([
         "bench", "--requests", "100", "--policies", "round-robin,least-requests", "--load", "1.5", "--format", "csv",
