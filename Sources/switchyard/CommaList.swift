@@ -10,6 +10,8 @@ enum CommaList {
     ///   - option: The option's name, `--seeds`.
     ///   - expected: What it takes, to finish "--seeds must be …": `comma-separated non-negative integers`.
     ///   - element: Reads one item; nil refuses it.
+    /// - Returns: The items, in order.
+    /// - Throws: `ValidationError` naming the option, what it expects and the text given.
     static func parse<Element>(
         _ text: String,
         option: String,
