@@ -142,7 +142,7 @@ final class PickerExchange {
         ended = true
         if !followsResponseBody && status != 0 {
             if status == 200 && streaming {
-                // Its first token's time is unknown: it completes without one (no TTFT is recorded).
+                // Its first token's time is unknown: it completes without one (no TTFT or TBT is recorded).
                 lifecycle.end(ticket, outcome: .completed(completionTokens: nil))
             } else {
                 lifecycle.endWhole(ticket, status: status, body: Data())
@@ -332,6 +332,10 @@ final class PickerExchange {
         streaming = contentType.contains("text/event-stream")
         guard let ticket else { return ExtProcReplies.responseHeaders([]) }
         lifecycle.pool.noteReply(ticket.backend, serverError: status >= 500)
+        if !followsResponseBody && status == 200 && streaming {
+            // Its tokens will not be seen: the ledger counts it as decoding from the start of its stream.
+            router.firstToken(ticket, now: now, seen: false)
+        }
         if headers.endOfStream { finishResponse() }
         return ExtProcReplies.responseHeaders([("x-switchyard-backend", router.descriptors[ticket.backend].name)])
     }

@@ -59,6 +59,7 @@ func heldBenchmark(count: Int, seconds: Double, mode: String) async throws -> Do
                     }
                 }
                 router.leaveQueue(info)
+                router.unrouted(info, reason: .clientLeft)
             }
         }
         // Let them all arrive and queue, then measure.

@@ -75,6 +75,8 @@ struct ProxyHandler: Sendable {
             var allowed = eligible ?? Set(router.descriptors.indices)
             allowed.subtract(excluded)
             guard let ticket = await lifecycle.admit(info, eligible: allowed) else {
+                // The client left while the request was held (admit counted it), or no backend can take it.
+                if Task.isCancelled { return GatewayError.clientLeft.response }
                 if let serverError { return serverError }
                 metrics.rejected(reason: "no_backend")
                 return GatewayError.noBackend.response

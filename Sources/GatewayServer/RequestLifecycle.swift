@@ -59,8 +59,7 @@ public struct RequestLifecycle: Sendable {
             case .admit:
                 return .proceed
             case .shed(let reason, let retryAfter):
-                router.shed(reason: reason)
-                router.unrouted(info, reason: .shed)
+                router.unrouted(info, reason: .shed(reason))
                 metrics.shed(sheddable: objective.sheddable)
                 return .shed(reason: reason, retryAfter: retryAfter)
             case .wait(let deadline):

@@ -88,7 +88,6 @@ public final class SwitchyardGateway: Sendable {
     /// The port it listens on, once it does.
     public var port: Int? { boundPort.withLock { $0 } }
 
-    /// The console's view of this gateway.
     /// The console's view of this gateway; `label` names it in the header instead of the HTTP listener.
     public func liveCluster(label: (@Sendable () -> String)? = nil) -> LiveCluster {
         LiveCluster(gateway: self, label: label)

@@ -9,9 +9,10 @@ public struct RecentWindow: Sendable {
     struct Completion: Sendable {
         var time: Double
         var e2e: Double
-        var ttft: Double
-        /// Mean gap between this request's tokens.
-        var tbt: Double
+        /// Nil when its first token's time was not seen (Envoy sent the picker no response body).
+        var ttft: Double?
+        /// Mean gap between this request's tokens; nil when unknown.
+        var tbt: Double?
         var outputTokens: Int
     }
     var completions: Deque<Completion> = []
@@ -35,11 +36,12 @@ public struct RecentWindow: Sendable {
     /// - Parameters:
     ///   - finished: When it finished.
     ///   - e2e: Arrival to last token, in seconds.
-    ///   - ttft: Arrival to first token, in seconds.
-    ///   - firstToken: When its first token came; TBT is `(finished − firstToken) / (outputTokens − 1)`.
+    ///   - ttft: Arrival to first token, in seconds; nil when not seen.
+    ///   - firstToken: When its first token came; TBT is `(finished − firstToken) / (outputTokens − 1)`; nil when not
+    ///     seen (then TBT is unknown too).
     ///   - outputTokens: Tokens it generated.
-    public mutating func add(finished: Double, e2e: Double, ttft: Double, firstToken: Double, outputTokens: Int) {
-        let tbt = outputTokens > 1 ? (finished - firstToken) / Double(outputTokens - 1) : 0
+    public mutating func add(finished: Double, e2e: Double, ttft: Double?, firstToken: Double?, outputTokens: Int) {
+        let tbt = firstToken.map { outputTokens > 1 ? (finished - $0) / Double(outputTokens - 1) : 0 }
         completions.append(Completion(time: finished, e2e: e2e, ttft: ttft, tbt: tbt, outputTokens: outputTokens))
     }
 
@@ -64,8 +66,8 @@ public struct RecentWindow: Sendable {
     }
 
     public func e2e() -> LatencySummary { Self.summary(counted.map(\.e2e)) }
-    public func ttft() -> LatencySummary { Self.summary(counted.map(\.ttft)) }
-    public func tbt() -> LatencySummary { Self.summary(counted.filter { $0.outputTokens > 1 }.map(\.tbt)) }
+    public func ttft() -> LatencySummary { Self.summary(counted.compactMap(\.ttft)) }
+    public func tbt() -> LatencySummary { Self.summary(counted.filter { $0.outputTokens > 1 }.compactMap(\.tbt)) }
 
     /// Rates over the last `window` seconds: arrivals, completions and output tokens per second.
     public func rates(now: Double, window: Double = 5) -> (arrivals: Double, completions: Double, tokens: Double) {
@@ -92,7 +94,7 @@ public struct RecentWindow: Sendable {
         }
         return bins.enumerated().map { index, bin in
             let e2e = Self.summary(bin.map(\.e2e))
-            let ttft = Self.summary(bin.map(\.ttft))
+            let ttft = Self.summary(bin.compactMap(\.ttft))
             return LatencyPoint(
                 time: start + Double(index),
                 e2eP50: e2e.p50,

@@ -20,9 +20,10 @@ public enum TwinFeedEvent: Sendable, Equatable {
 /// A completed request's measured latencies, in seconds.
 public struct MeasuredLatency: Sendable, Equatable {
     public var e2e: Double
-    public var ttft: Double
+    /// Nil when the first token's time was not seen (Envoy sent the picker no response body).
+    public var ttft: Double?
 
-    public init(e2e: Double, ttft: Double) {
+    public init(e2e: Double, ttft: Double?) {
         self.e2e = e2e
         self.ttft = ttft
     }

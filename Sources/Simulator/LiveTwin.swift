@@ -297,6 +297,8 @@ public struct LiveTwin: Sendable {
         )
         let pairs = current.pairs
         let count = Double(max(1, pairs.count))
+        let timed = pairs.filter { $0.measured.ttft != nil }
+        let timedCount = Double(max(1, timed.count))
         twin.prediction = TwinPrediction(
             profile: profileName,
             lag: max(0, now - horizon),
@@ -305,8 +307,9 @@ public struct LiveTwin: Sendable {
             compared: pairs.count,
             measuredE2E: pairs.reduce(0) { $0 + $1.measured.e2e } / count,
             predictedE2E: pairs.reduce(0) { $0 + $1.predicted.e2e } / count,
-            measuredTTFT: pairs.reduce(0) { $0 + $1.measured.ttft } / count,
-            predictedTTFT: pairs.reduce(0) { $0 + $1.predicted.ttft } / count,
+            // Over the requests whose first token was seen, on both sides alike.
+            measuredTTFT: timed.reduce(0) { $0 + ($1.measured.ttft ?? 0) } / timedCount,
+            predictedTTFT: timed.reduce(0) { $0 + ($1.predicted.ttft ?? 0) } / timedCount,
             estimated: estimated
         )
         return twin

@@ -4,6 +4,7 @@ import Gateway
 import GatewayServer
 import Logging
 import SwiftProtobuf
+import SwitchyardCore
 import Testing
 
 @testable import EndpointPicker
@@ -273,6 +274,10 @@ func routeOne(
             for exchange in [streamed, whole, failed] { exchange.close() }
             let totals = gateway.router.totals
             #expect(totals.completed == 2 && totals.failed == 1 && totals.abandoned == 0 && totals.inFlight == 0)
+            // Both completions count in the latencies; the stream's first token was not seen, so only the whole
+            // reply has a TTFT.
+            let snapshot = gateway.router.snapshot(now: gateway.clock.now())
+            #expect(snapshot.e2e.count == 2 && snapshot.ttft.count == 1)
             // Without the configuration (Envoy following the body), a stream closed after the headers is a
             // response cut short.
             let (cut, _) = await routeOne(context)

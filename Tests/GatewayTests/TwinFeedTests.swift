@@ -36,7 +36,7 @@ import Testing
         router.finish(fourth, outcome: .rerouted, now: 9)
         router.unrouted(fourth.info, reason: .noBackend)
         let shed = router.arrive(PromptFeatures(promptTokens: 10), now: 10)
-        router.unrouted(shed, reason: .shed)
+        router.unrouted(shed, reason: .shed("test"))
         try router.setPolicy("least-requests", now: 11)
         router.markUp(2, now: 11.5)
 

@@ -9,6 +9,8 @@ struct LiveRecord: Sendable {
     var backend: Int
     var entry: LedgerEntry
     var firstToken: Double?
+    /// False when `firstToken` only stands in for it (the response began; its first token was not seen).
+    var firstTokenSeen = true
     var streamed = 0
     /// The A/B arm that routed it (0 = A, the main policy; 1 = B), tagged with the comparison it belongs to.
     var arm = 0

@@ -176,8 +176,8 @@ public final class LiveRouter: Sendable {
 
     /// Why a request ended without reaching a backend.
     public enum Unrouted: Sendable {
-        /// Admission control shed it (counted by ``shed(reason:)``).
-        case shed
+        /// Admission control shed it, for this reason.
+        case shed(String)
         /// No backend was up and eligible for it.
         case noBackend
         /// Its client left while it waited (counted as abandoned).
@@ -192,7 +192,9 @@ public final class LiveRouter: Sendable {
             let id = info.id.rawValue
             guard state.requests[id] == nil, state.awaitingRoute.remove(id) != nil else { return }
             switch reason {
-            case .shed: break
+            case .shed(let why):
+                state.shed += 1
+                state.lastShedReason = why
             case .noBackend: state.unserved += 1
             case .clientLeft: state.abandoned += 1
             }
@@ -350,11 +352,14 @@ public final class LiveRouter: Sendable {
         own?.resume()
     }
 
-    /// The request's first token arrived.
-    public func firstToken(_ ticket: Ticket, now: Double) {
+    /// The request's first token arrived; with `seen` false, its response began and the first token cannot be seen
+    /// (Envoy sends the endpoint picker no response body): the ledger counts it as decoding from now, and no TTFT
+    /// is recorded for it.
+    public func firstToken(_ ticket: Ticket, now: Double, seen: Bool = true) {
         changing { state in
             guard var record = state.requests[ticket.info.id.rawValue], record.firstToken == nil else { return }
             record.firstToken = now
+            record.firstTokenSeen = seen
             state.requests[ticket.info.id.rawValue] = record
             state.backends[ticket.backend].startDecode(record)
         }
@@ -372,7 +377,8 @@ public final class LiveRouter: Sendable {
     }
 
     /// The request ended; removes it from the ledger and records its latencies when it completed.
-    /// - Returns: when its first token came and how many tokens it streamed, or nil when it had already ended.
+    /// - Returns: when its first token came (nil when not seen) and how many tokens it streamed, or nil when it had
+    ///   already ended.
     @discardableResult
     public func finish(_ ticket: Ticket, outcome: Outcome, now: Double) -> (firstToken: Double?, streamed: Int)? {
         let id = ticket.info.id.rawValue
@@ -381,9 +387,9 @@ public final class LiveRouter: Sendable {
             state.backends[ticket.backend].remove(record)
             switch outcome {
             case .completed(let completionTokens):
-                let first = record.firstToken ?? now
+                let first = record.firstTokenSeen ? record.firstToken ?? now : nil
                 let e2e = now - record.info.arrival
-                let ttft = first - record.info.arrival
+                let ttft = first.map { $0 - record.info.arrival }
                 let tokens = max(completionTokens ?? record.streamed, record.firstToken == nil ? 0 : 1)
                 state.window.add(finished: now, e2e: e2e, ttft: ttft, firstToken: first, outputTokens: tokens)
                 state.backends[ticket.backend].window.add(
@@ -421,7 +427,7 @@ public final class LiveRouter: Sendable {
                 state.awaitingRoute.insert(id)
             }
             state.window.trim(now: now)
-            return (record.firstToken, record.streamed)
+            return (record.firstTokenSeen ? record.firstToken : nil, record.streamed)
         }
     }
 
@@ -730,20 +736,14 @@ public final class LiveRouter: Sendable {
         }
     }
 
-    /// A request was shed (answered 429); it arrived, so it is counted here rather than lost.
-    public func shed(reason: String) {
-        state.withLock { state in
-            state.shed += 1
-            state.lastShedReason = reason
-        }
-    }
-
     /// Requests shed since start.
     public var shedCount: Int { state.withLock { $0.shed } }
 
-    /// Counts since start. Every arrival is in exactly one of the others: completed, failed by a backend, abandoned
-    /// (its client left, on a backend or while it waited), shed, unserved (no backend could take it), on a backend
-    /// (`inFlight`), or `waiting` to be routed. (A request retried after a backend's 5xx counts that failure too.)
+    /// Counts since start. Every arrival is in one of the others: completed, failed by a backend, abandoned (its
+    /// client left, on a backend or while it waited, or a backend refused it with a 4xx), shed, unserved (no backend
+    /// could take it), on a backend (`inFlight`), or `waiting` to be routed. The exception: a request retried on
+    /// another backend after a 5xx also counts that failure, so ``Totals/accounted`` exceeds `arrived` by one for
+    /// each such retry.
     public var totals: Totals {
         state.withLock {
             Totals(
@@ -770,7 +770,7 @@ public final class LiveRouter: Sendable {
         public var inFlight: Int
         public var waiting: Int
 
-        /// The sum of the outcomes and of the requests still open: `arrived` when nothing was lost.
+        /// The sum of the outcomes and of the requests still open: `arrived` plus the retries after a 5xx.
         public var accounted: Int { completed + failed + abandoned + shed + unserved + inFlight + waiting }
     }
 }
