@@ -188,6 +188,12 @@ import Testing
         #expect(text.contains("1 round-robin  2 least-tokens  3 least-kv  4 workload-aware  5 llm-d"))
     }
 
+    /// On a terminal wide enough for the overlay's full width, no key's summary is cut short.
+    @Test func helpOverlayShowsEverySummaryWholeWhenThereIsRoom() {
+        let text = render(state: state(after: [.toggleHelp]), width: 120, height: 40).text()
+        for binding in KeyMap.bindings { #expect(text.contains(binding.summary), "cut: \(binding.summary)") }
+    }
+
     @Test func burstMenuOffersThreeKinds() {
         let text = render(state: state(after: [.openBurstMenu]), width: 80, height: 24).text()
         #expect(text.contains("╭ Inject a burst ─"))
