@@ -32,36 +32,7 @@ sed -e 's/port_value: 8081/port_value: 19411/' -e 's/port_value: 19000/port_valu
     -e 's/port_value: 9002/port_value: 19409/' -e 's/127.0.0.1:9002/127.0.0.1:19409/' \
     "$root/deploy/envoy-original-dst.yaml" >"$work/envoy-epp.yaml"
 # Envoy alone: the same listener, round-robin over the two instances, no ext_proc.
-cat >"$work/envoy-rr.yaml" <<'YAML'
-admin: { address: { socket_address: { address: 127.0.0.1, port_value: 19414 } } }
-static_resources:
-  listeners:
-  - address: { socket_address: { address: 127.0.0.1, port_value: 19413 } }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: rr
-          route_config:
-            virtual_hosts:
-            - { name: rr, domains: ["*"], routes: [ { match: { prefix: "/" }, route: { cluster: pool, timeout: 0s } } ] }
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router, suppress_envoy_headers: true }
-  clusters:
-  - name: pool
-    type: STATIC
-    lb_policy: ROUND_ROBIN
-    connect_timeout: 5s
-    circuit_breakers: { thresholds: [ { max_connections: 40000, max_pending_requests: 40000, max_requests: 40000 } ] }
-    load_assignment:
-      cluster_name: pool
-      endpoints:
-      - lb_endpoints:
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19401 } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19402 } } }
-YAML
+"$root/Scripts/envoy-round-robin.sh" 19413 19414 19401 19402 >"$work/envoy-rr.yaml"
 # The same with the lean edit the bootstrap describes: no response body to the picker.
 sed -e 's/port_value: 19411/port_value: 19416/' -e 's/port_value: 19412/port_value: 19417/' \
     -e 's/response_body_mode: FULL_DUPLEX_STREAMED/response_body_mode: NONE/' \

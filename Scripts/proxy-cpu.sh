@@ -24,35 +24,7 @@ trap cleanup EXIT
 sleep 1
 "$bin/switchyard" serve --listen 127.0.0.1:19510 --policy "$policy" \
     --backend http://127.0.0.1:19501 --backend http://127.0.0.1:19502 >"$work/serve.log" 2>&1 & serve=$!; pids+=($serve)
-cat >"$work/envoy.yaml" <<'YAML'
-admin: { address: { socket_address: { address: 127.0.0.1, port_value: 19521 } } }
-static_resources:
-  listeners:
-  - address: { socket_address: { address: 127.0.0.1, port_value: 19520 } }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: rr
-          route_config:
-            virtual_hosts:
-            - { name: rr, domains: ["*"], routes: [ { match: { prefix: "/" }, route: { cluster: pool, timeout: 0s } } ] }
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config: { "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router, suppress_envoy_headers: true }
-  clusters:
-  - name: pool
-    type: STATIC
-    lb_policy: ROUND_ROBIN
-    connect_timeout: 5s
-    load_assignment:
-      cluster_name: pool
-      endpoints:
-      - lb_endpoints:
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19501 } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 19502 } } }
-YAML
+"$root/Scripts/envoy-round-robin.sh" 19520 19521 19501 19502 >"$work/envoy.yaml"
 "$envoy" -c "$work/envoy.yaml" --disable-hot-restart --concurrency 2 --log-level error >"$work/envoy.log" 2>&1 & envoy_pid=$!; pids+=($envoy_pid)
 proxies=("envoy $envoy_pid 19520" "serve $serve 19510")
 if [[ "${1:-}" == "--bare" ]]; then
