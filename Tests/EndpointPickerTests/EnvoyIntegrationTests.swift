@@ -19,6 +19,25 @@ struct EnvoyIntegrationTests {
         #"{"model":"\#(model)","prompt":"\#(prompt)","max_tokens":\#(tokens),"stream":\#(stream)}"#
     }
 
+    /// Sends `count` requests one at a time through Envoy, whole and streamed in turn, each checked, and returns the
+    /// backend that served each; `after` runs after each one.
+    static func alternate(
+        _ count: Int,
+        stack: EnvoyStack,
+        port: Int,
+        after: () async throws -> Void = {}
+    ) async throws -> [String] {
+        var picks: [String] = []
+        for index in 0..<count {
+            let reply = try await stack.post(port: port, json: Self.completion(tokens: 4, stream: index % 2 == 1))
+            #expect(reply.status == 200, "\(reply.body)")
+            if index % 2 == 1 { #expect(reply.body.contains("data: [DONE]"), "a stream passes through whole") }
+            picks.append(reply.backend ?? "none")
+            try await after()
+        }
+        return picks
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func requestsPassThroughEnvoyAsThePolicyPicksAndTheLedgerMatchesTheServers() async throws {
         try await withEnvoyStack { stack in
@@ -27,13 +46,7 @@ struct EnvoyIntegrationTests {
             let names = stack.backendPorts.map { "127.0.0.1:\($0)" }
 
             // Round-robin's known answer: sent one at a time, requests alternate between the two backends.
-            var picks: [String] = []
-            for index in 0..<8 {
-                let reply = try await stack.post(port: port, json: Self.completion(tokens: 4, stream: index % 2 == 1))
-                #expect(reply.status == 200, "\(reply.body)")
-                if index % 2 == 1 { #expect(reply.body.contains("data: [DONE]"), "a stream passes through whole") }
-                picks.append(reply.backend ?? "none")
-            }
+            let picks = try await Self.alternate(8, stack: stack, port: port)
             #expect(picks == (0..<8).map { names[$0 % 2] }, "round-robin through Envoy: \(picks)")
 
             // A chat request, and a body of about 60 KB, which reaches the picker in many chunks (Envoy's buffer
@@ -90,14 +103,9 @@ struct EnvoyIntegrationTests {
             try await stack.startPicker(policy: "round-robin")
             let port = try await stack.startEnvoy("envoy-original-dst.yaml", edit: Self.lean)
             let names = stack.backendPorts.map { "127.0.0.1:\($0)" }
-            var picks: [String] = []
-            for index in 0..<6 {
-                let reply = try await stack.post(port: port, json: Self.completion(tokens: 4, stream: index % 2 == 1))
-                #expect(reply.status == 200, "\(reply.body)")
-                if index % 2 == 1 { #expect(reply.body.contains("data: [DONE]"), "a stream passes through whole") }
-                picks.append(reply.backend ?? "none")
-                // One at a time, as round-robin's known answer needs: the next waits for this one's end in the
-                // ledger, which comes when Envoy closes the picker's stream.
+            // One at a time, as round-robin's known answer needs: the next waits for this one's end in the ledger,
+            // which comes when Envoy closes the picker's stream.
+            let picks = try await Self.alternate(6, stack: stack, port: port) {
                 try await stack.waitFor("the request's end", seconds: 10) {
                     let totals = try await stack.state()["totals"] as? [String: Any] ?? [:]
                     return totals["in_flight"] as? Int == 0
