@@ -12,7 +12,8 @@ struct TrainRouterCommand: ParsableCommand {
         discussion: """
             One network scores every instance from its own features and the cluster's, so a model serves any \
             number of instances; episodes cycle through the cluster sizes of --train-instances. Episodes replay \
-            windows of the workload's training part (its first 25%, which `bench` never measures), each at the \
+            windows of the workload's training part (bench's own training split for --bench-requests, which `bench` \
+            never measures with at least that many requests), each at the \
             offered rate for its cluster size, with a different seed. ε falls linearly over the first 20 episodes \
             from 1 (from 0.2 for `rl`, which starts from the heuristic's choices) to a floor of 0.02; for `rl` the \
             heuristic's weight in episode k is exp(-0.5 k). After each episode the greedy policy is scored on a \
@@ -33,6 +34,14 @@ struct TrainRouterCommand: ParsableCommand {
 
     @Option(help: "Cluster sizes the episodes cycle through, comma-separated (--instances is not used).")
     var trainInstances = "4,8"
+
+    @Option(
+        help: ArgumentHelp(
+            "Train on the part of the workload that `bench --requests N` never measures, for any N at least this: bench's own training split for this many requests (the first 25% of the first N/0.75); 0 takes the first 25% of the whole workload, which only a bench of the whole workload never measures.",
+            valueName: "N"
+        )
+    )
+    var benchRequests = 4000
 
     @Option(help: "Seed of the network and the episodes.")
     var seed: UInt64 = 1
@@ -95,6 +104,9 @@ struct TrainRouterCommand: ParsableCommand {
         }
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1, got \(episodes).") }
         guard episodeRequests >= 10 else { throw ValidationError("--episode-requests must be at least 10.") }
+        guard benchRequests >= 0 else {
+            throw ValidationError("--bench-requests must be 0 (the whole workload) or more, got \(benchRequests).")
+        }
         guard RLPolicy.Reward(rawValue: reward) != nil else {
             throw ValidationError("--reward must be per-request or paper, got '\(reward)'.")
         }
@@ -122,7 +134,7 @@ struct TrainRouterCommand: ParsableCommand {
                 var options = cluster
                 options.instances = n
                 if let load { options.load = load }
-                let plan = try WorkloadPlan.make(options, requests: nil, seed: seed)
+                let plan = try WorkloadPlan.make(options, requests: benchRequests > 0 ? benchRequests : nil, seed: seed)
                 plans.append(plan)
                 let label = load.map { String(format: "%d@%.2g", n, $0) } ?? "\(n)"
                 settings.append(RouterTrainer.Setting(instances: n, label: label))
