@@ -20,16 +20,27 @@ func runSwitchyard(
     for (k, v) in environment { env[k] = v }
     env["SWITCHYARD_DATA"] = environment["SWITCHYARD_DATA"] ?? ""
     process.environment = env
-    let out = Pipe()
-    let err = Pipe()
+    // Files, not pipes: a pipe read to its end never ends while any other process holds its write end, and a child
+    // another test spawns meanwhile (a tmux server, an emulator) can inherit it. The child's exit is what ends this.
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchyard-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outURL = folder.appendingPathComponent("out")
+    let errURL = folder.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
     process.standardOutput = out
     process.standardError = err
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    try out.close()
+    try err.close()
     return (
-        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+        process.terminationStatus,
+        String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+        String(decoding: try Data(contentsOf: errURL), as: UTF8.self)
     )
 }
 

@@ -42,16 +42,18 @@ public struct TmuxSession: Sendable {
 
     public func capture() throws -> String { try run(["capture-pane", "-p", "-t", "0"]) }
 
-    /// Polls the screen until `condition` holds, or throws after `seconds`.
+    /// Polls the screen until `condition` holds, or throws after `seconds`. The screen is always looked at once more
+    /// after the last wait, so that a test whose task was not scheduled for a while (the parallel suite keeps both
+    /// cores' worth of the concurrency pool busy) judges what the terminal shows, not what it showed before.
     public func waitFor(seconds: Double = 45, _ condition: (String) -> Bool) async throws -> String {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        var screen = ""
-        while ContinuousClock.now < deadline {
+        while true {
+            let screen: String
             do { screen = try capture() } catch { screen = "(tmux capture-pane failed: \(error))" }
             if condition(screen) { return screen }
+            if ContinuousClock.now >= deadline { throw Timeout(screen: screen) }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw Timeout(screen: screen)
     }
 
     /// Stops the server and removes its socket file (a server waiting on a pane that ignores SIGHUP may not).
@@ -76,12 +78,16 @@ public struct TmuxSession: Sendable {
         var pipeEnds: [Int32] = [-1, -1]
         let capturing = arguments.first == "capture-pane"
         if capturing {
+            // Close-on-exec, so that another test's child spawned meanwhile does not keep it open.
             guard pipe(&pipeEnds) == 0 else { throw SpawnError(command: arguments) }
+            for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
             posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-            posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
+        // Nothing else of this process's reaches tmux: the server `new-session` starts lives on, and any pipe it
+        // inherited from a test running beside this one (a child's output being read to its end) would never close.
+        _ = Self.closeFrom3?(&actions, 3)
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, tmux, &actions, nil, argv, environ)
         var output: [UInt8] = []
@@ -100,6 +106,17 @@ public struct TmuxSession: Sendable {
         waitpid(pid, &status, 0)
         return String(decoding: output, as: UTF8.self)
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not
+    /// export; nil where the C library lacks it.
+    private static let closeFrom3:
+        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? =
+            dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+                unsafeBitCast(
+                    $0,
+                    to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self
+                )
+            }
 
     struct SpawnError: Error {
         var command: [String]
