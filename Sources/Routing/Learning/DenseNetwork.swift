@@ -36,8 +36,6 @@ public struct DenseNetwork: Sendable, Equatable, Codable {
     }
 
     public var inputSize: Int { sizes[0] }
-    /// Layer `l`'s weights, row-major (`sizes[l + 1] × sizes[l]`), and its biases.
-    public func layerWeights(_ l: Int) -> (weights: [Float], biases: [Float]) { (weights[l], biases[l]) }
     public var outputSize: Int { sizes[sizes.count - 1] }
     public var parameterCount: Int { weights.reduce(0) { $0 + $1.count } + biases.reduce(0) { $0 + $1.count } }
 

@@ -34,30 +34,19 @@ public enum RLState {
     /// scores at every decision, built without a buffer per row.
     public static func matrix(_ request: RequestInfo, _ view: ClusterView) -> [Float] {
         let k = instanceFeatureCount
-        var features = [Float]()
-        features.reserveCapacity(view.instances.count * k)
-        var context = [Float](repeating: 0, count: k)
-        var healthy = 0
-        for i in view.instances.indices {
-            let start = features.count
-            appendFeatures(of: view.instances[i], view, to: &features)
-            guard view.instances[i].healthy else { continue }
-            for j in 0..<k { context[j] += features[start + j] }
-            healthy += 1
-        }
-        if healthy > 0 { for j in 0..<k { context[j] /= Float(healthy) } }
-        let prompt = squash(Double(request.promptTokens), 1024)
-        let bucket = Float(request.predictedBucket) / Float(max(1, view.buckets.count - 1))
-        let queue = squash(Double(view.routerQueueLength), 4)
+        var features = [SIMD8<Float>]()
+        features.reserveCapacity(view.instances.count)
+        let context = context(view) { features.append($0) }
+        let tail = requestColumns(request, view)
         var out = [Float]()
         out.reserveCapacity((view.instances.count + 1) * rowSize)
         for i in 0...view.instances.count {
             let hold = i == view.instances.count
-            for j in 0..<k { out.append(hold ? 0 : features[i * k + j]) }
-            for j in 0..<k { out.append((hold ? 0 : features[i * k + j]) - context[j]) }
-            out.append(prompt)
-            out.append(bucket)
-            out.append(queue)
+            let f = hold ? SIMD8<Float>() : features[i]
+            let relative = f - context
+            for j in 0..<k { out.append(f[j]) }
+            for j in 0..<k { out.append(relative[j]) }
+            out.append(contentsOf: tail)
             out.append(hold ? 1 : 0)
         }
         return out
@@ -77,31 +66,17 @@ public enum RLState {
         let width = k + 1
         var rows = [Float]()
         rows.reserveCapacity((view.instances.count + 1) * width)
-        var context = [Float](repeating: 0, count: k)
-        var healthy = 0
-        // Through the buffer, so that no instance's load is copied (each holds arrays to retain and release).
-        view.instances.withUnsafeBufferPointer { instances in
-            for i in instances.indices {
-                let f = features(of: instances[i], view)
-                for j in 0..<k { rows.append(f[j]) }
-                rows.append(0)
-                guard instances[i].healthy else { continue }
-                for j in 0..<k { context[j] += f[j] }
-                healthy += 1
-            }
+        let context = context(view) { f in
+            for j in 0..<k { rows.append(f[j]) }
+            rows.append(0)
         }
-        if healthy > 0 { for j in 0..<k { context[j] /= Float(healthy) } }
         rows.append(contentsOf: [Float](repeating: 0, count: k))
         rows.append(1)
-        let tail = [
-            squash(Double(request.promptTokens), 1024),
-            Float(request.predictedBucket) / Float(max(1, view.buckets.count - 1)),
-            squash(Double(view.routerQueueLength), 4),
-        ]
-        let (w, b) = network.layerWeights(0)
-        let outputs = b.count
+        let tail = requestColumns(request, view)
+        let w = network.weights[0]
+        let outputs = network.biases[0].count
         var weights = [Float](repeating: 0, count: outputs * width)
-        var biases = b
+        var biases = network.biases[0]
         for r in 0..<outputs {
             let base = r * rowSize
             for j in 0..<k {
@@ -109,25 +84,50 @@ public enum RLState {
                 biases[r] -= w[base + k + j] * context[j]
             }
             weights[r * width + k] = w[base + rowSize - 1]
-            for t in 0..<3 { biases[r] += w[base + 2 * k + t] * tail[t] }
+            for t in 0..<tail.count { biases[r] += w[base + 2 * k + t] * tail[t] }
         }
         return (rows, DenseNetwork.FirstLayer(inputs: width, weights: weights, biases: biases))
     }
 
     /// One instance's features (see ``RLState``); an instance that is down shows no free KV.
     public static func instanceFeatures(_ instance: InstanceLoad, _ view: ClusterView) -> [Float] {
-        var features = [Float]()
-        appendFeatures(of: instance, view, to: &features)
-        return features
+        let f = Self.features(of: instance, view)
+        return (0..<instanceFeatureCount).map { f[$0] }
     }
 
-    static func appendFeatures(of instance: borrowing InstanceLoad, _ view: ClusterView, to features: inout [Float]) {
-        let f = Self.features(of: instance, view)
-        for j in 0..<instanceFeatureCount { features.append(f[j]) }
+    /// Calls `each` with every instance's features, in the view's order, and returns their mean over the healthy
+    /// instances (the cluster-wide context; zeros when none is healthy).
+    @inline(__always)
+    static func context(_ view: ClusterView, each: (SIMD8<Float>) -> Void) -> SIMD8<Float> {
+        var context = SIMD8<Float>()
+        var healthy = 0
+        // Through the buffer, so that no instance's load is copied (each holds arrays to retain and release).
+        view.instances.withUnsafeBufferPointer { instances in
+            for i in instances.indices {
+                let f = features(of: instances[i], view)
+                each(f)
+                guard instances[i].healthy else { continue }
+                context += f
+                healthy += 1
+            }
+        }
+        if healthy > 0 { context /= Float(healthy) }
+        return context
+    }
+
+    /// The numbers that are the same in every row: the request's prompt tokens and predicted decode bucket, and the
+    /// router queue's length.
+    static func requestColumns(_ request: RequestInfo, _ view: ClusterView) -> [Float] {
+        [
+            squash(Double(request.promptTokens), 1024),
+            Float(request.predictedBucket) / Float(max(1, view.buckets.count - 1)),
+            squash(Double(view.routerQueueLength), 4),
+        ]
     }
 
     /// The 8 features as one value. (Read with nothing else happening, so that a caller reading the load out of
     /// an array's storage needs no copy of it: a copy retains and releases its four arrays.)
+    @inline(__always)
     static func features(of instance: borrowing InstanceLoad, _ view: ClusterView) -> SIMD8<Float> {
         let buckets = view.buckets.count
         let cost = view.cost
