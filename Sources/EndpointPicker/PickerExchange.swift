@@ -141,12 +141,9 @@ final class PickerExchange {
         guard let ticket, !ended else { return }
         ended = true
         if !followsResponseBody && status != 0 {
-            if status == 200 && streaming {
-                // Its first token's time is unknown: it completes without one (no TTFT or TBT is recorded).
-                lifecycle.end(ticket, outcome: .completed(completionTokens: nil))
-            } else {
-                lifecycle.endWhole(ticket, status: status, body: Data())
-            }
+            // By its status, as a reply with no body. A stream's unseen first token was stood in for at its headers
+            // (``responseHeaders(_:)``), so it completes with no TTFT or TBT recorded.
+            lifecycle.endWhole(ticket, status: status, body: Data())
             return
         }
         tally.flush(ticket: ticket, router: router, now: now)

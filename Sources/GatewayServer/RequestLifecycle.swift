@@ -71,8 +71,7 @@ public struct RequestLifecycle: Sendable {
                 }
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled {
-                    router.unrouted(info, reason: .clientLeft)
-                    metrics.rejected(reason: "client_left")
+                    clientLeft(info)
                     return .cancelled
                 }
             }
@@ -105,12 +104,17 @@ public struct RequestLifecycle: Sendable {
                 await router.waitForTurn(info, after: seen)
                 if Task.isCancelled {
                     router.leaveQueue(info)
-                    router.unrouted(info, reason: .clientLeft)
-                    metrics.rejected(reason: "client_left")
+                    clientLeft(info)
                     return nil
                 }
             }
         }
+    }
+
+    /// Ends a request whose client left before it was routed, in the router and the metrics.
+    private func clientLeft(_ info: RequestInfo) {
+        router.unrouted(info, reason: .clientLeft)
+        metrics.rejected(reason: "client_left")
     }
 
     /// A timer that resumes `info`'s wait in the router after `seconds` (just past them), unless cancelled first.

@@ -130,7 +130,7 @@ import Testing
             lifecycle.end(first, outcome: .completed(completionTokens: 1))
             #expect(await waiting.value == .proceed, "the queue ahead cleared: it goes")
             #expect(router.snapshot(now: gateway.clock.now()).admission?.waiting == 0)
-            #expect(router.shedCount == 0)
+            #expect(router.totals.shed == 0)
         }
     }
 

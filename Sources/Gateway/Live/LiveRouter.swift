@@ -736,9 +736,6 @@ public final class LiveRouter: Sendable {
         }
     }
 
-    /// Requests shed since start.
-    public var shedCount: Int { state.withLock { $0.shed } }
-
     /// Counts since start. Every arrival is in one of the others: completed, failed by a backend, abandoned (its
     /// client left, on a backend or while it waited, or a backend refused it with a 4xx), shed, unserved (no backend
     /// could take it), on a backend (`inFlight`), or `waiting` to be routed. The exception: a request retried on
