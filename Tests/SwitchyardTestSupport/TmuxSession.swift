@@ -85,9 +85,6 @@ public struct TmuxSession: Sendable {
         } else {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         }
-        // Nothing else of this process's reaches tmux: the server `new-session` starts lives on, and any pipe it
-        // inherited from a test running beside this one (a child's output being read to its end) would never close.
-        _ = Self.closeFrom3?(&actions, 3)
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, tmux, &actions, nil, argv, environ)
         var output: [UInt8] = []
@@ -106,17 +103,6 @@ public struct TmuxSession: Sendable {
         waitpid(pid, &status, 0)
         return String(decoding: output, as: UTF8.self)
     }
-
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not
-    /// export; nil where the C library lacks it.
-    private static let closeFrom3:
-        (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? =
-            dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
-                unsafeBitCast(
-                    $0,
-                    to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self
-                )
-            }
 
     struct SpawnError: Error {
         var command: [String]
