@@ -23,7 +23,7 @@ struct EppCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "HTTP address for /metrics, /health and /admin/* (default 127.0.0.1:9090).",
+            "HTTP address for /metrics, /health and /admin/* (default: the settings file's listen, else 127.0.0.1:9090).",
             valueName: "host:port"
         )
     )
@@ -50,7 +50,11 @@ struct EppCommand: AsyncParsableCommand {
         }
         try PortCheck.ensureFree(host: host, port: port)
         let http = (text: metricsListen ?? (gateway.config == nil ? "127.0.0.1:9090" : nil), field: "--metrics-listen")
-        let server = try gateway.makeGateway(
+        // Here --listen is the gRPC address: the HTTP side never falls back to it (it takes the settings file's
+        // listen when there is a file and no --metrics-listen).
+        var options = gateway
+        options.listen = nil
+        let server = try options.makeGateway(
             policy: policy,
             logFile: output.logFile,
             quiet: output.console,

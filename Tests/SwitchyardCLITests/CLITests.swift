@@ -4,7 +4,8 @@ import Testing
 /// Runs the built `switchyard` binary (next to the test bundle) and returns its exit status, stdout and stderr.
 func runSwitchyard(
     _ arguments: [String],
-    environment: [String: String] = [:]
+    environment: [String: String] = [:],
+    timeout: Double? = nil
 ) throws -> (status: Int32, out: String, err: String) {
     let buildDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
     var binary = buildDirectory.appendingPathComponent("switchyard")
@@ -34,6 +35,12 @@ func runSwitchyard(
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    if let timeout {
+        // A command expected to end by itself is stopped if it does not, so that the test fails rather than hangs.
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { process.terminate() }
+    }
     process.waitUntilExit()
     try out.close()
     try err.close()
@@ -201,10 +208,9 @@ func trainingListsAreRefusedByName(arguments: [String], message: String) throws 
     #expect(fromFile.err.contains("\(file): policy: Policy 'oracle'"), "\(fromFile.err)")
 }
 
-@Test func aPortInUseIsSaidPlainlyBeforeAnythingStarts() throws {
-    // Hold a port with a listening socket of our own.
+/// A port on 127.0.0.1 held by a listening socket of the test's own, and the socket (close it when done).
+func holdPort() throws -> (fd: Int32, port: Int) {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -215,8 +221,14 @@ func trainingListsAreRefusedByName(arguments: [String], message: String) throws 
             bind(fd, pointer, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, pointer, &length) == 0
         }
     }
+    if !bound { close(fd) }
     try #require(bound)
-    let port = Int(UInt16(bigEndian: address.sin_port))
+    return (fd, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+@Test func aPortInUseIsSaidPlainlyBeforeAnythingStarts() throws {
+    let (fd, port) = try holdPort()
+    defer { close(fd) }
     let serve = try runSwitchyard(["serve", "--backend", "http://127.0.0.1:9", "--listen", "127.0.0.1:\(port)"])
     #expect(serve.status != 0)
     #expect(serve.err.contains("cannot listen on 127.0.0.1:\(port): address in use"), "\(serve.err)")
@@ -224,4 +236,21 @@ func trainingListsAreRefusedByName(arguments: [String], message: String) throws 
     #expect(emulate.status != 0)
     #expect(emulate.err.contains("cannot listen on 127.0.0.1:\(port): address in use"), "\(emulate.err)")
     #expect(!emulate.out.contains("Emulating"), "no banner before the error")
+}
+
+@Test func eppServesHTTPWhereItsSettingsFileSaysNotOnItsGRPCAddress() throws {
+    // The file's listen is taken; --listen (gRPC) is free. The picker must check the file's address for its HTTP
+    // side and say it is in use, not put HTTP on the gRPC address.
+    let (fd, held) = try holdPort()
+    defer { close(fd) }
+    let (spare, grpc) = try holdPort()
+    close(spare)
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("epp-\(UUID().uuidString).toml").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    try Data("listen = \"127.0.0.1:\(held)\"\n[[backend]]\nurl = \"http://127.0.0.1:9\"\n".utf8).write(
+        to: URL(fileURLWithPath: file)
+    )
+    let epp = try runSwitchyard(["epp", "--config", file, "--listen", "127.0.0.1:\(grpc)"], timeout: 30)
+    #expect(epp.status != 0)
+    #expect(epp.err.contains("cannot listen on 127.0.0.1:\(held): address in use"), "\(epp.err)")
 }
