@@ -160,7 +160,7 @@ struct AdminHandler: Sendable {
         return policy()
     }
 
-    /// `{"kind": "prefill-heavy" | "decode-heavy" | "mixed"}` starts a burst from the load generator.
+    /// `{"kind": "prefill-heavy" | "decode-heavy" | "mixed" | "conversation"}` starts a burst from the load generator.
     func burst(_ request: Request) async -> Response {
         let kindName: String
         switch await field("kind", of: request) {

@@ -23,7 +23,7 @@ struct GatewayOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Address to listen on, HOST:PORT: the HTTP gateway (default 127.0.0.1:8080); for epp, the gRPC ext_proc listener (default 127.0.0.1:9002).",
+            "Address to listen on, HOST:PORT: the HTTP gateway (default 127.0.0.1:8080; the console's own gateway: a free port); for epp, the gRPC ext_proc listener (default 127.0.0.1:9002).",
             valueName: "host:port"
         )
     )

@@ -11,7 +11,7 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Workload spec (see `switchyard workloads`).")
     var workload = "azure-conv"
 
-    @Option(help: "Folder holding the full traces (azure/, sharegpt/, vidur/); default $SWITCHYARD_DATA.")
+    @Option(help: "Folder holding the full traces (azure/, sharegpt/, vidur/, mooncake/); default $SWITCHYARD_DATA.")
     var dataDir: String?
 
     // `.unconditional`: a negative number is read as the value (and refused by validate()), not as a flag.
