@@ -14,7 +14,7 @@ import json, subprocess, sys, statistics
 
 BIN = ".build/release/switchyard"
 POLICIES = ["round-robin", "least-tokens", "least-requests", "power-of-two", "llm-d", "min-min", "workload-aware", "least-impact",
-            "workload-aware-oracle", "rl-baseline", "rl-aware", "rl", "oracle"]
+            "workload-aware-oracle", "rl-baseline", "rl-aware", "rl", "rl-guarded", "oracle"]
 WORKLOADS = ["azure-conv", "azure-code", "sharegpt", "vidur", "mix:azure-conv+azure-code"]
 requests = sys.argv[sys.argv.index("--requests") + 1] if "--requests" in sys.argv else "4000"
 

@@ -81,6 +81,11 @@ public enum PolicyCatalog {
             isReference: false
         ),
         Entry(
+            name: "rl-guarded",
+            summary: "rl picking only where least-impact's tail guard allows (--tail-slack)",
+            isReference: false
+        ),
+        Entry(
             name: "oracle",
             summary: "REFERENCE: least true remaining work from true output lengths; no global optimum",
             isReference: true
@@ -120,7 +125,7 @@ public enum PolicyCatalog {
     ///   - instances: the cluster size (one DQN network serves any size).
     ///   - rlModel: a model file (from `switchyard train router`) to use for the DQN routers instead of the shipped
     ///     one.
-    ///   - tailSlack: `least-impact`'s tail guard (``LeastImpactPolicy/ttftSlack``); nil turns it off.
+    ///   - tailSlack: the tail guard of `least-impact` and `rl-guarded` (``TailGuard``); nil turns it off.
     public static func make(
         _ name: String,
         seed: UInt64,
@@ -128,23 +133,29 @@ public enum PolicyCatalog {
         rlModel: String? = nil,
         tailSlack: Double? = LeastImpactPolicy.defaultSlack
     ) throws -> any RoutingPolicy {
-        if let variant = RLPolicy.Variant(rawValue: name) {
+        // `rl-guarded` is the `rl` network within the tail guard.
+        let guarded = name == "rl-guarded"
+        if let variant = guarded ? .guided : RLPolicy.Variant(rawValue: name) {
+            let file = variant.rawValue
+            let network: DenseNetwork
             if let rlModel {
                 let model = try RLModelFile.load(from: rlModel)
-                guard model.variant == name else {
+                guard model.variant == file else {
                     throw PolicyError(
-                        description: "RL model file \(rlModel) holds a '\(model.variant)' network, not '\(name)'."
+                        description: "RL model file \(rlModel) holds a '\(model.variant)' network, not '\(file)'."
                     )
                 }
-                return RLPolicy(variant: variant, network: model.network)
+                network = model.network
+            } else {
+                guard let model = RLModelFile.shipped(variant: file) else {
+                    throw PolicyError(
+                        description:
+                            "No trained '\(file)' network ships. Train one with `switchyard train router --variant \(file) --out FILE` and pass it with --rl-model FILE."
+                    )
+                }
+                network = model.network
             }
-            guard let model = RLModelFile.shipped(variant: name) else {
-                throw PolicyError(
-                    description:
-                        "No trained '\(name)' network ships. Train one with `switchyard train router --variant \(name) --out FILE` and pass it with --rl-model FILE."
-                )
-            }
-            return RLPolicy(variant: variant, network: model.network)
+            return RLPolicy(variant: variant, network: network, tailSlack: guarded ? tailSlack : nil, name: name)
         }
         return switch name {
         case "round-robin": RoundRobinPolicy()

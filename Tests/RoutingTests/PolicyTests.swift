@@ -155,6 +155,7 @@ func target(_ decision: RoutingDecision) -> Int? {
 
 @Test(arguments: [
     "least-requests", "least-tokens", "least-kv", "min-min", "max-capacity", "workload-aware", "rl", "rl-aware",
+    "rl-guarded",
 ])
 func tiesGoByRotationNotToTheFirstInstance(name: String) throws {
     var policy = try PolicyCatalog.make(name, seed: 1, instances: 4)
@@ -182,9 +183,13 @@ func tiesGoByRotationNotToTheFirstInstance(name: String) throws {
     if name.hasPrefix("rl") {
         // A learned policy's preference is its own (the shipped `rl` network prefers the three busy instances here,
         // which its value function rates 0.011 above the idle one): whatever it prefers strictly wins, and its tied
-        // best go by rotation.
-        let best = decision.scores.min() ?? 0
-        let tied = decision.scores.indices.filter { decision.scores[$0] == best }
+        // best go by rotation; `rl-guarded` chooses so among the instances its tail guard allows.
+        let allowed =
+            name == "rl-guarded"
+            ? TailGuard.allowed(info, in: loaded, slack: 0.25, impact: MixingImpact())
+            : loaded.instances.map(\.healthy)
+        let best = decision.scores.indices.filter { allowed[$0] }.map { decision.scores[$0] }.min() ?? 0
+        let tied = decision.scores.indices.filter { allowed[$0] && decision.scores[$0] == best }
         #expect(target(decision).map { tied.contains($0) } == true, "a strict minimum of \(decision.scores)")
         if tied.count > 1 { #expect(target(decision) == tied.first { $0 >= 1 } ?? tied.first) }
     } else {

@@ -85,6 +85,22 @@ import Testing
         )
     }
 
+    @Test func rlGuardedPicksOnlyWhereTheGuardAllows() throws {
+        let queued = view(queued: 9_000)
+        #expect(TailGuard.allowed(longPrompt, in: queued, slack: 0.25, impact: MixingImpact()) == [true, false])
+        // The shipped `rl` network, like the sum of impacts, sends the long prompt behind the queue.
+        var rl = try PolicyCatalog.make("rl", seed: 1, instances: 2)
+        #expect(rl.route(longPrompt, in: queued).target == .instance(InstanceID(1)))
+        var guarded = try PolicyCatalog.make("rl-guarded", seed: 1, instances: 2)
+        #expect(guarded.name == "rl-guarded")
+        let decision = guarded.route(longPrompt, in: queued)
+        #expect(decision.target == .instance(InstanceID(0)))
+        #expect(decision.reason.contains("tail guard: first token sooner here"), "\(decision.reason)")
+        // Off, it is `rl` under another name.
+        var off = try PolicyCatalog.make("rl-guarded", seed: 1, instances: 2, tailSlack: nil)
+        #expect(off.route(longPrompt, in: queued).target == .instance(InstanceID(1)))
+    }
+
     @Test func anUnhealthyInstanceNeverSetsTheBound() {
         var queued = view(queued: 9_000)
         queued.instances[0].healthy = false

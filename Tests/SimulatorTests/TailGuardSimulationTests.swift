@@ -24,7 +24,7 @@ import Testing
             )
         )
     }
-    func longPromptTTFT(_ policy: LeastImpactPolicy) -> (ttft: Double, e2e: Double) {
+    func longPromptTTFT(_ policy: any RoutingPolicy) -> (ttft: Double, e2e: Double) {
         var simulation = Simulation(
             config: SimulationConfig(instances: 2, profile: profile, seed: 1),
             policy: policy,
@@ -41,4 +41,9 @@ import Testing
     let guarded = longPromptTTFT(LeastImpactPolicy())
     #expect(guarded.ttft < unguarded.ttft * 0.8)
     #expect(guarded.e2e < unguarded.e2e)
+    // The same guard on the DQN router.
+    let rl = longPromptTTFT(try PolicyCatalog.make("rl", seed: 1, instances: 2))
+    let rlGuarded = longPromptTTFT(try PolicyCatalog.make("rl-guarded", seed: 1, instances: 2))
+    #expect(rlGuarded.ttft < rl.ttft * 0.8, "rl \(rl), rl-guarded \(rlGuarded)")
+    #expect(rlGuarded.e2e < rl.e2e)
 }

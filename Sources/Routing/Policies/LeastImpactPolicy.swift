@@ -7,10 +7,10 @@ import SwitchyardCore
 /// the wait for a place in the batch when the instance's batch is full (``MixingImpact/slotWait(_:iteration:)``: a
 /// llama.cpp server with a few slots, or vLLM at `max_num_seqs`).
 ///
-/// A tail guard keeps the sum from buying the many's latency with the few's: the impact is a sum over requests, so
-/// a long prompt, whose prefill would stall many decodes, is sent wherever few decode, even behind a long queue of
-/// other long prompts. With the guard, a request only goes where its own expected wait for its first token
-/// (``MixingImpact/ownWait(prompt:cached:decode:on:cost:)``) is within `ttftSlack` of the best instance's
+/// A tail guard (``TailGuard``) keeps the sum from buying the many's latency with the few's: the impact is a sum over
+/// requests, so a long prompt, whose prefill would stall many decodes, is sent wherever few decode, even behind a
+/// long queue of other long prompts. With the guard, a request only goes where its own expected wait for its first
+/// token (``MixingImpact/ownWait(prompt:cached:decode:on:cost:)``) is within `ttftSlack` of the best instance's
 /// (`wait ≤ best · (1 + ttftSlack)`); among those, the least impact wins. Without prefix hashes
 /// and with the guard off it decides as `workload-aware` does.
 public struct LeastImpactPolicy: RoutingPolicy {
@@ -50,24 +50,11 @@ public struct LeastImpactPolicy: RoutingPolicy {
         }
         guard let unguarded = argmin(scores, view) else { return noHealthyInstance }
         guard let slack = ttftSlack else { return .pick(view.instances[unguarded].id, scores: scores, reason: reason) }
-        let waits = view.instances.map { instance in
-            impact.ownWait(
-                prompt: request.promptTokens,
-                cached: instance.expectedCachedTokens,
-                decode: decode,
-                on: instance,
-                cost: view.cost
-            )
-        }
-        var shortest = Double.infinity
-        for index in view.instances.indices where view.instances[index].healthy {
-            shortest = min(shortest, waits[index])
-        }
-        let bound = shortest * (1 + slack)
-        // The least impact wins when it is within the bound; else the least among those that are (the shortest
-        // wait always is, so there is one).
-        if waits[unguarded] <= bound { return .pick(view.instances[unguarded].id, scores: scores, reason: reason) }
-        guard let best = argmin(scores, view, where: { waits[$0] <= bound }) else { return noHealthyInstance }
+        let allowed = TailGuard.allowed(request, in: view, slack: slack, impact: impact)
+        // The least impact wins when the guard allows it; else the least among those it allows (the shortest wait
+        // always is, so there is one).
+        if allowed[unguarded] { return .pick(view.instances[unguarded].id, scores: scores, reason: reason) }
+        guard let best = argmin(scores, view, where: { allowed[$0] }) else { return noHealthyInstance }
         return .pick(view.instances[best].id, scores: scores, reason: reason + "; tail guard: first token sooner here")
     }
 }

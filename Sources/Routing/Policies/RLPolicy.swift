@@ -8,6 +8,11 @@ import SwitchyardCore
 /// - `rl`: workload-guided: the same heuristic term as HuRL-style guidance weighted by λ_k = exp(−0.5·k) in
 ///   episode k, so it steers early learning and fades, and the heuristic as a prior on its Q-values.
 ///
+/// The heuristic is `least-impact`'s estimate without its guard (``MixingImpact/cacheAwareEstimate(prompt:cached:decode:on:cost:evictionReuse:)``):
+/// on requests without prefix hashes, below the batch limit, that is the paper's mixing impact exactly. With
+/// `tailSlack` set (`rl-guarded`), the router only picks among the instances `least-impact`'s tail guard allows
+/// (``TailGuard``).
+///
 /// The environment part of the reward is ``Reward``: by default each request's own latency, charged to the
 /// decision that routed it; or the paper's, minus the time-integrated count of requests in the system between two
 /// decisions plus a bonus per completion. Rewards are in request-minutes. Holding is allowed only while every
@@ -21,7 +26,14 @@ public struct RLPolicy: RoutingPolicy {
     }
 
     public let variant: Variant
-    public var name: String { variant.rawValue }
+    /// The variant's name, or `rl-guarded` for `rl` with a tail guard from the catalog.
+    public var name: String
+    /// The tail guard's slack (``TailGuard``): the router picks only among the instances where the request's own
+    /// expected wait for its first token is within this of the best; nil: no guard (the paper's router).
+    public var tailSlack: Double?
+    /// The chance an evicted cached token would have been used again, for the heuristic's eviction charge (as
+    /// `least-impact`'s).
+    public var evictionReuse = 0.5
     /// The workload-guided router adds the heuristic's estimate as a fixed prior to its Q-values, so it starts
     /// from the heuristic's choices and learns corrections (residual Q-learning).
     public var usesPrior: Bool { variant == .guided }
@@ -80,15 +92,18 @@ public struct RLPolicy: RoutingPolicy {
 
     public init(variant: Variant, agent: DoubleDQN) {
         self.variant = variant
+        self.name = variant.rawValue
         self.agent = agent
     }
 
-    /// A router that acts greedily with a trained network.
-    public init(variant: Variant, network: DenseNetwork) {
+    /// A router that acts greedily with a trained network; with `tailSlack`, within `least-impact`'s tail guard.
+    public init(variant: Variant, network: DenseNetwork, tailSlack: Double? = nil, name: String? = nil) {
         var agent = DoubleDQN(sizes: network.sizes, seed: 0)
         agent.online = network
         agent.target = network
         self.init(variant: variant, agent: agent)
+        self.tailSlack = tailSlack
+        if let name { self.name = name }
     }
 
     /// A fresh, untrained agent (its hyperparameters come from `RouterTrainer`). It scores each instance from that
@@ -117,7 +132,9 @@ public struct RLPolicy: RoutingPolicy {
 
     public mutating func route(_ request: RequestInfo, in view: ClusterView) -> RoutingDecision {
         let n = view.instances.count
-        var mask = view.instances.map(\.healthy)
+        let healthy = view.instances.map(\.healthy)
+        var mask = healthy
+        if let tailSlack { mask = TailGuard.allowed(request, in: view, slack: tailSlack, impact: impact) }
         // Holding is late binding: it can only pay when every instance is already saturated (a queue or a full
         // cache), and never past `maxHold`.
         let saturated = view.instances.allSatisfy { !$0.healthy || $0.waiting > 0 || $0.kvUsage >= 0.9 }
@@ -127,11 +144,13 @@ public struct RLPolicy: RoutingPolicy {
             !usesPrior && learning == nil
             ? []
             : view.instances.map {
-                impact.estimate(
+                impact.cacheAwareEstimate(
                     prompt: request.promptTokens,
+                    cached: $0.expectedCachedTokens,
                     decode: request.predictedOutputTokens,
                     on: $0,
-                    cost: view.cost
+                    cost: view.cost,
+                    evictionReuse: evictionReuse
                 )
                 .combined
             }
@@ -197,7 +216,16 @@ public struct RLPolicy: RoutingPolicy {
         if action >= n {
             return RoutingDecision(target: .hold, scores: scores, reason: "DQN holds: waiting beats every instance")
         }
-        return .pick(view.instances[action].id, scores: scores, reason: "highest Q (\(variant.rawValue))")
+        guard tailSlack != nil else {
+            return .pick(view.instances[action].id, scores: scores, reason: "highest Q (\(variant.rawValue))")
+        }
+        var unguarded = healthy
+        unguarded.append(mask[n])
+        let changed = DoubleDQN.greedy(q, mask: unguarded, start: view.tieBreak % max(1, n)) != action
+        let reason =
+            "highest Q (\(variant.rawValue)) within the tail guard"
+            + (changed ? "; tail guard: first token sooner here" : "")
+        return .pick(view.instances[action].id, scores: scores, reason: reason)
     }
 
     public mutating func observeCompletion(of request: RequestID, e2e: Double) {
