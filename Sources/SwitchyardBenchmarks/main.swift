@@ -163,7 +163,9 @@ func decisionCost() throws {
             WorkloadAwarePolicy(), LeastImpactPolicy(), LeastImpactPolicy(ttftSlack: nil), LeastTokensPolicy(),
             LLMDPolicy(seed: 1),
         ]
-        policies.append(RLPolicy(variant: .guided, network: DenseNetwork(sizes: RLPolicy.layerSizes, seed: 1)))
+        let network = DenseNetwork(sizes: RLPolicy.layerSizes, seed: 1)
+        policies.append(RLPolicy(variant: .guided, network: network))
+        policies.append(RLPolicy(variant: .guided, network: network, tailSlack: 0.25, name: "rl-guarded"))
         for var policy in policies {
             let n = 200_000 / instances
             var checksum = 0
