@@ -36,6 +36,9 @@ public struct RouterTrainer: Sendable {
     public var learningRate: Float = 1e-4
     public var gamma: Float = 0.9
     public var targetSync = 1000
+    /// Trains (and validates) the router within `least-impact`'s tail guard at this slack (``TailGuard``), as
+    /// `rl-guarded` routes; nil: no guard.
+    public var tailSlack: Double?
 
     public struct EpisodeReport: Sendable {
         public var episode: Int
@@ -98,6 +101,7 @@ public struct RouterTrainer: Sendable {
             gamma: gamma,
             targetSync: targetSync
         )
+        policy.tailSlack = tailSlack
         let reference = try settings.indices.map { try validate(RoundRobinPolicy(), setting: $0) }
         var best: (score: Double, network: DenseNetwork, episode: Int)?
         for k in 0..<episodes {
@@ -153,6 +157,6 @@ public struct RouterTrainer: Sendable {
             policy.learning = nil
             return (policy, episodes)
         }
-        return (RLPolicy(variant: variant, network: best.network), best.episode)
+        return (RLPolicy(variant: variant, network: best.network, tailSlack: tailSlack), best.episode)
     }
 }

@@ -175,6 +175,8 @@ struct TrainRouterCommand: ParsableCommand {
         trainer.reward = RLPolicy.Reward(rawValue: reward) ?? .perRequest
         trainer.gamma = gamma
         trainer.targetSync = targetSync
+        // Given, --tail-slack trains the router within that tail guard, as `rl-guarded` routes; not given, none.
+        trainer.tailSlack = cluster.tailSlack?.value
         for (index, setting) in settings.enumerated() {
             let heuristic = try trainer.validate(WorkloadAwarePolicy(), setting: index)
             let roundRobin = try trainer.validate(RoundRobinPolicy(), setting: index)
@@ -193,6 +195,7 @@ struct TrainRouterCommand: ParsableCommand {
         print(
             "training \(variant) on \(reference.name) (training part: \(reference.training.count) requests), "
                 + "\(episodes) episodes x \(count) requests, cycling through \(settings.map(\.label).joined(separator: ", "))"
+                + (trainer.tailSlack.map { ", within the tail guard at slack \($0)" } ?? "")
         )
         let command = (["switchyard"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         func model(_ network: DenseNetwork, episodes: Int) -> RLModelFile {

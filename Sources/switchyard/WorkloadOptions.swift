@@ -53,8 +53,9 @@ struct ClusterOptions: ParsableArguments {
 
     @Option(
         help: """
-            least-impact's tail guard: how much longer than at the best instance a request may expect to wait for \
-            its first token (0.25 = 25%, the default), or off.
+            The tail guard of least-impact and rl-guarded: how much longer than at the best instance a request may \
+            expect to wait for its first token (0.25 = 25%, the default), or off. For train router: train within \
+            this guard, as rl-guarded routes (default: no guard).
             """
     )
     var tailSlack: TailSlack?

@@ -101,6 +101,25 @@ import Testing
         #expect(off.route(longPrompt, in: queued).target == .instance(InstanceID(1)))
     }
 
+    @Test func aRouterTrainingWithinTheGuardNeverExploresWhatItForbids() {
+        let queued = view(queued: 9_000)
+        func picks(tailSlack: Double?) -> Set<Int> {
+            var policy = RLPolicy(variant: .baseline, seed: 1, learningRate: 1e-4, gamma: 0.9, targetSync: 1_000)
+            policy.tailSlack = tailSlack
+            // Fully random exploration, as in the first episodes.
+            policy.learning = RLPolicy.Learning(epsilon: 1, heuristicWeight: 0)
+            var seen: Set<Int> = []
+            for k in 0..<40 {
+                var request = longPrompt
+                request.id = RequestID(k)
+                if case .instance(let id) = policy.route(request, in: queued).target { seen.insert(id.rawValue) }
+            }
+            return seen
+        }
+        #expect(picks(tailSlack: nil) == [0, 1])
+        #expect(picks(tailSlack: 0.25) == [0])
+    }
+
     @Test func anUnhealthyInstanceNeverSetsTheBound() {
         var queued = view(queued: 9_000)
         queued.instances[0].healthy = false

@@ -224,7 +224,7 @@ struct HoldAll: RoutingPolicy {
 @Test func routerTrainingIsSeededAndReproducible() throws {
     let profile = try ProfileCatalog.profile(named: "llama2-7b-v100")
     let pool = syntheticWorkload(count: 300, rate: 4, seed: 3)
-    func train(seed: UInt64) throws -> DenseNetwork {
+    func train(seed: UInt64, tailSlack: Double? = nil) throws -> DenseNetwork {
         var trainer = RouterTrainer(
             config: SimulationConfig(instances: 2, profile: profile, seed: seed),
             settings: [.init(instances: 2, label: "2"), .init(instances: 3, label: "3")],
@@ -236,14 +236,17 @@ struct HoldAll: RoutingPolicy {
             }
         )
         trainer.completionBonus = 0
+        trainer.tailSlack = tailSlack
         var settings: [Int] = []
         let (policy, _) = try trainer.train { report, _ in settings.append(report.setting) }
         #expect(settings == [0, 1])
+        #expect(policy.tailSlack == tailSlack, "the trained router routes within the guard it trained in")
         return policy.agent.online
     }
     let a = try train(seed: 5)
     let b = try train(seed: 5)
-    let c = try train(seed: 6)
+    // (Another seed, and within a tail guard, which the returned router keeps.)
+    let c = try train(seed: 6, tailSlack: 0.25)
     #expect(a == b)
     #expect(a != c)
 }
