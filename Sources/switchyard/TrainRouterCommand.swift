@@ -43,6 +43,14 @@ struct TrainRouterCommand: ParsableCommand {
     )
     var benchRequests = 4000
 
+    @Option(
+        help: ArgumentHelp(
+            "Train on these rows of the workload instead (0-based, TO excluded; e.g. 5335-10176, past what `bench --requests 4000` loads). The length predictor is still trained on bench's training split for --bench-requests.",
+            valueName: "FROM-TO"
+        )
+    )
+    var trainRows: String?
+
     @Option(help: "Seed of the network and the episodes.")
     var seed: UInt64 = 1
 
@@ -98,6 +106,20 @@ struct TrainRouterCommand: ParsableCommand {
         }
     }
 
+    /// `--train-rows FROM-TO` as a range, nil when not given.
+    var rows: Range<Int>? {
+        get throws {
+            guard let trainRows else { return nil }
+            let parts = trainRows.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let from = Int(parts[0]), let to = Int(parts[1]), from >= 0, to > from else {
+                throw ValidationError(
+                    "--train-rows must be FROM-TO with 0 <= FROM < TO (e.g. 5335-10176), got '\(trainRows)'."
+                )
+            }
+            return from..<to
+        }
+    }
+
     func validate() throws {
         guard RLPolicy.Variant(rawValue: variant) != nil else {
             throw ValidationError("--variant must be rl, rl-aware or rl-baseline, got '\(variant)'.")
@@ -107,6 +129,7 @@ struct TrainRouterCommand: ParsableCommand {
         guard benchRequests >= 0 else {
             throw ValidationError("--bench-requests must be 0 (the whole workload) or more, got \(benchRequests).")
         }
+        _ = try rows
         guard RLPolicy.Reward(rawValue: reward) != nil else {
             throw ValidationError("--reward must be per-request or paper, got '\(reward)'.")
         }
@@ -141,9 +164,27 @@ struct TrainRouterCommand: ParsableCommand {
             }
         }
         guard let reference = plans.first else { return }
-        let count = min(episodeRequests, reference.training.count)
+        var pool = reference.training
+        if let rows = try rows {
+            let loaded: LoadedWorkload
+            do {
+                loaded = try WorkloadLoader.load(
+                    spec: try WorkloadSpec(parsing: cluster.workload),
+                    dataDirectory: cluster.dataDir,
+                    seed: seed,
+                    limit: rows.upperBound
+                )
+            } catch { throw ValidationError("\(error)") }
+            guard loaded.requests.count >= rows.upperBound else {
+                throw ValidationError(
+                    "--train-rows \(trainRows ?? ""): \(reference.name) has only \(loaded.requests.count) rows."
+                )
+            }
+            pool = Array(loaded.requests[rows])
+        }
+        let count = min(episodeRequests, pool.count)
         let windows = plans.map { plan in
-            (pool: plan.training, rate: plan.rate, process: plan.process, timed: plan.hasArrivalTimes)
+            (pool: pool, rate: plan.rate, process: plan.process, timed: plan.hasArrivalTimes)
         }
         let seed = seed
         var trainer = RouterTrainer(
@@ -193,7 +234,8 @@ struct TrainRouterCommand: ParsableCommand {
             )
         }
         print(
-            "training \(variant) on \(reference.name) (training part: \(reference.training.count) requests), "
+            "training \(variant) on \(reference.name) ("
+                + (trainRows.map { "rows \($0)" } ?? "training part") + ": \(pool.count) requests), "
                 + "\(episodes) episodes x \(count) requests, cycling through \(settings.map(\.label).joined(separator: ", "))"
                 + (trainer.tailSlack.map { ", within the tail guard at slack \($0)" } ?? "")
         )

@@ -135,6 +135,13 @@ func runSwitchyard(
     let badWorkload = try runSwitchyard(["bench", "--workload", "azure:/nonexistent/trace.csv"])
     #expect(badWorkload.status != 0)
     #expect(badWorkload.err.contains("/nonexistent/trace.csv"))
+    let badRows = try runSwitchyard(["train", "router", "--train-rows", "10-5"])
+    #expect(badRows.status != 0)
+    #expect(badRows.err.contains("--train-rows must be FROM-TO"), "\(badRows.err)")
+    // The bundled Azure conv sample is shorter than the rows asked for: said, not trained on fewer.
+    let pastTheEnd = try runSwitchyard(["train", "router", "--train-rows", "0-99999999", "--episodes", "1"])
+    #expect(pastTheEnd.status != 0)
+    #expect(pastTheEnd.err.contains("has only"), "\(pastTheEnd.err)")
     let badProfile = try runSwitchyard(["bench", "--profile", "tpu-v9"])
     #expect(badProfile.status != 0)
     #expect(badProfile.err.contains("Unknown profile 'tpu-v9'"))
