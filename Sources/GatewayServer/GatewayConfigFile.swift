@@ -9,7 +9,7 @@ import TOMLKit
 /// ```toml
 /// listen = "127.0.0.1:8080"
 /// policy = "least-impact"
-/// tail_slack = 0.25                  # least-impact's tail guard (a fraction, or "off")
+/// tail_slack = 0.25                  # the tail guard of least-impact and rl-guarded (a fraction, or "off")
 /// # admin_token = "change-me"        # required when listen is beyond loopback
 /// max_body_bytes = 4194304
 /// # burst_max_context = 4096         # cap load-generator requests to the backends' context

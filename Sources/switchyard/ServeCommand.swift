@@ -228,7 +228,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "least-impact's tail guard: how much longer than at the best backend a request may expect to wait for its first token (0.25 = 25%, the default), or off."
+            "The tail guard of least-impact and rl-guarded: how much longer than at the best backend a request may expect to wait for its first token (0.25 = 25%, the default), or off."
     )
     var tailSlack: TailSlack?
 
