@@ -36,7 +36,8 @@ struct EppCommand: AsyncParsableCommand {
     var profile: String?
 
     @Option(
-        help: "The tail guard of least-impact and rl-guarded: the slack on a request's expected first-token wait (default 0.25), or off."
+        help:
+            "The tail guard of least-impact and rl-guarded: the slack on a request's expected first-token wait (default 0.25), or off."
     )
     var tailSlack: TailSlack?
 
