@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Chooses least-impact's tail guard by measurement: the README's results grid (5 workloads x 4/8 instances x load
 0.7/0.9, seeds 1,2,3 pooled, 4,000 requests) with least-impact at each `--tail-slack`, against the best of the
-load-balancing baselines on each scenario and against round-robin's long prompts.
+load-balancing baselines on each scenario and against round-robin's long prompts; then the same summary for
+rl-guarded (the rl network within the same guard) at each slack.
 
-Usage: SWITCHYARD_DATA=../shared/data Scripts/tail-guard.py [--requests N]   (release build; about a minute)
+Usage: SWITCHYARD_DATA=../shared/data Scripts/tail-guard.py [--requests N]   (release build; about two minutes)
 Per scenario: least-impact's mean E2E against the best baseline's, with P where its p99 E2E is worse than that
 baseline's and L where its long-prompt mean E2E (top decile of prompts) is worse than round-robin's.
 """
@@ -24,7 +25,8 @@ def bench(workload, instances, load, policies, slack="0.25"):
     return {p["name"]: p for p in json.loads(out.stdout)["policies"]}
 
 
-totals = {s: {"vs_best": [], "vs_rr": [], "p99": 0, "long": 0} for s in SLACKS}
+GUARDED = ["least-impact", "rl-guarded"]
+totals = {(p, s): {"vs_best": [], "vs_rr": [], "p99": 0, "long": 0} for p in GUARDED for s in SLACKS}
 print("| workload | N | load | best baseline | " + " | ".join(f"slack {s}" for s in SLACKS) + " |")
 print("|---|---|---|---|" + "---|" * len(SLACKS))
 for workload in WORKLOADS:
@@ -36,22 +38,27 @@ for workload in WORKLOADS:
             best = base[name]
             cells = []
             for slack in SLACKS:
-                li = bench(workload, instances, load, ["least-impact"], slack)["least-impact"]
-                change = li["e2e"]["mean"] / best["e2e"]["mean"] - 1
-                p99_ok = li["e2e"]["p99"] <= best["e2e"]["p99"]
-                long_ok = li["long_prompts"]["e2e_mean"] <= rr["long_prompts"]["e2e_mean"]
-                t = totals[slack]
-                t["vs_best"].append(change)
-                t["vs_rr"].append(li["e2e"]["mean"] / rr["e2e"]["mean"] - 1)
-                t["p99"] += p99_ok
-                t["long"] += long_ok
-                cells.append(f"{change * 100:+.1f}%" + ("" if p99_ok else " P") + ("" if long_ok else " L"))
+                guarded = bench(workload, instances, load, GUARDED, slack)
+                for policy in GUARDED:
+                    li = guarded[policy]
+                    change = li["e2e"]["mean"] / best["e2e"]["mean"] - 1
+                    p99_ok = li["e2e"]["p99"] <= best["e2e"]["p99"]
+                    long_ok = li["long_prompts"]["e2e_mean"] <= rr["long_prompts"]["e2e_mean"]
+                    t = totals[(policy, slack)]
+                    t["vs_best"].append(change)
+                    t["vs_rr"].append(li["e2e"]["mean"] / rr["e2e"]["mean"] - 1)
+                    t["p99"] += p99_ok
+                    t["long"] += long_ok
+                    if policy == "least-impact":
+                        cells.append(f"{change * 100:+.1f}%" + ("" if p99_ok else " P") + ("" if long_ok else " L"))
             print(f"| {workload} | {instances} | {load} | {name} | " + " | ".join(cells) + " |", flush=True)
 count = len(WORKLOADS) * 4
-print("\n| tail slack | mean E2E vs best baseline | vs round-robin | p99 not worse than best baseline's "
-      "| long-prompt mean not worse than round-robin's |")
-print("|---|---|---|---|---|")
-for slack in SLACKS:
-    t = totals[slack]
-    print(f"| {slack} | {statistics.mean(t['vs_best']) * 100:+.1f}% | {statistics.mean(t['vs_rr']) * 100:+.1f}% "
-          f"| {t['p99']}/{count} | {t['long']}/{count} |")
+for policy in GUARDED:
+    print(f"\n`{policy}`:\n")
+    print("| tail slack | mean E2E vs best baseline | vs round-robin | p99 not worse than best baseline's "
+          "| long-prompt mean not worse than round-robin's |")
+    print("|---|---|---|---|---|")
+    for slack in SLACKS:
+        t = totals[(policy, slack)]
+        print(f"| {slack} | {statistics.mean(t['vs_best']) * 100:+.1f}% | {statistics.mean(t['vs_rr']) * 100:+.1f}% "
+              f"| {t['p99']}/{count} | {t['long']}/{count} |")
