@@ -23,7 +23,7 @@ struct EppCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "HTTP address for /metrics, /health and /admin/* (default: the settings file's listen, else 127.0.0.1:9090).",
+            "HTTP address for /metrics, /health and /admin/* (default: with --config, the file's listen, 127.0.0.1:8080 if it has none; else 127.0.0.1:9090).",
             valueName: "host:port"
         )
     )

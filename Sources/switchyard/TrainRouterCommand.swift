@@ -130,6 +130,16 @@ struct TrainRouterCommand: ParsableCommand {
             throw ValidationError("--bench-requests must be 0 (the whole workload) or more, got \(benchRequests).")
         }
         _ = try rows
+        if trainRows != nil, cluster.workload.hasPrefix("mix:") {
+            // A mix draws as many rows as asked, starting a source again past its end, so its rows past the first
+            // pass repeat rows a bench measures.
+            throw ValidationError("--train-rows needs a trace, not a mix: a mix repeats its sources past their ends.")
+        }
+        if cluster.tailSlack != nil, variant != RLPolicy.Variant.guided.rawValue {
+            throw ValidationError(
+                "--tail-slack trains within the tail guard only for --variant rl (route the result with rl-guarded --rl-model FILE)."
+            )
+        }
         guard RLPolicy.Reward(rawValue: reward) != nil else {
             throw ValidationError("--reward must be per-request or paper, got '\(reward)'.")
         }

@@ -54,8 +54,9 @@ struct ClusterOptions: ParsableArguments {
     @Option(
         help: """
             The tail guard of least-impact and rl-guarded: how much longer than at the best instance a request may \
-            expect to wait for its first token (0.25 = 25%, the default), or off. For train router: train within \
-            this guard, as rl-guarded routes (default: no guard).
+            expect to wait for its first token (0.25 = 25%, the default), or off. For train router (--variant rl): \
+            train within this guard, as rl-guarded routes, and route the result with rl-guarded --rl-model FILE \
+            (default: no guard).
             """
     )
     var tailSlack: TailSlack?

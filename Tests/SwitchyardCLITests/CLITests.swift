@@ -142,6 +142,14 @@ func runSwitchyard(
     let pastTheEnd = try runSwitchyard(["train", "router", "--train-rows", "0-99999999", "--episodes", "1"])
     #expect(pastTheEnd.status != 0)
     #expect(pastTheEnd.err.contains("has only"), "\(pastTheEnd.err)")
+    let mixRows = try runSwitchyard([
+        "train", "router", "--workload", "mix:azure-conv+azure-code", "--train-rows", "0-10",
+    ])
+    #expect(mixRows.status != 0)
+    #expect(mixRows.err.contains("--train-rows needs a trace, not a mix"), "\(mixRows.err)")
+    let plainGuarded = try runSwitchyard(["train", "router", "--variant", "rl-aware", "--tail-slack", "0.25"])
+    #expect(plainGuarded.status != 0)
+    #expect(plainGuarded.err.contains("only for --variant rl"), "\(plainGuarded.err)")
     let badProfile = try runSwitchyard(["bench", "--profile", "tpu-v9"])
     #expect(badProfile.status != 0)
     #expect(badProfile.err.contains("Unknown profile 'tpu-v9'"))

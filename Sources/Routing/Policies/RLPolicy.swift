@@ -9,9 +9,9 @@ import SwitchyardCore
 ///   episode k, so it steers early learning and fades, and the heuristic as a prior on its Q-values.
 ///
 /// The heuristic is `least-impact`'s estimate without its guard (``MixingImpact/cacheAwareEstimate(prompt:cached:decode:on:cost:evictionReuse:)``):
-/// on requests without prefix hashes, below the batch limit, that is the paper's mixing impact exactly. With
+/// on workloads without prefix hashes, below the batch limit, that is the paper's mixing impact exactly. With
 /// `tailSlack` set (`rl-guarded`), the router only picks among the instances `least-impact`'s tail guard allows
-/// (``TailGuard``).
+/// (``TailGuard``): the same Q-values, masked.
 ///
 /// The environment part of the reward is ``Reward``: by default each request's own latency, charged to the
 /// decision that routed it; or the paper's, minus the time-integrated count of requests in the system between two
@@ -154,7 +154,8 @@ public struct RLPolicy: RoutingPolicy {
                 )
                 .combined
             }
-        let bestImpact = zip(impacts, mask).filter { $0.1 }.map(\.0).min() ?? 0
+        // Over the healthy instances, guard or not, so that the guard only masks the Q-values `rl` would have.
+        let bestImpact = zip(impacts, healthy).filter { $0.1 }.map(\.0).min() ?? 0
         let prior = usesPrior ? Self.prior(impacts: impacts, best: bestImpact) : []
 
         let action: Int
