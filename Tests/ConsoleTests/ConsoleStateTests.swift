@@ -88,6 +88,9 @@ import Testing
         state.sync(with: snapshot)
         #expect(state.comparison == "llm-d")
         #expect(step(&state, .toggleCompare) == [.compare(nil)])
+        // The last B (here `--compare llm-d` at launch, as the backend reported it) is what `a` starts again.
+        #expect(step(&state, .toggleCompare) == [.compare("llm-d")])
+        _ = step(&state, .toggleCompare)
         var onRoundRobin = ConsoleState(policyNames: ["round-robin", "oracle", "llm-d"])
         onRoundRobin.policy = "round-robin"
         #expect(onRoundRobin.handle(.toggleCompare) == [.compare("llm-d")])

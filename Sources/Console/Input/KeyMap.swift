@@ -8,7 +8,7 @@ public enum KeyMap {
         KeyBinding("1-9 0", "choose policy by number (the first ten)"),
         KeyBinding("P", "policy picker: every policy with its key"),
         KeyBinding("b", "burst: 1 prefill-heavy, 2 decode-heavy, 3 mixed, 4 conversation"),
-        KeyBinding("a", "A/B on/off; B: round-robin or next; LIVE: t twin, s split"),
+        KeyBinding("a", "A/B on/off; B: last or round-robin; LIVE: t twin, s split"),
         KeyBinding("space", "pause or resume"),
         KeyBinding("+ / -", "faster or slower"),
         KeyBinding("tab / shift-tab", "focus next or previous instance"),

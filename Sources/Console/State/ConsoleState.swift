@@ -14,6 +14,8 @@ public struct ConsoleState: Sendable, Equatable {
     public var policy: String
     /// The B policy of the A/B twin, or nil when comparison is off.
     public var comparison: String?
+    /// The B of the last A/B (`--compare NAME` at launch, or one started with `a`): `a` starts it again.
+    public private(set) var lastComparison: String?
     public var paused: Bool
     public var speed: Double
     /// True on a real cluster (the snapshot's mode is LIVE), which cannot pause or change speed.
@@ -84,6 +86,7 @@ public struct ConsoleState: Sendable, Equatable {
     public mutating func sync(with snapshot: ClusterSnapshot) {
         policy = snapshot.policy
         comparison = snapshot.twin?.policy
+        if let comparison { lastComparison = comparison }
         paused = snapshot.paused
         speed = snapshot.speed
         isLive = snapshot.mode == .live
@@ -216,7 +219,8 @@ public struct ConsoleState: Sendable, Equatable {
         return startCompare(.twin)
     }
 
-    /// Starts an A/B of `kind` against B: round-robin, or when A is round-robin, the next policy.
+    /// Starts an A/B of `kind` against B: the last A/B's B when there was one (and it is not A), else round-robin,
+    /// or when A is round-robin, the next policy.
     private mutating func startCompare(_ kind: ComparisonKind) -> [ConsoleCommand] {
         guard policyNames.count > 1 else {
             show(status: "A/B needs a second policy")
@@ -228,8 +232,10 @@ public struct ConsoleState: Sendable, Equatable {
         // The paper's baseline is the natural B: round-robin, or when A is round-robin, the next policy.
         // Oracle references are yardsticks, never a default (design.md): skip them unless nothing else is left.
         let baseline = policy != "round-robin" && policyNames.contains("round-robin") ? "round-robin" : nil
-        let other = baseline ?? following.first { !$0.contains("oracle") } ?? following[0]
+        let again = lastComparison.flatMap { $0 != policy && policyNames.contains($0) ? $0 : nil }
+        let other = again ?? baseline ?? following.first { !$0.contains("oracle") } ?? following[0]
         comparison = other
+        lastComparison = other
         let how =
             isLive ? (kind == .twin ? " (twin: B predicted, routing untouched)" : " (split: every other request)") : ""
         show(status: "A/B: \(policy) vs \(other)\(how)")
