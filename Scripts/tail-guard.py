@@ -40,13 +40,13 @@ for workload in WORKLOADS:
             for slack in SLACKS:
                 guarded = bench(workload, instances, load, GUARDED, slack)
                 for policy in GUARDED:
-                    li = guarded[policy]
-                    change = li["e2e"]["mean"] / best["e2e"]["mean"] - 1
-                    p99_ok = li["e2e"]["p99"] <= best["e2e"]["p99"]
-                    long_ok = li["long_prompts"]["e2e_mean"] <= rr["long_prompts"]["e2e_mean"]
+                    measured = guarded[policy]
+                    change = measured["e2e"]["mean"] / best["e2e"]["mean"] - 1
+                    p99_ok = measured["e2e"]["p99"] <= best["e2e"]["p99"]
+                    long_ok = measured["long_prompts"]["e2e_mean"] <= rr["long_prompts"]["e2e_mean"]
                     t = totals[(policy, slack)]
                     t["vs_best"].append(change)
-                    t["vs_rr"].append(li["e2e"]["mean"] / rr["e2e"]["mean"] - 1)
+                    t["vs_rr"].append(measured["e2e"]["mean"] / rr["e2e"]["mean"] - 1)
                     t["p99"] += p99_ok
                     t["long"] += long_ok
                     if policy == "least-impact":
