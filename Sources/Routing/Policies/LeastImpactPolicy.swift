@@ -23,13 +23,16 @@ public struct LeastImpactPolicy: RoutingPolicy {
 
     public init(
         impact: MixingImpact = MixingImpact(),
-        evictionReuse: Double = 0.5,
+        evictionReuse: Double = LeastImpactPolicy.defaultEvictionReuse,
         ttftSlack: Double? = LeastImpactPolicy.defaultSlack
     ) {
         self.impact = impact
         self.evictionReuse = evictionReuse
         self.ttftSlack = ttftSlack
     }
+
+    /// The default chance that an evicted cached token would have been used again.
+    public static let defaultEvictionReuse = 0.5
 
     /// The guard's default, chosen by measurement (README, "The tail guard"): a request may expect to wait at most
     /// a quarter longer for its first token than at the best instance.

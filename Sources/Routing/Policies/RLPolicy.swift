@@ -33,7 +33,7 @@ public struct RLPolicy: RoutingPolicy {
     public var tailSlack: Double?
     /// The chance an evicted cached token would have been used again, for the heuristic's eviction charge (as
     /// `least-impact`'s).
-    public var evictionReuse = 0.5
+    public var evictionReuse = LeastImpactPolicy.defaultEvictionReuse
     /// The workload-guided router adds the heuristic's estimate as a fixed prior to its Q-values, so it starts
     /// from the heuristic's choices and learns corrections (residual Q-learning).
     public var usesPrior: Bool { variant == .guided }
