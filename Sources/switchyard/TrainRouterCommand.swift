@@ -130,7 +130,7 @@ struct TrainRouterCommand: ParsableCommand {
             throw ValidationError("--bench-requests must be 0 (the whole workload) or more, got \(benchRequests).")
         }
         _ = try rows
-        if trainRows != nil, cluster.workload.hasPrefix("mix:") {
+        if trainRows != nil, case .mix = try WorkloadSpec(parsing: cluster.workload).kind {
             // A mix draws as many rows as asked, starting a source again past its end, so its rows past the first
             // pass repeat rows a bench measures.
             throw ValidationError("--train-rows needs a trace, not a mix: a mix repeats its sources past their ends.")
