@@ -38,7 +38,8 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
     /// The chosen instance, or nil for HOLD.
     public var instance: Int?
     public var policy: String
-    /// Up to three best (instance, score) pairs, best first.
+    /// Up to three best (instance, score) pairs, best first; the chosen instance is always among them (in the last
+    /// place when a rule, such as a tail guard, chose beyond the three best).
     public var topScores: [ScoredInstance]
     public var reason: String
 
@@ -80,7 +81,8 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
     }
 
     /// Builds the record of `decision` for `request`, keeping the three best scores: instances that could take
-    /// the request first, then the others, marked ineligible.
+    /// the request first, then the others, marked ineligible. When the chosen instance is not among them, it takes
+    /// the third place, so that the log always shows the score of where the request went.
     /// - Parameters:
     ///   - time: When it was decided.
     ///   - request: The request routed.
@@ -110,7 +112,13 @@ public struct DecisionRecord: Sendable, Equatable, Codable {
                 }
                 return Double(cachedTokens[index]) / Double(max(1, request.promptTokens))
             }
-            top = order.prefix(3).map {
+            var shown = Array(order.prefix(3))
+            if case .instance(let id) = decision.target, decision.scores.indices.contains(id.rawValue),
+                !shown.contains(id.rawValue), let last = shown.indices.last
+            {
+                shown[last] = id.rawValue
+            }
+            top = shown.map {
                 ScoredInstance(
                     instance: $0,
                     score: decision.scores[$0],

@@ -49,3 +49,36 @@ import Testing
         #expect(abs(Duration.nanoseconds(1).inSeconds - 1e-9) < 1e-18)
     }
 }
+
+/// The decision log's record of a decision: the best scores, and always the chosen instance's.
+@Suite struct DecisionRecordTests {
+    let request = RequestInfo(
+        id: RequestID(7),
+        arrival: 0,
+        promptTokens: 500,
+        predictedBucket: 0,
+        predictedOutputTokens: 50
+    )
+
+    @Test func theThreeBestScoresAreKeptBestFirst() {
+        let decision = RoutingDecision.pick(InstanceID(1), scores: [3, 1, 4, 2, 5], reason: "least")
+        let record = DecisionRecord(time: 0, request: request, decision: decision, policy: "p")
+        #expect(record.topScores.map(\.instance) == [1, 3, 0])
+        #expect(record.instance == 1)
+    }
+
+    @Test func aChoiceBeyondTheThreeBestTakesTheThirdPlace() {
+        // A tail guard sent the request to instance 4, the worst score: the log must still show its score.
+        let decision = RoutingDecision.pick(InstanceID(4), scores: [3, 1, 4, 2, 5], reason: "tail guard")
+        let record = DecisionRecord(time: 0, request: request, decision: decision, policy: "p")
+        #expect(record.topScores.map(\.instance) == [1, 3, 4])
+        #expect(record.topScores.last?.score == 5)
+    }
+
+    @Test func aHoldKeepsTheThreeBest() {
+        let decision = RoutingDecision(target: .hold, scores: [3, 1, 4, 2, 5], reason: "hold")
+        let record = DecisionRecord(time: 0, request: request, decision: decision, policy: "p")
+        #expect(record.topScores.map(\.instance) == [1, 3, 0])
+        #expect(record.instance == nil)
+    }
+}

@@ -4,7 +4,8 @@ import SwitchyardCore
 ///
 /// `  12.41s r1234  p=1,532  →i2   <256    i2 0.41  i0 0.52  i3 0.60  least mixing impact`
 ///
-/// Time, request, prompt tokens, predicted bucket, the chosen instance (or HOLD), the best scores and the reason.
+/// Time, request, prompt tokens, predicted bucket, the chosen instance (or HOLD), the best scores (the chosen one's
+/// always among them, in bold) and the reason.
 enum DecisionLogView {
     /// Draws the log filling `canvas`.
     static func draw(_ snapshot: ClusterSnapshot, in canvas: Canvas) {
@@ -56,7 +57,7 @@ enum DecisionLogView {
         }
     }
 
-    /// `i2 0.41  i0 0.52  i3 0.60`, the best in bold; an instance that could not take the request (down, or not
+    /// `i2 0.41  i0 0.52  i3 0.60`, best first, the chosen instance's score in bold; an instance that could not take the request (down, or not
     /// serving the model) is dimmed and marked `✗`; the share of the prompt credited as cached there follows as
     /// `c60%`.
     private static func scores(_ record: DecisionRecord, name: (Int) -> String) -> StyledText {
@@ -67,7 +68,10 @@ enum DecisionLogView {
             if scored.ineligible == true {
                 text.append(Format.score(scored.score) + "✗", .dim)
             } else {
-                text.append(Format.score(scored.score), index == 0 ? CellStyle.text.bold : .text)
+                text.append(
+                    Format.score(scored.score),
+                    scored.instance == record.instance ? CellStyle.text.bold : .text
+                )
             }
             if let share = scored.cachedShare {
                 text.append(" c" + Format.percent(share), .accent)

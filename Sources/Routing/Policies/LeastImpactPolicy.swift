@@ -58,6 +58,7 @@ public struct LeastImpactPolicy: RoutingPolicy {
         // always is, so there is one).
         if allowed[unguarded] { return .pick(view.instances[unguarded].id, scores: scores, reason: reason) }
         guard let best = argmin(scores, view, where: { allowed[$0] }) else { return noHealthyInstance }
-        return .pick(view.instances[best].id, scores: scores, reason: reason + "; tail guard: first token sooner here")
+        // The guard leads the reason, so that a log cut to its width still says why the least score lost.
+        return .pick(view.instances[best].id, scores: scores, reason: "tail guard: first token sooner here; " + reason)
     }
 }

@@ -224,8 +224,9 @@ public struct RLPolicy: RoutingPolicy {
         unguarded.append(mask[n])
         let changed = DoubleDQN.greedy(q, mask: unguarded, start: view.tieBreak % max(1, n)) != action
         let reason =
-            "highest Q (\(variant.rawValue)) within the tail guard"
-            + (changed ? "; tail guard: first token sooner here" : "")
+            changed
+            ? "tail guard: first token sooner here; highest Q (\(variant.rawValue)) within it"
+            : "highest Q (\(variant.rawValue)) within the tail guard"
         return .pick(view.instances[action].id, scores: scores, reason: reason)
     }
 
