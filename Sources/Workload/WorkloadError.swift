@@ -58,6 +58,8 @@ public struct WorkloadError: Error, CustomStringConvertible, Equatable, Sendable
         case .wrongType(let expected):
             return "\(place): expected \(expected)."
         case .unreadable(let reason):
+            // A system reason may end in its own full stop.
+            let reason = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
             return "Cannot read '\(subject)': \(reason)."
         case .missingSample:
             return "The bundled sample '\(subject)' is missing from the Workload resources; the build is incomplete."

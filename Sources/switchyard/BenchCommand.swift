@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     var requests: Int?
 
     @Option(help: "Comma-separated policies; the first is the baseline of the comparison.")
-    var policies = "round-robin,least-requests,least-tokens,power-of-two,llm-d,workload-aware,oracle"
+    var policies = "round-robin,least-requests,least-tokens,power-of-two,llm-d,workload-aware,least-impact,oracle"
 
     @Option(help: "Comma-separated seeds; results are pooled over them.")
     var seeds = "1"

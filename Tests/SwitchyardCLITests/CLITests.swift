@@ -114,6 +114,16 @@ func runSwitchyard(
     #expect(lines.contains { $0.hasPrefix("oracle") })
 }
 
+/// With no --policies, bench compares the baselines, the paper's heuristic and the product's own router.
+@Test func benchComparesTheProductsRouterByDefault() throws {
+    let result = try runSwitchyard(["bench", "--requests", "100", "--format", "csv"])
+    #expect(result.status == 0, "\(result.err)")
+    let names = result.out.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first }
+    #expect(names.contains("least-impact"))
+    #expect(names.contains("workload-aware"))
+    #expect(names.first == "round-robin")
+}
+
 @Test func benchIsDeterministicForASeed() throws {
     let args = [
         "bench", "--workload", "sharegpt", "--requests", "150", "--policies", "random,power-of-two", "--seeds", "7",

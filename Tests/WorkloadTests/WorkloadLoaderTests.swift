@@ -68,6 +68,26 @@ private func expectSortedWithConsecutiveIDs(_ requests: [Request]) {
     #expect(throws: WorkloadError.self) { try loadBundled("vidur:\(folder.path)/missing.csv") }
 }
 
+/// A trace may come through a pipe, as `--workload azure:<(zcat trace.csv.gz)` gives it: it has no size to read up to.
+@Test func readsATraceThroughAPipe() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("workload-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let path = folder.appendingPathComponent("trace.fifo").path
+    #expect(mkfifo(path, 0o600) == 0)
+    let text = "num_prefill_tokens,num_decode_tokens\n100,20\n300,40\n"
+    // The writer blocks until the reader opens the pipe, so it runs on its own thread.
+    let writer = Thread {
+        guard let handle = FileHandle(forWritingAtPath: path) else { return }
+        handle.write(Data(text.utf8))
+        try? handle.close()
+    }
+    writer.start()
+    let workload = try loadBundled("vidur:\(path)")
+    #expect(workload.requests.map(\.promptTokens) == [100, 300])
+    #expect(workload.requests.map(\.outputTokens) == [20, 40])
+}
+
 @Test func prefersFullFilesInTheDataDirectory() throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("workload-\(UUID().uuidString)")
     let azure = folder.appendingPathComponent("azure")
