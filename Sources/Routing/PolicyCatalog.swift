@@ -57,7 +57,7 @@ public enum PolicyCatalog {
         ),
         Entry(
             name: "least-impact",
-            summary: "Switchyard's router: mixing impact with cached prefixes credited and eviction charged",
+            summary: "Switchyard's router: mixing impact, cached prefixes credited, eviction charged, tail guard",
             isReference: false
         ),
         Entry(
@@ -77,7 +77,7 @@ public enum PolicyCatalog {
         ),
         Entry(
             name: "rl",
-            summary: "Double-DQN router trained with HuRL guidance from workload-aware; may hold",
+            summary: "Double-DQN router guided (HuRL) by least-impact's unguarded mixing impact; may hold",
             isReference: false
         ),
         Entry(
