@@ -42,7 +42,8 @@ public struct BenchRunner: Sendable {
 
     /// Runs every policy on every seed.
     /// - Parameter clock: returns wall seconds (injected so the logic never reads the wall clock itself).
-    /// - Returns: the report and each policy's pooled metrics and records.
+    /// - Returns: the report and each policy's pooled metrics and records. The report's `rate` is the mean arrival
+    ///   rate the seeds' workloads realised; a caller that knows the rate it offered (``WorkloadPlan/rate``) sets it.
     /// - Throws: the errors of the workload, predictor and policy builders.
     public func run(clock: @Sendable () -> Double) throws -> (report: BenchReport, outcomes: [Outcome]) {
         let start = clock()

@@ -89,6 +89,9 @@ struct BenchCommand: ParsableCommand {
         )
         var (report, _) = try runner.run(clock: { monotonicSeconds() })
         report.workload = plan.name
+        // The rate asked for (`--rate`, or `--load` times the measured capacity), not the rate the seeds' draws
+        // happened to give: a Poisson sample of a few hundred requests can be 20% off.
+        report.rate = plan.rate
         switch format {
         case .json:
             let encoder = JSONEncoder()

@@ -20,6 +20,9 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             """
     )
 
+    @Flag(help: "Simulate the cluster (the default without --backend or --config; refused with them).")
+    var sim = false
+
     @OptionGroup var cluster: ClusterOptions
 
     @OptionGroup(title: "Real cluster") var gateway: GatewayOptions
@@ -56,6 +59,9 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             throw ValidationError("--speed must be a positive number, got \(speed).")
         }
         guard fps >= 1, fps <= 60 else { throw ValidationError("--fps must be between 1 and 60, got \(fps).") }
+        if sim, !gateway.backends.isEmpty || gateway.config != nil {
+            throw ValidationError("--sim simulates the cluster; it cannot be given with --backend or --config.")
+        }
     }
 
     func run() async throws {

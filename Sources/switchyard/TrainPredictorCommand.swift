@@ -23,8 +23,20 @@ struct TrainPredictorCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "Training data: ShareGPT JSONL, an Azure CSV, or a directory holding either (see the overview).")
-    var data = "../shared/data"
+    @Option(
+        help:
+            "Training data: ShareGPT JSONL, an Azure CSV, or a directory holding either (see the overview); default $SWITCHYARD_DATA."
+    )
+    var data: String?
+
+    /// `--data`, else the data folder `SWITCHYARD_DATA` names, as for every other command.
+    var dataPath: String {
+        get throws {
+            if let data { return data }
+            if let folder = ProcessInfo.processInfo.environment["SWITCHYARD_DATA"], !folder.isEmpty { return folder }
+            throw ValidationError("--data: give the training data's path, or set SWITCHYARD_DATA to the data folder.")
+        }
+    }
 
     @Option(help: "Where to write the trained model (JSON); none by default.")
     var out: String?
@@ -60,13 +72,13 @@ struct TrainPredictorCommand: AsyncParsableCommand {
         guard (8...24).contains(hashBits) else {
             throw ValidationError("--hash-bits must be in 8...24, got \(hashBits).")
         }
-        _ = try PredictorDataSource.resolve(data)
+        _ = try PredictorDataSource.resolve(try dataPath)
     }
 
     func run() async throws {
         let bounds = try parsedBounds()
         let buckets = BucketScheme(bounds: bounds)
-        let source = try PredictorDataSource.resolve(data)
+        let source = try PredictorDataSource.resolve(try dataPath)
         let split = try source.load(testFraction: testFraction, seed: seed)
         print(split.summary)
         print("buckets: \((0..<buckets.count).map(buckets.label(of:)).joined(separator: ", "))")
@@ -129,7 +141,7 @@ struct TrainPredictorCommand: AsyncParsableCommand {
             let evaluation = PredictorEvaluation.evaluate(model, on: split.test)
             model.provenance = PredictorProvenance(
                 command: (["switchyard"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                data: data,
+                data: try dataPath,
                 trainExamples: split.train.count,
                 testExamples: split.test.count,
                 seed: seed,

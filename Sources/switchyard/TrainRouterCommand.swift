@@ -11,7 +11,8 @@ struct TrainRouterCommand: ParsableCommand {
         abstract: "Train the Double-DQN router in the simulator and save its weights.",
         discussion: """
             One network scores every instance from its own features and the cluster's, so a model serves any \
-            number of instances; episodes cycle through the cluster sizes of --train-instances. Episodes replay \
+            number of instances; episodes cycle through the cluster sizes of --train-instances (4 and 8 by default, or \
+            --instances N alone). Episodes replay \
             windows of the workload's training part (bench's own training split for --bench-requests, which `bench` \
             never measures with at least that many requests), each at the \
             offered rate for its cluster size, with a different seed. ε falls linearly over the first 20 episodes \
@@ -32,8 +33,8 @@ struct TrainRouterCommand: ParsableCommand {
     @Option(help: "Requests per episode.")
     var episodeRequests = 2000
 
-    @Option(help: "Cluster sizes the episodes cycle through, comma-separated (--instances is not used).")
-    var trainInstances = "4,8"
+    @Option(help: "Cluster sizes the episodes cycle through, comma-separated (default 4,8, or --instances alone).")
+    var trainInstances: String?
 
     @Option(
         help: ArgumentHelp(
@@ -95,10 +96,20 @@ struct TrainRouterCommand: ParsableCommand {
         }
     }
 
-    /// The sizes of --train-instances.
+    /// The sizes of --train-instances; or `--instances N` alone; or 4 and 8.
     var sizes: [Int] {
         get throws {
-            try CommaList.parse(
+            guard let trainInstances else {
+                guard let given = cluster.instancesGiven else { return [4, 8] }
+                guard given <= 256 else {
+                    throw ValidationError("--instances: train router trains at 1 to 256 instances, got \(given).")
+                }
+                return [given]
+            }
+            if cluster.instancesGiven != nil {
+                throw ValidationError("Give the cluster sizes by --train-instances or --instances, not both.")
+            }
+            return try CommaList.parse(
                 trainInstances,
                 option: "--train-instances",
                 expected: "cluster sizes from 1 to 256, comma-separated"

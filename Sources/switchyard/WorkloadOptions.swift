@@ -15,8 +15,14 @@ struct ClusterOptions: ParsableArguments {
     var dataDir: String?
 
     // `.unconditional`: a negative number is read as the value (and refused by validate()), not as a flag.
-    @Option(parsing: .unconditional, help: "Number of instances.")
-    var instances = 4
+    @Option(name: .customLong("instances"), parsing: .unconditional, help: "Number of instances (default 4).")
+    var instancesGiven: Int?
+
+    /// The number of instances: `--instances`, or 4.
+    var instances: Int {
+        get { instancesGiven ?? 4 }
+        set { instancesGiven = newValue }
+    }
 
     @Option(help: "Latency profile name or a profile .json path (see `switchyard profiles`).")
     var profile = ProfileCatalog.defaultName

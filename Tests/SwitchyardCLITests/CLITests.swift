@@ -114,6 +114,17 @@ func runSwitchyard(
     #expect(lines.contains { $0.hasPrefix("oracle") })
 }
 
+/// The JSON's `rate` is the rate asked for, not what a few hundred Poisson draws happened to give.
+@Test func benchJSONRateIsTheOfferedRate() throws {
+    let result = try runSwitchyard([
+        "bench", "--workload", "sharegpt", "--rate", "5", "--requests", "200", "--policies", "round-robin",
+        "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any])
+    #expect(object["rate"] as? Double == 5)
+}
+
 /// With no --policies, bench compares the baselines, the paper's heuristic and the product's own router.
 @Test func benchComparesTheProductsRouterByDefault() throws {
     let result = try runSwitchyard(["bench", "--requests", "100", "--format", "csv"])
@@ -191,6 +202,19 @@ func benchRefusesBadNumbersByName(arguments: [String], message: String) throws {
     #expect(result.err.contains(message), "\(result.err)")
 }
 
+/// `train router --instances N` trains at that one size (the design's contract), not at --train-instances' default.
+@Test func trainRouterTrainsAtTheSizeInstancesGives() throws {
+    let out = FileManager.default.temporaryDirectory.appendingPathComponent("router-\(UUID().uuidString).json").path
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let result = try runSwitchyard([
+        "train", "router", "--instances", "2", "--episodes", "1", "--episode-requests", "100", "--bench-requests",
+        "800", "--out", out,
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.out.contains("cycling through 2\n"), "\(result.out)")
+    #expect(result.out.contains("validation window 2 (2 instances"), "\(result.out)")
+}
+
 /// The training commands' lists are read the way bench reads --seeds, each refusal naming its option.
 @Test(arguments: [
     (
@@ -200,6 +224,10 @@ func benchRefusesBadNumbersByName(arguments: [String], message: String) throws {
     (["train", "router", "--train-instances", "4,,8"], "--train-instances must be cluster sizes from 1 to 256"),
     (["train", "predictor", "--bounds", "2048,256"], "--bounds must be ascending positive integers"),
     (["train", "predictor", "--bounds", "256,x"], "--bounds must be ascending positive integers"),
+    (["train", "router", "--instances", "8", "--train-instances", "4"], "--train-instances or --instances, not both"),
+    (["train", "router", "--instances", "300"], "train router trains at 1 to 256 instances, got 300"),
+    (["train", "predictor"], "--data: give the training data's path, or set SWITCHYARD_DATA"),
+    (["console", "--sim", "--backend", "http://127.0.0.1:9"], "--sim simulates the cluster"),
 ])
 func trainingListsAreRefusedByName(arguments: [String], message: String) throws {
     let result = try runSwitchyard(arguments)
