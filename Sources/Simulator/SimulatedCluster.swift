@@ -47,6 +47,7 @@ public final class SimulatedCluster: ClusterBackend {
     }
 
     public var policyNames: [String] { menu.names }
+    public let referencePolicyNames: Set<String>
     let configuration: Configuration
     let trace: [Request]
     let menu: PolicyMenu
@@ -58,6 +59,7 @@ public final class SimulatedCluster: ClusterBackend {
     ///   - trace: the workload, with arrival times, replayed endlessly.
     ///   - predictor: the length predictor every request passes through.
     ///   - policyNames: the policies the operator can switch between, in menu order.
+    ///   - referencePolicyNames: those of them that are references (the console labels them).
     ///   - makePolicy: builds a policy by name.
     ///   - makeBurst: the requests of a burst of a kind starting at a time.
     /// - Throws: the error of `makePolicy` for the first policy.
@@ -66,6 +68,7 @@ public final class SimulatedCluster: ClusterBackend {
         trace: [Request],
         predictor: any LengthPredictor,
         policyNames: [String],
+        referencePolicyNames: Set<String> = [],
         makePolicy: @escaping @Sendable (String) throws -> any RoutingPolicy,
         makeBurst: @escaping @Sendable (BurstKind, Double, inout SplitMix64) -> [Request]
     ) throws {
@@ -73,6 +76,7 @@ public final class SimulatedCluster: ClusterBackend {
         self.configuration = configuration
         self.trace = trace
         self.menu = PolicyMenu(names: policyNames, factory: makePolicy)
+        self.referencePolicyNames = referencePolicyNames.intersection(policyNames)
         self.makeBurst = makeBurst
         var simulation = Simulation(
             config: configuration.simulation,

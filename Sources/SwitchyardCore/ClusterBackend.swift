@@ -6,6 +6,10 @@ public protocol ClusterBackend: AnyObject, Sendable {
     /// The policy names this backend can switch between, in menu order.
     var policyNames: [String] { get }
 
+    /// The names in ``policyNames`` that are references rather than routers (they read what no live router can
+    /// know, such as true output lengths): the console labels them.
+    var referencePolicyNames: Set<String> { get }
+
     /// The current state of the cluster.
     func snapshot() async -> ClusterSnapshot
 
@@ -41,6 +45,9 @@ public enum ComparisonKind: String, Sendable, Codable, CaseIterable {
 }
 
 extension ClusterBackend {
+    /// No references by default: a live cluster's menu holds only routers.
+    public var referencePolicyNames: Set<String> { [] }
+
     public func setComparison(_ policy: String?) async throws {
         if policy != nil { throw ClusterBackendError.unavailable("A/B comparison") }
     }

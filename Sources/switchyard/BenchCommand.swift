@@ -127,9 +127,11 @@ struct BenchCommand: ParsableCommand {
             "policy", "done", "E2E mean", "E2E p99", "TTFT mean", "TTFT p99", "TBT mean", "TBT p99", "preempt",
             "vs first",
         ])
+        let references = Set(PolicyCatalog.entries.filter(\.isReference).map(\.name))
         for p in report.policies {
             table.add([
-                p.name, "\(p.completed)", p.e2e.mean.s3, p.e2e.p99.s3, p.ttft.mean.s3, p.ttft.p99.s3, p.tbt.mean.s3,
+                !csv && references.contains(p.name) ? p.name + " (ref)" : p.name, "\(p.completed)", p.e2e.mean.s3,
+                p.e2e.p99.s3, p.ttft.mean.s3, p.ttft.p99.s3, p.tbt.mean.s3,
                 p.tbt.p99.s3, "\(p.preemptions)",
                 csv ? String(format: "%.4f", p.vsFirstMeanE2E) : p.vsFirstMeanE2E.signedPercent,
             ])
@@ -161,6 +163,15 @@ struct BenchCommand: ParsableCommand {
             let rates = report.policies.map { "\($0.name) " + String(format: "%.1f%%", $0.prefixHitRate * 100) }
             lines.append(
                 "prefix cache hit rate (cached prompt tokens / prompt tokens): " + rates.joined(separator: ", ")
+            )
+        }
+        let references = report.policies.map(\.name).filter { name in
+            PolicyCatalog.entries.contains { $0.name == name && $0.isReference }
+        }
+        if !references.isEmpty {
+            lines.append(
+                "(ref) \(references.joined(separator: ", ")): references that read the true output lengths, which no "
+                    + "router can know; yardsticks, not products"
             )
         }
         if let rejected = report.policies.first?.rejected, rejected > 0 {

@@ -103,6 +103,7 @@ struct ConsoleSubcommand: AsyncParsableCommand {
             trace: plan.timed(seed: seed),
             predictor: predictor,
             policyNames: names,
+            referencePolicyNames: Set(PolicyCatalog.entries.filter(\.isReference).map(\.name)),
             makePolicy: {
                 try PolicyCatalog.make($0, seed: runSeed, instances: instances, rlModel: rlModel, tailSlack: tailSlack)
             },

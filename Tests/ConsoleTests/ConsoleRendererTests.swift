@@ -194,6 +194,25 @@ import Testing
         for binding in KeyMap.bindings { #expect(text.contains(binding.summary), "cut: \(binding.summary)") }
     }
 
+    /// The oracle references are labelled `ref` wherever a policy is named: in the menu and in the header.
+    @Test func referencePoliciesAreLabelledInTheMenuAndTheHeader() {
+        var snapshot = SnapshotFixture.snapshot()
+        snapshot.policy = "oracle"
+        var menuState = ConsoleState(policyNames: SnapshotFixture.policies + ["oracle"])
+        menuState.referencePolicyNames = ["oracle"]
+        menuState.sync(with: snapshot)
+        _ = menuState.handle(.openPolicyMenu)
+        let grid = render(snapshot, state: menuState, width: 120, height: 40)
+        let menu = grid.text()
+        #expect(menu.contains("6 oracle ref ◂"))
+        #expect(menu.contains("4 workload-aware ") && !menu.contains("workload-aware ref"))
+        #expect(grid.line(0).contains("policy: oracle ref"))
+        // Without the label set (a live cluster's menu), nothing is marked.
+        var plain = ConsoleState(policyNames: SnapshotFixture.policies + ["oracle"])
+        plain.sync(with: snapshot)
+        #expect(!render(snapshot, state: plain, width: 120, height: 40).text().contains(" ref"))
+    }
+
     @Test func burstMenuOffersThreeKinds() {
         let text = render(state: state(after: [.openBurstMenu]), width: 80, height: 24).text()
         #expect(text.contains("╭ Inject a burst ─"))

@@ -111,7 +111,10 @@ func runSwitchyard(
     let lines = result.out.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.hasPrefix("policy ") && $0.contains("E2E mean") && $0.contains("vs first") })
     #expect(lines.contains { $0.hasPrefix("round-robin") && $0.hasSuffix("+0.0%") })
-    #expect(lines.contains { $0.hasPrefix("oracle") })
+    // The oracle is labelled a reference in its row and in a footnote naming it.
+    #expect(lines.contains { $0.hasPrefix("oracle (ref) ") })
+    #expect(lines.contains { $0.hasPrefix("(ref) oracle: references that read the true output lengths") })
+    #expect(!lines.contains { $0.hasPrefix("round-robin (ref)") })
 }
 
 /// The JSON's `rate` is the rate asked for, not what a few hundred Poisson draws happened to give.

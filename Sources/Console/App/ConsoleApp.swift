@@ -22,6 +22,7 @@ public enum ConsoleApp {
             themeNames: themes.names,
             themeIndex: themes.initialIndex
         )
+        state.referencePolicyNames = backend.referencePolicyNames
         let terminal = try CursesTerminal(allowColor: !options.noColor, term: options.environment["TERM"])
         defer { terminal.shutdown() }
         state.colorAvailable = terminal.colorEnabled

@@ -28,7 +28,7 @@ public enum ConsoleRenderer {
             hasCaption: state.caption != nil,
             cardHeight: InstanceCardView.height(for: snapshot)
         )
-        HeaderView.draw(snapshot, in: canvas.sub(layout.header))
+        HeaderView.draw(snapshot, references: state.referencePolicyNames, in: canvas.sub(layout.header))
         FooterView.draw(status: state.status, in: canvas.sub(layout.footer))
         if let area = layout.caption, let caption = state.caption {
             FooterView.drawCaption(caption, in: canvas.sub(area))
@@ -75,7 +75,12 @@ public enum ConsoleRenderer {
         case .burstMenu: BurstMenuView.draw(in: canvas.sub(layout.body))
         case .compareMenu: CompareMenuView.draw(in: canvas.sub(layout.body))
         case .policyMenu:
-            PolicyMenuView.draw(policyNames: state.policyNames, current: state.policy, in: canvas.sub(layout.body))
+            PolicyMenuView.draw(
+                policyNames: state.policyNames,
+                references: state.referencePolicyNames,
+                current: state.policy,
+                in: canvas.sub(layout.body)
+            )
         case .none, .detail: break
         }
         return info

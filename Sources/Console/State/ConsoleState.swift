@@ -10,6 +10,8 @@ public struct ConsoleState: Sendable, Equatable {
 
     /// The backend's policies, in menu order.
     public var policyNames: [String]
+    /// Those of ``policyNames`` that are references, not routers: labelled `ref` in the menu and the header.
+    public var referencePolicyNames: Set<String> = []
     /// The A policy, as the backend last reported it.
     public var policy: String
     /// The B policy of the A/B twin, or nil when comparison is off.

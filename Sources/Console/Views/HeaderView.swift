@@ -4,15 +4,15 @@ import SwitchyardCore
 ///
 /// When the line is too narrow, the least important items drop out first (tokens/s, then completions, ...).
 enum HeaderView {
-    /// Draws the header into the first row of `canvas`.
-    static func draw(_ snapshot: ClusterSnapshot, in canvas: Canvas) {
+    /// Draws the header into the first row of `canvas`; a policy in `references` is labelled `ref`.
+    static func draw(_ snapshot: ClusterSnapshot, references: Set<String> = [], in canvas: Canvas) {
         canvas.fill(" ", style: .dim)
         // (priority, text, right-aligned); a higher priority number drops first.
         var items: [(priority: Int, text: StyledText, right: Bool)] = []
         items.append((0, StyledText(" SWITCHYARD ", CellStyle.accent.bold.reversed), false))
         items.append((1, StyledText(snapshot.mode.rawValue, CellStyle.decode.bold), false))
         items.append((6, StyledText(snapshot.workload, .text), false))
-        items.append((2, policyText(snapshot), false))
+        items.append((2, policyText(snapshot, references: references), false))
         items.append((3, clockText(snapshot), false))
         if snapshot.routerQueue > 0 {
             var queue = StyledText("held ", .dim)
@@ -89,17 +89,23 @@ enum HeaderView {
         return rate("engines", Format.thousands(Int(engines)), " tok/s")
     }
 
-    private static func policyText(_ snapshot: ClusterSnapshot) -> StyledText {
+    private static func policyText(_ snapshot: ClusterSnapshot, references: Set<String>) -> StyledText {
+        func label(_ name: String) -> StyledText? {
+            references.contains(name) ? StyledText(" ref", CellStyle.warn.bold) : nil
+        }
         if let twin = snapshot.twin {
             var text = StyledText("A: ", .dim)
             text.append(snapshot.policy, CellStyle.accent.bold)
+            if let ref = label(snapshot.policy) { text.append(ref) }
             text.append(" | ", .dim)
             text.append("B: ", .dim)
             text.append(twin.policy, CellStyle.decode.bold)
+            if let ref = label(twin.policy) { text.append(ref) }
             return text
         }
         var text = StyledText("policy: ", .dim)
         text.append(snapshot.policy, CellStyle.accent.bold)
+        if let ref = label(snapshot.policy) { text.append(ref) }
         return text
     }
 

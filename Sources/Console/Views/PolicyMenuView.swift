@@ -1,10 +1,12 @@
-/// The policy picker that `P` opens: every policy with its key, the current one marked.
+/// The policy picker that `P` opens: every policy with its key, the current one marked, the references labelled.
 enum PolicyMenuView {
-    /// Draws the picker centred on `canvas`, in as many columns as the policies need.
-    static func draw(policyNames: [String], current: String, in canvas: Canvas) {
+    /// Draws the picker centred on `canvas`, in as many columns as the policies need; a name in `references` is
+    /// followed by `ref` (it reads true lengths: a yardstick, not a router).
+    static func draw(policyNames: [String], references: Set<String> = [], current: String, in canvas: Canvas) {
         let entries: [StyledText] = policyNames.enumerated().map { index, name in
             var line = StyledText(KeyMap.policyKey(index).map { "\($0) " } ?? "  ", CellStyle.accent.bold)
             line.append(name, name == current ? CellStyle.accent.bold : .text)
+            if references.contains(name) { line.append(" ref", .dim) }
             if name == current { line.append(" ◂", .accent) }
             return line
         }
