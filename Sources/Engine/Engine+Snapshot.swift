@@ -23,7 +23,8 @@ extension Engine {
             generatedTokens: generated(s),
             predictedTokens: slot.predictedTokens,
             predictedBucket: slot.predictedBucket,
-            kvBlocks: blocks(s)
+            // The blocks its context occupies: its own and the cached prompt blocks it shares.
+            kvBlocks: blocks(s) + slot.pinned
         )
     }
 

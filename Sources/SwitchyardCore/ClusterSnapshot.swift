@@ -21,6 +21,7 @@ public struct RequestSnapshot: Sendable, Equatable, Codable {
     public var generatedTokens: Int
     public var predictedTokens: Int
     public var predictedBucket: Int
+    /// The KV blocks its context occupies, prompt blocks shared through the prefix cache included.
     public var kvBlocks: Int
 
     public init(

@@ -75,6 +75,8 @@ func prefixed(_ id: Int, prompt: Int, output: Int, family: UInt64, shared: Int, 
         let summary = engine.step(now: firstEnd, events: &events)
         #expect(summary?.prefillTokens == 160)
         engine.checkInvariants()
+        // The detail view counts the whole context: the 30 shared blocks, its own 10 and the one its first token opened.
+        #expect(engine.requestSnapshots().first?.kvBlocks == 41)
         #expect(engine.prefixQueries == 1280 && engine.prefixHits == 480)
         _ = drain(&engine, from: firstEnd + (summary?.duration ?? 0))
         // Request 2 finds the 30 shared blocks (the others of 0 and 1 were their own) and caches all 40 of its
