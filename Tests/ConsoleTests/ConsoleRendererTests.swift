@@ -122,6 +122,36 @@ import Testing
         #expect(row.contains("gpu-1 2.00  gpu-2 3.00  gpu-0 0.00✗"), "\(row)")
     }
 
+    @Test func aPickPastTheBestScoreIsMarkedEvenWhenTheReasonIsCutOff() {
+        var snapshot = SnapshotFixture.snapshot()
+        func record(_ request: Int, chosen: Int, scores: [Double], reason: String) -> DecisionRecord {
+            DecisionRecord(
+                time: 1,
+                request: request,
+                promptTokens: 12_000,
+                predictedBucket: 0,
+                predictedTokens: 50,
+                instance: chosen,
+                policy: "least-impact",
+                topScores: scores.enumerated().map { .init(instance: $0.offset, score: $0.element) },
+                reason: reason
+            )
+        }
+        snapshot.recentDecisions = [
+            record(1, chosen: 2, scores: [1.40, 1.55, 1.61], reason: "tail guard: first token sooner here"),
+            record(2, chosen: 1, scores: [1.34, 1.34, 1.58], reason: "least mixing impact"),
+            record(3, chosen: 0, scores: [1.31, 1.32, 1.32], reason: "least mixing impact"),
+        ]
+        // 80 columns: the decision panel cuts every reason off.
+        let grid = render(snapshot, width: 80, height: 40)
+        let guarded = grid.line(grid.rowIndex(" r1 "))
+        #expect(guarded.contains("↪i2"), "\(guarded)")
+        #expect(!guarded.contains("tail guard"), "the reason is cut at this width: \(guarded)")
+        // A tie taken in another order, and the best score itself, are plain picks.
+        #expect(grid.line(grid.rowIndex(" r2 ")).contains("→i1"))
+        #expect(grid.line(grid.rowIndex(" r3 ")).contains("→i0"))
+    }
+
     @Test func aDownCardNamesTheReasonInItsTitle() {
         var snapshot = SnapshotFixture.snapshot()
         snapshot.instances[1].health = .down

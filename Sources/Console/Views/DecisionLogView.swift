@@ -4,8 +4,9 @@ import SwitchyardCore
 ///
 /// `  12.41s r1234  p=1,532  →i2   <256    i2 0.41  i0 0.52  i3 0.60  least mixing impact`
 ///
-/// Time, request, prompt tokens, predicted bucket, the chosen instance (or HOLD), the best scores (the chosen one's
-/// always among them, in bold) and the reason.
+/// Time, request, prompt tokens, predicted bucket, the chosen instance (or HOLD; `↪` in place of `→` when the pick is
+/// not the best score, as a tail guard makes), the best scores (the chosen one's always among them, in bold) and the
+/// reason.
 enum DecisionLogView {
     /// Draws the log filling `canvas`.
     static func draw(_ snapshot: ClusterSnapshot, in canvas: Canvas) {
@@ -37,7 +38,13 @@ enum DecisionLogView {
             line.append(Format.pad("p=" + Format.thousands(record.promptTokens), promptWidth, right: true), .text)
             line.append("  ")
             if let instance = record.instance {
-                line.append(Format.pad("→" + name(instance), nameWidth + 1), CellStyle.accent.bold)
+                // `↪`: a rule (a tail guard) took the pick past the best score, which a narrow log's cut reason
+                // would not say; a tie keeps `→`.
+                let past = pickedPastTheBest(record)
+                line.append(
+                    Format.pad((past ? "↪" : "→") + name(instance), nameWidth + 1),
+                    (past ? CellStyle.warn : CellStyle.accent).bold
+                )
             } else {
                 line.append(Format.pad("HOLD", nameWidth + 1), CellStyle.warn.bold)
             }
@@ -55,6 +62,15 @@ enum DecisionLogView {
             line.append(record.reason, .dim)
             area.write(line.truncated(to: area.width), y: row)
         }
+    }
+
+    /// Whether the chosen instance's score differs from the best one shown: a rule beyond the scores (a tail guard)
+    /// made the pick.
+    static func pickedPastTheBest(_ record: DecisionRecord) -> Bool {
+        guard let instance = record.instance, let best = record.topScores.first(where: { $0.ineligible != true }),
+            let chosen = record.topScores.first(where: { $0.instance == instance })
+        else { return false }
+        return chosen.score != best.score
     }
 
     /// `i2 0.41  i0 0.52  i3 0.60`, best first, the chosen instance's score in bold; an instance that could not take the request (down, or not
