@@ -222,6 +222,9 @@ import Testing
     @Test func helpOverlayShowsEverySummaryWholeWhenThereIsRoom() {
         let text = render(state: state(after: [.toggleHelp]), width: 120, height: 40).text()
         for binding in KeyMap.bindings { #expect(text.contains(binding.summary), "cut: \(binding.summary)") }
+        #expect(text.contains("Decisions  ↪ picked past the best score (tail guard)  ✗ cannot take it"))
+        #expect(text.contains("c57% share of the prompt credited as cached there"))
+        #expect(text.contains("esc or ? closes this help"))
     }
 
     /// The oracle references are labelled `ref` wherever a policy is named: in the menu and in the header.

@@ -26,10 +26,11 @@ enum HelpOverlay {
         }
         if current.width > 0 { policyLines.append(current) }
         lines.append(contentsOf: policyLines)
+        lines.append(StyledText())
+        lines.append(contentsOf: decisionLegend)
         var themeLine = StyledText("theme ", .dim)
         themeLine.append(themeName, .text)
         themeLine.append("   esc or ? closes this help", .dim)
-        lines.append(StyledText())
         lines.append(themeLine)
 
         let height = min(canvas.height, lines.count + 2)
@@ -42,4 +43,17 @@ enum HelpOverlay {
             inner.write(line.truncated(to: inner.width - 2), x: 1, y: row)
         }
     }
+
+    /// What the decision log's marks mean.
+    static let decisionLegend: [StyledText] = {
+        var marks = StyledText("Decisions  ", CellStyle.accent.bold)
+        marks.append("↪", CellStyle.warn.bold)
+        marks.append(" picked past the best score (tail guard)  ", .text)
+        marks.append("✗", .dim)
+        marks.append(" cannot take it", .text)
+        var cached = StyledText("           ")
+        cached.append("c57%", .accent)
+        cached.append(" share of the prompt credited as cached there", .text)
+        return [marks, cached]
+    }()
 }
