@@ -63,9 +63,15 @@ public enum CalibratedProfile {
             "Each request's overhead outside the engine (client, network, HTTP): \(seconds(fit.overhead)) s, the prefill intercept less fixed_s.",
             "max_model_len = \(server.maxContext), max_batch_size = \(server.maxBatchSize), KV \(capacity) tokens in blocks of \(blockSize): read from the server.",
         ]
-        if !fit.dropped.isEmpty {
+        let noise = fit.dropped.filter { $0 != "fixed_s" }
+        if !noise.isEmpty {
             derivation.append(
-                "\(fit.dropped.joined(separator: " and ")) fitted below zero (noise around a small value) and were set to 0."
+                "\(noise.joined(separator: " and ")) fitted below zero (noise around a small value) and were set to 0."
+            )
+        }
+        if fit.dropped.contains("fixed_s") {
+            derivation.append(
+                "fixed_s fitted below zero and was set to 0: sequences decoding together cost more each than one alone (llama.cpp with a KV stream per slot does), so the decode fit goes through the origin."
             )
         }
         var profile = LatencyProfile(

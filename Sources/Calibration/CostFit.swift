@@ -14,7 +14,8 @@ public struct CostFit: Sendable, Equatable {
     public var overhead: Double
     public var prefill: LeastSquares.Fit
     public var decode: LeastSquares.Fit
-    /// Coefficients the data could not tell from zero (a negative fit), set to 0 and left out of the refit.
+    /// Coefficients the data could not tell from zero (a negative fit; for `fixed_s`, one at or below zero), set to 0
+    /// and left out of the refit.
     public var dropped: [String]
 
     /// Fits the coefficients.
@@ -26,12 +27,15 @@ public struct CostFit: Sendable, Equatable {
         let prefillRows = prefill.map { [1, Double($0.promptTokens)] }
         guard let prefillFit = LeastSquares.fit(rows: prefillRows, y: prefill.map(\.ttft)) else { return nil }
         let gaps = decode.flatMap { $0.gaps() }
-        // fixed, per sequence, per context token; a coefficient that fits negative is noise around zero.
+        // fixed, per sequence, per context token; a coefficient that fits negative is noise around zero. An
+        // intercept that fits at or below zero is a batch that costs more than its sequences alone would (llama.cpp
+        // with a KV stream per slot: one sequence 15 ms a token on one thread, two together 50 ms each): the
+        // iteration's cost is all per sequence, so the fit goes through the origin.
         var columns = [true, true, true]
         var dropped: [String] = []
         var decodeFit: LeastSquares.Fit?
         var coefficients = [0.0, 0.0, 0.0]
-        for _ in 0..<3 {
+        for _ in 0..<4 {
             let rows = gaps.map { gap in
                 [1, Double(gap.sequences), Double(gap.context)].enumerated().filter { columns[$0.offset] }.map(
                     \.element
@@ -41,12 +45,19 @@ public struct CostFit: Sendable, Equatable {
             var values = fit.coefficients.makeIterator()
             coefficients = columns.map { $0 ? (values.next() ?? 0) : 0 }
             decodeFit = fit
-            guard let negative = (1..<3).first(where: { columns[$0] && coefficients[$0] < 0 }) else { break }
-            columns[negative] = false
-            dropped.append(negative == 1 ? "per_decode_sequence_s" : "per_context_token_s")
+            if let negative = (1..<3).first(where: { columns[$0] && coefficients[$0] < 0 }) {
+                columns[negative] = false
+                dropped.append(negative == 1 ? "per_decode_sequence_s" : "per_context_token_s")
+            } else if columns[0], coefficients[0] <= 0, columns[1] || columns[2] {
+                columns[0] = false
+                dropped.append("fixed_s")
+            } else {
+                break
+            }
         }
-        guard let decodeFit, coefficients[0] > 0 else { return nil }
         let slope = max(0, prefillFit.coefficients[1])
+        // An iteration of one decode, or of one prompt token, takes time: else the model has a free step.
+        guard let decodeFit, coefficients[0] + coefficients[1] > 0, coefficients[0] + slope > 0 else { return nil }
         return CostFit(
             cost: CostModel(
                 fixed: coefficients[0],

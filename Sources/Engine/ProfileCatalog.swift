@@ -66,12 +66,24 @@ public enum ProfileCatalog {
             ("kv_blocks", profile.kvBlocks > 0),
             ("max_model_len", profile.maxModelLen > 1),
             ("chunk_size", profile.chunkSize > 0),
-            ("cost.fixed_s", profile.cost.fixed > 0),
-            ("cost.per_prefill_token_s", profile.cost.perPrefillToken >= 0),
-            ("cost.per_decode_sequence_s", profile.cost.perDecodeSequence >= 0),
-            ("cost.per_context_token_s", profile.cost.perContextToken >= 0),
         ]
         for (field, ok) in checks where !ok { throw ProfileError.invalid(file, field: field, "must be positive") }
+        let cost = profile.cost
+        let costs: [(String, Double)] = [
+            ("cost.fixed_s", cost.fixed), ("cost.per_prefill_token_s", cost.perPrefillToken),
+            ("cost.per_decode_sequence_s", cost.perDecodeSequence), ("cost.per_context_token_s", cost.perContextToken),
+        ]
+        for (field, value) in costs where !(value >= 0 && value.isFinite) {
+            throw ProfileError.invalid(file, field: field, "must be 0 or a positive number of seconds")
+        }
+        // A step of one decode, or of one prompt token, must take time, or the engine could take endless free steps.
+        if !(cost.fixed + cost.perDecodeSequence > 0 && cost.fixed + cost.perPrefillToken > 0) {
+            throw ProfileError.invalid(
+                file,
+                field: "cost",
+                "must give every step a time: fixed_s + per_decode_sequence_s and fixed_s + per_prefill_token_s must be above 0"
+            )
+        }
         // A request of the full context must fit the KV cache, or once preempted it could never be admitted again.
         let capacity = profile.kvBlocks.multipliedReportingOverflow(by: profile.blockSize)
         if !capacity.overflow, profile.maxModelLen + 1 > capacity.partialValue {

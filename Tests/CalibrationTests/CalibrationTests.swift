@@ -130,6 +130,53 @@ import Testing
         #expect(dropped > 0, "with noise around zero some seeds fit negative")
     }
 
+    /// llama.cpp with a KV stream per slot, measured on one thread: one sequence decodes at 15 ms a token, two
+    /// together at 50 ms each. A line through those has a negative intercept; the fit goes through the origin
+    /// instead, says so, and still makes a profile.
+    @Test func aBatchCostingMoreThanItsSequencesFitsThroughTheOrigin() throws {
+        let plan = CalibrationPlan.make(maxContext: 528, maxParallel: 2, quick: true)
+        var (prefill, decode) = Self.measurements(
+            CostModel(fixed: 0.001, perPrefillToken: 0.004, perDecodeSequence: 0.0, perContextToken: 0),
+            plan: plan,
+            overhead: 0.01,
+            jitter: 0.0002,
+            seed: 3
+        )
+        // Replace the decode runs by what that server shows: 15 ms a step alone, 50 ms for two.
+        decode = plan.decodeSteps.map { step in
+            let gap = step.streams == 1 ? 0.015 : 0.050
+            let times = (0..<step.outputTokens).map { 0.1 + Double($0) * gap }
+            return DecodeRun(promptTokens: step.promptTokens, tokenTimes: Array(repeating: times, count: step.streams))
+        }
+        let fit = try #require(CostFit.fit(prefill: prefill, decode: decode))
+        #expect(fit.dropped.contains("fixed_s"))
+        #expect(fit.cost.fixed == 0)
+        // Least squares through the origin over one- and two-sequence steps: between 15 and 25 ms a sequence.
+        #expect(fit.cost.perDecodeSequence > 0.015 && fit.cost.perDecodeSequence < 0.025, "\(fit.cost)")
+        #expect(abs(fit.cost.perPrefillToken / 0.004 - 1) < 0.1)
+        let profile = CalibratedProfile.make(
+            name: "llamacpp",
+            fit: fit,
+            server: .init(
+                engine: "llamacpp",
+                model: "gemma",
+                backends: ["http://a:1"],
+                maxContext: 1024,
+                maxBatchSize: 2,
+                kvCapacityTokens: 2048,
+                blockSize: 16
+            ),
+            requests: plan.requests,
+            date: "2026-12-02T00:00:00Z"
+        )
+        #expect(
+            profile.derivation.contains { $0.hasPrefix("fixed_s fitted below zero and was set to 0") },
+            "\(profile.derivation)"
+        )
+        let decoded = try ProfileCatalog.decode(try JSONEncoder().encode(profile), file: "calibrated.json")
+        #expect(decoded == profile)
+    }
+
     @Test func tokensArrivingTogetherCountTheIterationsBetween() {
         // Three tokens 20 ms apart, then two read together, then one 40 ms later: that gap spans two iterations.
         let run = DecodeRun(promptTokens: 10, tokenTimes: [[0, 0.02, 0.04, 0.04, 0.08]])

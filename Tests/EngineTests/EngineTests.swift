@@ -187,6 +187,35 @@ func drain(_ engine: inout Engine, from start: Double = 0, limit: Int = 1_000_00
     }
 }
 
+/// A zero fixed cost is a profile (a calibrated llama.cpp server's may be); a step that costs nothing is not.
+@Test func aProfileMayHaveNoFixedCostButNoFreeStep() throws {
+    func profile(fixed: Double, prefill: Double, sequence: Double) -> String {
+        #"{"name":"x","summary":"","source":"","derivation":[],"cost":{"fixed_s":\#(fixed),"per_prefill_token_s":\#(prefill),"per_decode_sequence_s":\#(sequence),"per_context_token_s":0},"max_batch_size":8,"max_batched_tokens":100,"block_size":16,"kv_blocks":100,"max_model_len":1000,"chunk_size":10}"#
+    }
+    let noFixed = try ProfileCatalog.decode(
+        Array(profile(fixed: 0, prefill: 1e-3, sequence: 0.02).utf8),
+        file: "a.json"
+    )
+    #expect(noFixed.cost.fixed == 0)
+    for (fixed, prefill, sequence) in [(0.0, 1e-3, 0.0), (0.0, 0.0, 0.02)] {
+        do {
+            _ = try ProfileCatalog.decode(
+                Array(profile(fixed: fixed, prefill: prefill, sequence: sequence).utf8),
+                file: "b.json"
+            )
+            Issue.record("a free step was accepted: \(fixed) \(prefill) \(sequence)")
+        } catch {
+            #expect("\(error)".hasPrefix("Profile file b.json: field 'cost' must give every step a time"), "\(error)")
+        }
+    }
+    do {
+        _ = try ProfileCatalog.decode(Array(profile(fixed: -0.01, prefill: 1e-3, sequence: 0.02).utf8), file: "c.json")
+        Issue.record("a negative fixed cost was accepted")
+    } catch {
+        #expect("\(error)" == "Profile file c.json: field 'cost.fixed_s' must be 0 or a positive number of seconds.")
+    }
+}
+
 /// Random workloads on small caches, with and without chunked prefill: the invariants hold after every iteration,
 /// every request finishes exactly once, and the cache ends empty.
 @Test(arguments: [false, true])
