@@ -35,7 +35,8 @@ public struct CostFit: Sendable, Equatable {
         var dropped: [String] = []
         var decodeFit: LeastSquares.Fit?
         var coefficients = [0.0, 0.0, 0.0]
-        for _ in 0..<4 {
+        // One pass per column that may be dropped, and the last refit.
+        for _ in 0...columns.count {
             let rows = gaps.map { gap in
                 [1, Double(gap.sequences), Double(gap.context)].enumerated().filter { columns[$0.offset] }.map(
                     \.element
